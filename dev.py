@@ -1,0 +1,81 @@
+"""Sets up a private virtual environment and runs distro or its whole check.
+
+    python3 dev.py demo      install what the app needs, then open it on the demo database
+    python3 dev.py check     install the test tools too, then ruff, mypy, import contract, pytest
+    python3 dev.py run ARGS  install, then run `distro ARGS`
+
+Only the standard library is used here, so a fresh machine with python3 (>= 3.11) and git is
+enough. On Windows type `py dev.py demo` / `py dev.py check`. The environment lives in `.venv/`
+and is reinstalled only when pyproject.toml changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def ensure_environment(extras: str) -> None:
+    """Create .venv and install distro (editable) with `extras`, unless already done."""
+    if sys.version_info < (3, 11):  # noqa: UP036 (dev.py may run on an older python3)
+        sys.exit("distro needs Python 3.11 or newer; this is " + sys.version.split()[0])
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / f".installed-{extras or 'app'}"
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    if not PYTHON.exists():
+        print("Creating .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    target = f".[{extras}]" if extras else "."
+    print(f"Installing distro{'[' + extras + ']' if extras else ''} into .venv ...", flush=True)
+    run([str(PYTHON), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", target])
+    stamp.write_text(wanted)
+
+
+def run(command: list[str]) -> None:
+    """Run a command in the project folder and stop with its status when it fails."""
+    result = subprocess.run(command, cwd=ROOT)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def check() -> None:
+    """The whole check, in the order that fails fastest."""
+    ensure_environment("test")
+    steps = [
+        ("ruff lint", [str(BIN / "ruff"), "check", "distro", "tests", "dev.py"]),
+        ("ruff format", [str(BIN / "ruff"), "format", "--check", "distro", "tests", "dev.py"]),
+        ("mypy --strict distro", [str(BIN / "mypy")]),
+        ("import contract", [str(PYTHON), "-m", "pytest", "tests/test_import_hygiene.py"]),
+        ("pytest", [str(PYTHON), "-m", "pytest", "-p", "no:cacheprovider"]),
+    ]
+    for title, command in steps:
+        print(f"== {title}", flush=True)
+        run(command)
+
+
+def main(argv: list[str]) -> None:
+    verb = argv[0] if argv else "demo"
+    if verb == "check":
+        check()
+    elif verb == "demo":
+        ensure_environment("")
+        run([str(PYTHON), "-m", "distro", "demo", *argv[1:]])
+    elif verb == "run":
+        ensure_environment("")
+        run([str(PYTHON), "-m", "distro", *argv[1:]])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

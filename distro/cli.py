@@ -1,0 +1,108 @@
+"""Provides the `distro` command: every scriptable command, and opening the app.
+
+This is the only place that reads the environment and makes the database engine; everything
+below receives them. Errors a rule raises are printed as one plain line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy import Engine
+
+from distro import __version__
+from distro.commands import CommandContext, refuse
+from distro.settings import Settings, data_dir, load_settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every command's subparser."""
+    from distro.commands import bench, database, demo, families, transfer
+
+    parser = argparse.ArgumentParser(
+        prog="distro",
+        description="Distribution counter for families seeking protection. "
+        "Without a command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"distro {__version__}")
+    parser.add_argument(
+        "--db", metavar="URL", help="database URL or SQLite file path (default: $DISTRO_DB)"
+    )
+    parser.add_argument(
+        "--user", metavar="NAME", help="who is making changes (default: $DISTRO_USER)"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (database, families, transfer, demo, bench):
+        module.add_commands(subparsers, common_options())
+    return parser
+
+
+def common_options() -> argparse.ArgumentParser:
+    """--db and --user, also accepted after the command (`distro demo --db PATH`)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", metavar="URL", default=argparse.SUPPRESS, help="database URL or SQLite file"
+    )
+    common.add_argument(
+        "--user", metavar="NAME", default=argparse.SUPPRESS, help="who is making changes"
+    )
+    return common
+
+
+def open_engine(settings: Settings) -> Engine:
+    """The engine for the configured database, migrated to the current schema."""
+    from distro.domain.db import make_engine, migrate
+
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    return engine
+
+
+def run_app(settings: Settings, engine: Engine) -> int:
+    """Open the terminal app on `engine`."""
+    from distro.printing.printers import FolderPrinter
+    from distro.tui.app import DistroApp
+
+    DistroApp(settings, engine, FolderPrinter(settings.slips_dir)).run()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the `distro` console script."""
+    args = build_parser().parse_args(argv)
+    demo_mode = getattr(args, "demo_mode", False)
+    if demo_mode:
+        # The demo never touches the real database, whatever DISTRO_DB says.
+        settings = load_settings({}, args.db or str(data_dir() / "demo.sqlite3"), demo=True)
+    else:
+        settings = load_settings(os.environ, args.db)
+    actor = args.user or os.environ.get("DISTRO_USER") or _login_name()
+    context = CommandContext(
+        settings=settings,
+        engine_factory=lambda: open_engine(settings),
+        actor=actor,
+        open_app=lambda engine: run_app(settings, engine),
+    )
+    from distro.domain.errors import DomainError
+
+    try:
+        if args.command is None:
+            status = run_app(settings, context.engine)
+        else:
+            status = args.run(args, context)
+    except DomainError as error:
+        status = refuse(str(error))
+    except KeyboardInterrupt:
+        status = refuse("interrupted; nothing half-done was saved.")
+    sys.exit(status)
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -1,0 +1,135 @@
+"""Provides `distro bench`: build synthetic registries, time the app on them, print the figures."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from distro.commands import CommandContext, refuse, say
+
+if TYPE_CHECKING:
+    from distro.bench import Check, Percentiles, SizeReport
+
+DESCRIPTION = """\
+Builds a synthetic registry of N households in a temp folder (your database is never
+touched) and measures, next to a bare Textual app with the same widgets started the same way:
+startup to first frame and peak memory (cold processes, medians), search-as-you-type latency
+for 1-3 letter name prefixes and 3-4 digit phone fragments (key to results on screen), and
+scan to family screen shown. Give several sizes (--families 20000 100000) or a saved --json
+output (--compare-with) to also check how the figures grow from the smallest to the largest.
+Progress goes to stderr; a figure that misses its goal does not change the exit status."""
+
+
+def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Add the bench command."""
+    bench = subparsers.add_parser(
+        "bench",
+        parents=[common],
+        help="measure startup, search, scan and memory on a synthetic registry",
+        description=DESCRIPTION,
+    )
+    bench.add_argument(
+        "--families",
+        type=_positive,
+        nargs="+",
+        default=[20_000],
+        metavar="N",
+        help="households in the synthetic registry; several sizes are measured in turn "
+        "(default: 20000)",
+    )
+    bench.add_argument("--json", action="store_true", help="print one JSON object, no table")
+    bench.add_argument(
+        "--compare-with",
+        type=Path,
+        metavar="FILE",
+        help="a saved --json output whose sizes join this run's for the growth checks",
+    )
+    bench.add_argument("--repeats", type=_positive, default=5, help="cold starts per kind")
+    bench.add_argument("--samples", type=_positive, default=120, help="queries per kind")
+    bench.add_argument("--scans", type=_positive, default=50, help="codes scanned")
+    bench.add_argument("--seed", type=int, default=852, help="seed of the synthetic data")
+    bench.set_defaults(run=bench_command)
+
+
+def bench_command(args: argparse.Namespace, context: CommandContext) -> int:
+    """Run the benchmark; the database of `context` is not used."""
+    from distro.bench import BenchOptions, SizeReport, bench_object, bench_size
+
+    earlier: list[SizeReport] = []
+    if args.compare_with is not None:
+        try:
+            saved = json.loads(args.compare_with.read_text(encoding="utf-8"))
+            earlier = [SizeReport.from_dict(size) for size in saved["sizes"]]
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            return refuse(f"cannot read {args.compare_with} as bench output: {error}")
+    options = BenchOptions(
+        repeats=args.repeats,
+        samples=args.samples,
+        scans=args.scans,
+        seed=args.seed,
+        progress=_progress,
+    )
+    measured = [bench_size(families, options) for families in args.families]
+    kept = [report for report in earlier if report.families not in set(args.families)]
+    result = bench_object([*kept, *measured])
+    say(json.dumps(result, indent=2) if args.json else render_table(result))
+    return 0
+
+
+def render_table(result: dict[str, Any]) -> str:
+    """Each size's figures and goals, then the growth checks, as plain text."""
+    from distro.bench import Check, SizeReport
+
+    lines: list[str] = []
+    for size in result["sizes"]:
+        lines += _size_lines(SizeReport.from_dict(size))
+    if result["comparisons"]:
+        lines += ["", "Growth from the smallest registry to the largest"]
+        lines += [_check_line(Check(**check)) for check in result["comparisons"]]
+    return "\n".join(lines)
+
+
+def _size_lines(report: SizeReport) -> list[str]:
+    startup, memory, scan = report.startup, report.memory, report.scan
+    lines = [
+        "",
+        f"{report.families:,} families (database built in {report.build_s:.1f} s)",
+        f"  {'figure':<40} {'value':>9}  {'goal':>8}",
+        *(_check_line(check) for check in report.checks),
+        f"  startup: distro {startup.distro_ms:.0f} ms, bare Textual app {startup.bare_ms:.0f} ms",
+        f"  memory: bare {memory.bare_mb:.1f} MiB, distro at first frame "
+        f"{memory.first_frame_mb:.1f} MiB, after 20 searches and a scan "
+        f"{memory.after_work_mb:.1f} MiB",
+    ]
+    for label, figures in (("names", report.search_names), ("phones", report.search_phones)):
+        lines.append(
+            f"  search {label} (p50/p95 ms, {figures.painted.count} keys): "
+            f"query {_pair(figures.service)}, in table {_pair(figures.shown)}, "
+            f"on screen {_pair(figures.painted)}"
+        )
+    lines.append(f"  scan (p50/p95 ms, {scan.count} codes): {_pair(scan)}")
+    return lines
+
+
+def _check_line(check: Check) -> str:
+    value = f"{check.value:.2f}{check.unit}" if check.unit == "x" else f"{check.value:.1f} ms"
+    goal = f"<= {check.goal:g}{check.unit}" if check.unit == "x" else f"<= {check.goal:g} ms"
+    return f"  {check.figure:<40} {value:>9}  {goal:>8}  {'PASS' if check.passed else 'MISS'}"
+
+
+def _pair(figures: Percentiles) -> str:
+    return f"{figures.p50_ms:.1f}/{figures.p95_ms:.1f}"
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value

@@ -1,0 +1,157 @@
+"""Provides `distro scan`, `distro card` and `distro families search|show|history|status|merge`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from distro.commands import CommandContext, say
+
+
+def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Add the scan, card and families commands."""
+    scan = subparsers.add_parser("scan", parents=[common], help="what a scanned code refers to")
+    scan.add_argument("code")
+    scan.set_defaults(run=scan_code)
+    card = subparsers.add_parser("card", parents=[common], help="print a family card as PDF")
+    card.add_argument("code")
+    card.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    card.set_defaults(run=print_card)
+
+    families = subparsers.add_parser("families", parents=[common], help="find and manage families")
+    actions = families.add_subparsers(dest="families_command", metavar="ACTION", required=True)
+    search = actions.add_parser("search", parents=[common], help="find by name, phone or code")
+    search.add_argument("query")
+    search.add_argument("--limit", type=int, default=20)
+    search.set_defaults(run=search_command)
+    show = actions.add_parser("show", parents=[common], help="one family, members and phones")
+    show.add_argument("code")
+    show.set_defaults(run=show_command)
+    history = actions.add_parser("history", parents=[common], help="every change to a family")
+    history.add_argument("code")
+    history.set_defaults(run=history_command)
+    status = actions.add_parser("status", parents=[common], help="change a family's status")
+    status.add_argument("code")
+    status.add_argument("status", choices=["active", "suspended", "left_hk", "resettled"])
+    status.add_argument("--reason", default="")
+    status.set_defaults(run=status_command)
+    merge = actions.add_parser("merge", parents=[common], help="merge DUPLICATE into KEEP")
+    merge.add_argument("keep")
+    merge.add_argument("duplicate")
+    merge.add_argument("--reason", required=True)
+    merge.set_defaults(run=merge_command)
+
+
+def scan_code(args: argparse.Namespace, context: CommandContext) -> int:
+    """Print what the code names; CodeError or NotFound give the plain reason and exit 1."""
+    from distro.domain.db import reading
+    from distro.domain.scan import resolve_scan
+
+    with reading(context.engine) as session:
+        say(resolve_scan(session, args.code).description)
+    return 0
+
+
+def print_card(args: argparse.Namespace, context: CommandContext) -> int:
+    """Write the family's card PDF to FILE."""
+    from distro.domain.db import reading
+    from distro.domain.families import find_family_by_code, load_family
+    from distro.printing.card import card_for_family, render_family_card
+
+    with reading(context.engine) as session:
+        family = find_family_by_code(session, args.code)
+        assert family.id is not None
+        card = card_for_family(load_family(session, family.id), context.settings.organisation)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_bytes(render_family_card(card))
+    say(f"Card for {card.code} written to {args.output}.")
+    return 0
+
+
+def search_command(args: argparse.Namespace, context: CommandContext) -> int:
+    """One line per matching family."""
+    from distro.domain.db import reading
+    from distro.domain.search import search_families
+
+    with reading(context.engine) as session:
+        hits = search_families(session, args.query, limit=args.limit)
+    for hit in hits:
+        say(
+            f"{hit.code}  {hit.head_name:<32.32}  {hit.household_size:>2} pers.  "
+            f"{hit.district:<20}  {hit.status}"
+        )
+    if not hits:
+        say("No family matches.")
+    return 0
+
+
+def show_command(args: argparse.Namespace, context: CommandContext) -> int:
+    """The family's fields, members and phones."""
+    from distro.domain.db import reading
+    from distro.domain.families import find_family_by_code, load_family
+    from distro.domain.phones import display_phone
+
+    with reading(context.engine) as session:
+        family = find_family_by_code(session, args.code)
+        assert family.id is not None
+        record = load_family(session, family.id)
+    say(f"{family.code}  {family.status}  {family.district}  household of {record.household_size}")
+    for phone in record.phones:
+        say(f"  phone    {display_phone(phone.number)}")
+    for member in record.members:
+        born = member.birth_date.isoformat() if member.birth_date else "unknown"
+        estimated = " (estimated)" if member.birth_date_estimated else ""
+        say(f"  member   {member.full_name} - {member.relationship}, born {born}{estimated}")
+    for label, value in (("diet", family.dietary.replace("|", ", ")), ("notes", family.notes)):
+        if value:
+            say(f"  {label:<8} {value}")
+    return 0
+
+
+def history_command(args: argparse.Namespace, context: CommandContext) -> int:
+    """Every change, newest first, with who and when."""
+    from distro.domain.audit import family_history
+    from distro.domain.db import reading
+    from distro.domain.families import find_family_by_code
+
+    with reading(context.engine) as session:
+        family = find_family_by_code(session, args.code)
+        assert family.id is not None
+        events = family_history(session, family.id)
+    for event in events:
+        reason = f" ({event.reason})" if event.reason else ""
+        say(f"{event.at:%Y-%m-%d %H:%M}  {event.actor:<16.16}  {event.summary}{reason}")
+    return 0
+
+
+def status_command(args: argparse.Namespace, context: CommandContext) -> int:
+    """Change the status in one transaction."""
+    from distro.domain.db import unit_of_work
+    from distro.domain.families import change_status, find_family_by_code
+    from distro.domain.schemas import StatusChange, validated
+
+    change = validated(StatusChange, {"status": args.status, "reason": args.reason})
+    with unit_of_work(context.engine) as session:
+        family = find_family_by_code(session, args.code)
+        assert family.id is not None
+        change_status(session, family.id, change, actor=context.actor, now=context.clock())
+    say(f"{family.code} is now {change.status.value}.")
+    return 0
+
+
+def merge_command(args: argparse.Namespace, context: CommandContext) -> int:
+    """Merge two families in one transaction."""
+    from distro.domain.db import unit_of_work
+    from distro.domain.families import find_family_by_code
+    from distro.domain.merge import merge_families
+
+    with unit_of_work(context.engine) as session:
+        keep = find_family_by_code(session, args.keep)
+        duplicate = find_family_by_code(session, args.duplicate)
+        assert keep.id is not None and duplicate.id is not None
+        merge_families(
+            session, keep.id, duplicate.id, args.reason, actor=context.actor, now=context.clock()
+        )
+    say(f"{duplicate.code} merged into {keep.code}.")
+    return 0

@@ -1,0 +1,1 @@
+"""Reference data shipped with distro (districts, and later the catalogue and rules)."""

@@ -1,0 +1,1 @@
+"""The domain: tables, services and rules, usable without any user interface."""

@@ -1,0 +1,84 @@
+"""Provides the engine (with SQLite made safe for a counter), units of work, and migrations.
+
+SQLite is opened in WAL mode (readers never wait for the writer), with foreign keys on, a busy
+timeout (a second counter waits instead of failing), and synchronous=FULL so that a change the
+volunteer saw confirmed survives a power cut. Writing units of work start with BEGIN IMMEDIATE,
+so two counters writing at once queue for the lock instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+BUSY_TIMEOUT_MS = 10_000
+SCHEMA_HEAD = "0001_initial"
+"""The newest migration; a test keeps it equal to Alembic's head."""
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite connections get the pragmas described above."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _configure_sqlite)
+    event.listen(engine, "begin", _begin_sqlite)
+    return engine
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _begin_sqlite).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in (
+        "journal_mode=WAL",
+        "foreign_keys=ON",
+        f"busy_timeout={BUSY_TIMEOUT_MS}",
+        "synchronous=FULL",
+    ):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _begin_sqlite(connection: Connection) -> None:
+    writing = connection.get_execution_options().get("distro_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """One writing transaction: everything inside commits together, or nothing does."""
+    with engine.connect() as connection:
+        connection = connection.execution_options(distro_write=True)
+        with Session(bind=connection, expire_on_commit=False) as session, connection.begin():
+            yield session
+            session.flush()
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A read-only session; it never holds the write lock."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The migration the database is at, or None for a new, empty database."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema up to date; cheap when it already is (Alembic is imported only if not)."""
+    if schema_revision(engine) == SCHEMA_HEAD:
+        return
+    from distro.migrations import upgrade_to_head
+
+    upgrade_to_head(engine)

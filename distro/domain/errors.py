@@ -1,0 +1,25 @@
+"""Provides the errors a rule raises, each with a message a volunteer can act on."""
+
+
+class DomainError(Exception):
+    """A rule said no. `str(error)` is shown to the volunteer as it is, so write it plainly."""
+
+
+class NotFound(DomainError):
+    """The thing asked for does not exist (or no longer does)."""
+
+
+class InvalidInput(DomainError):
+    """Input failed validation; `problems` maps each field to what is wrong with it."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{field}: {why}" for field, why in problems.items()))
+
+
+class CodeError(DomainError):
+    """A scanned or typed code is mistyped or names nothing."""
+
+
+class Conflict(DomainError):
+    """The change clashes with the current state (for example a code already taken)."""

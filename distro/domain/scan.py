@@ -1,0 +1,34 @@
+"""Provides what a scanned code refers to, for the scan line and `distro scan`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from distro.domain.codes import CodeKind, parse_scan
+from distro.domain.families import find_family_by_code, load_family
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """The thing a code names: its kind, its id, and one line describing it."""
+
+    kind: CodeKind
+    target_id: int
+    description: str
+
+
+def resolve_scan(session: Session, scanned: str) -> ScanResult:
+    """What `scanned` names, or CodeError / NotFound saying plainly why it names nothing."""
+    code = parse_scan(scanned)
+    family = find_family_by_code(session, code.text)
+    assert family.id is not None
+    record = load_family(session, family.id)
+    via = "" if family.code == code.text else f" (card {code.text} was merged into it)"
+    return ScanResult(
+        kind=CodeKind.FAMILY,
+        target_id=family.id,
+        description=f"family {family.code}{via}: {record.household_size} members, "
+        f"{family.district}, {family.status}",
+    )

@@ -1,0 +1,30 @@
+"""Provides the Alembic migrations and a way to run them from code, without alembic.ini."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+HERE = Path(__file__).resolve().parent
+
+
+def alembic_config(engine: Engine) -> Config:
+    """An Alembic Config pointing at these migrations and at `engine`."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(HERE))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade_to_head(engine: Engine) -> None:
+    """Apply every migration the database has not had yet."""
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), "head")

@@ -1,0 +1,57 @@
+"""Provides Settings: where the database and printed slips live, decided once at start."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "distro"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the app and every command need to know about this machine."""
+
+    database_url: str
+    slips_dir: Path
+    organisation: str = "distro"
+    demo: bool = False
+
+
+def database_url(value: str) -> str:
+    """A SQLAlchemy URL; a bare path means an SQLite file at that path."""
+    if "://" in value:
+        return value
+    return "sqlite:///" + str(Path(value).expanduser().resolve())
+
+
+def data_dir() -> Path:
+    """The platform's user-data folder for distro (created on first use)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def load_settings(
+    environ: Mapping[str, str], db: str | None = None, *, demo: bool = False
+) -> Settings:
+    """Settings from the command line (`db`) and the environment (DISTRO_DB, DISTRO_SLIPS ...)."""
+    chosen = db or environ.get("DISTRO_DB") or str(data_dir() / "distro.sqlite3")
+    url = database_url(chosen)
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    slips = Path(environ.get("DISTRO_SLIPS") or data_dir() / "slips").expanduser()
+    return Settings(
+        database_url=url,
+        slips_dir=slips,
+        organisation=environ.get("DISTRO_ORGANISATION", "distro"),
+        demo=demo,
+    )
+
+
+def describe_url(url: str) -> str:
+    """The database URL with any password hidden, for `distro info` and the screen."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

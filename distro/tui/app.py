@@ -1,0 +1,138 @@
+"""Provides DistroApp: the areas (modes), the keys that switch them, and scan routing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any, ClassVar
+
+from sqlalchemy import Engine
+from textual import events, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen, Screen
+
+from distro.domain.clock import Clock, utc_now
+from distro.domain.codes import looks_like_code
+from distro.printing.printers import Printer
+from distro.settings import Settings
+from distro.tui.scanning import ScanDetector
+from distro.tui.screens.area import AREAS, AreaScreen
+from distro.tui.screens.families import FamiliesScreen
+from distro.tui.screens.family import FamilyScreen
+from distro.tui.screens.help import HelpScreen
+from distro.tui.screens.signin import SignInScreen
+
+
+class DistroApp(App[None]):
+    """The counter app, built with its dependencies so tests can pass a temp database."""
+
+    CSS_PATH = "styles/app.tcss"
+    TITLE = "distro"
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        "families": FamiliesScreen,
+        **{area.mode: partial(AreaScreen, area) for area in AREAS},
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", tooltip="Every key on this screen", id="help"),
+        Binding("f2", "area('counter')", "Counter", tooltip="Hand out to a family", id="counter"),
+        Binding("f3", "area('families')", "Families", tooltip="Find, register", id="families"),
+        Binding("f4", "area('stock')", "Stock", tooltip="Donations, lots, expiry", id="stock"),
+        Binding("f5", "area('lending')", "Lending", tooltip="Devices for school", id="lending"),
+        Binding("f6", "area('referrals')", "Referrals", tooltip="Vaccines", id="referrals"),
+        Binding("f7", "area('reports')", "Reports", tooltip="For donors", id="reports"),
+        Binding(
+            "f10", "sign_in", "Switch volunteer", tooltip="Hand the counter over", id="sign-in"
+        ),
+    ]
+
+    def __init__(
+        self, settings: Settings, engine: Engine, printer: Printer, clock: Clock = utc_now
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.engine = engine
+        self.printer = printer
+        self.clock = clock
+        self.actor = ""
+        self.scan_detector = ScanDetector()
+        self.sub_title = "DEMO - fictional families" if settings.demo else ""
+
+    def on_mount(self) -> None:
+        self.action_sign_in()
+
+    def action_sign_in(self) -> None:
+        """Ask who is at the counter; every change they make records the name."""
+        self.push_screen(SignInScreen(), callback=self._signed_in)
+
+    def _signed_in(self, name: str | None) -> None:
+        if name:
+            self.actor = name
+            self.title = f"distro - {name}"
+            self.switch_mode("families")
+
+    def action_area(self, mode: str) -> None:
+        """Switch to an area once someone has signed in."""
+        if self.actor:
+            self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        """Show every key of the current screen and of the app."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    async def on_event(self, event: events.Event) -> None:
+        """Watch every key before widgets do, so a scan works from any screen."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            scanned = self.scan_detector.feed(event.key, event.character)
+            if scanned is not None and looks_like_code(scanned):
+                event.prevent_default()
+                event.stop()
+                self.handle_scan(scanned)
+                return
+        await super().on_event(event)
+
+    def handle_scan(self, scanned: str) -> None:
+        """Open what a scanned or typed code names, or say plainly why it names nothing."""
+        focused = self.focused
+        from textual.widgets import Input
+
+        if isinstance(focused, Input) and focused.value.endswith(scanned):
+            focused.value = focused.value[: -len(scanned)]
+        self._resolve_scan(scanned)
+
+    @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
+    def _resolve_scan(self, scanned: str) -> None:
+        from distro.domain.db import reading
+        from distro.domain.errors import DomainError
+        from distro.domain.scan import resolve_scan
+
+        try:
+            with reading(self.engine) as session:
+                result = resolve_scan(session, scanned)
+        except DomainError as error:
+            self.call_from_thread(self.notify, str(error), title="Scan", severity="error")
+            return
+        self.call_from_thread(self.open_family, result.target_id)
+
+    def open_family(self, family_id: int) -> None:
+        """Show a family's screen in the Families area (not while a form is open)."""
+        if not self.actor:
+            self.notify("Sign in first, then scan again.", severity="warning")
+            return
+        if isinstance(self.screen, ModalScreen):
+            self.notify(
+                "Finish or close this form first (Esc), then scan again.", severity="warning"
+            )
+            return
+        self.switch_mode("families")
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(FamilyScreen(family_id))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette: every area and action as `area: verb`, then Textual's own."""
+        from distro.tui.commands import palette_commands
+
+        yield from palette_commands(self, screen)
+        yield from super().get_system_commands(screen)

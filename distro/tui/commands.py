@@ -1,0 +1,42 @@
+"""Provides the command palette's entries, titled `area: verb`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from textual.app import SystemCommand
+from textual.screen import Screen
+
+from distro.tui.screens.area import AREAS
+from distro.tui.screens.families import FamiliesScreen
+from distro.tui.screens.family import FamilyScreen
+
+if TYPE_CHECKING:
+    from distro.tui.app import DistroApp
+
+FAMILY_ACTIONS = (
+    ("edit", "edit details", "Phones, district, diet, consent, notes"),
+    ("add_member", "add member", "Add a person to this household"),
+    ("remove_member", "remove member", "Take the highlighted member out"),
+    ("status", "change status", "Suspend, reactivate, left Hong Kong, resettled"),
+    ("history", "history", "Every change: who, when, before and after"),
+    ("print_card", "print card", "Family card with barcode (PDF)"),
+    ("merge", "merge duplicate", "Merge another record of this household into this one"),
+)
+
+
+def palette_commands(app: DistroApp, screen: Screen[object]) -> Iterator[SystemCommand]:
+    """Areas always; the actions of the screen the palette was opened on."""
+    yield SystemCommand("families: search", "Find a family", lambda: app.action_area("families"))
+    for area in AREAS:
+        yield SystemCommand(
+            f"{area.mode}: open", area.purpose, lambda mode=area.mode: app.action_area(mode)
+        )
+    yield SystemCommand("volunteer: switch", "Hand the counter to someone else", app.action_sign_in)
+    yield SystemCommand("help: keys", "Every key on this screen", app.action_help)
+    if isinstance(screen, FamiliesScreen):
+        yield SystemCommand("families: register", "New household", screen.action_register)
+    if isinstance(screen, FamilyScreen):
+        for action, verb, help_text in FAMILY_ACTIONS:
+            yield SystemCommand(f"family: {verb}", help_text, getattr(screen, f"action_{action}"))

@@ -1,0 +1,1 @@
+"""Modal dialogs: forms that validate before returning, and confirmations."""

@@ -1,0 +1,97 @@
+"""Provides FormModal: a dialog of form fields that saves through a domain service.
+
+The dialog stays open until the service accepts the input, so a refused save loses nothing:
+problems appear beside their fields, other refusals above the buttons.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, TypeVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label, Static
+
+from distro.domain.errors import DomainError, InvalidInput
+from distro.tui.widgets.form import FormFields
+
+if TYPE_CHECKING:
+    from distro.tui.app import DistroApp
+
+ResultT = TypeVar("ResultT")
+
+
+class FormModal(ModalScreen[ResultT | None]):
+    """Subclasses give `form_title`, `field_groups()` and `submit()`; Ctrl+S saves, Esc cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", tooltip="Check and save the form", id="save"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="cancel"),
+    ]
+    form_title = "Form"
+
+    @property
+    def distro(self) -> DistroApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def field_groups(self) -> list[tuple[str, FormFields, str]]:
+        """(heading, fields, problem path prefix) for each group of fields."""
+        raise NotImplementedError
+
+    def submit(self) -> ResultT:
+        """Validate and save; raise InvalidInput or DomainError to keep the dialog open."""
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        self._groups = self.field_groups()
+        with Vertical(classes="form-dialog"):
+            yield Static(
+                f"[b]{self.form_title}[/b]   Ctrl+S save, Esc cancel", classes="form-title"
+            )
+            with VerticalScroll(classes="form-body"):
+                for heading, fields, _path in self._groups:
+                    if heading:
+                        yield Static(f"[b]{heading}[/b]", classes="form-heading")
+                    yield fields
+            yield Label("", id="form-error", classes="field-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._groups[0][1].focus_first()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        try:
+            result = self.submit()
+        except InvalidInput as problems:
+            self.show_problems(problems.problems)
+            return
+        except DomainError as refusal:
+            self.show_error(str(refusal))
+            return
+        self.dismiss(result)
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        """Problems beside their fields; any left over above the buttons."""
+        marked = [
+            widget
+            for _heading, fields, path in self._groups
+            for widget in fields.show_problems(problems, path)
+        ]
+        if marked:
+            marked[0].focus()
+        summary = "Please correct the fields marked in red." if marked else ""
+        if len(marked) < len(problems):
+            summary = "; ".join(f"{field}: {why}" for field, why in problems.items())
+        self.show_error(summary)
+
+    def show_error(self, message: str) -> None:
+        """A refusal that belongs to no single field."""
+        self.query_one("#form-error", Label).update(message)
+        if message:
+            self.notify(message, severity="error", timeout=6)

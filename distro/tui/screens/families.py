@@ -1,0 +1,133 @@
+"""Provides the Families area: search as you type, open a family, register a new one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+if TYPE_CHECKING:
+    from distro.domain.search import FamilyHit
+    from distro.tui.app import DistroApp
+
+STATUS_LABELS = {
+    "active": "active",
+    "suspended": "suspended",
+    "left_hk": "left HK",
+    "resettled": "resettled",
+    "merged": "merged",
+}
+
+
+class FamiliesScreen(Screen[None]):
+    """Type a name, phone digits or a code; results appear while typing."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+f", "focus_search", "Search", tooltip="Back to the search box", id="search"),
+        Binding("ctrl+n", "register", "Register family", tooltip="New household", id="register"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="families-screen")
+        self._hit_ids: list[int] = []
+
+    @property
+    def distro(self) -> DistroApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(
+            placeholder="Name, phone digits or family code (scan a card any time)",
+            id="family-search",
+            max_length=80,
+        )
+        yield Static("Type to search. Ctrl+N registers a new family.", id="search-status")
+        table: DataTable[str] = DataTable(
+            id="family-results", cursor_type="row", zebra_stripes=True
+        )
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#family-results", DataTable)
+        table.add_column("Code", width=10)
+        table.add_column("Head of household", width=30)
+        table.add_column("Size", width=4)
+        table.add_column("District", width=14)
+        table.add_column("Status", width=9)
+        self.action_focus_search()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#family-search", Input).focus()
+
+    @on(Input.Changed, "#family-search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, query: str) -> None:
+        """Query off the UI thread so typing never waits for the database."""
+        from distro.domain.db import reading
+        from distro.domain.search import search_families
+
+        with reading(self.distro.engine) as session:
+            hits = search_families(session, query)
+        self.app.call_from_thread(self.show_hits, query, hits)
+
+    def show_hits(self, query: str, hits: list[FamilyHit]) -> None:
+        """Fill the results table (at most one page of rows, never the whole registry)."""
+        table = self.query_one("#family-results", DataTable)
+        table.clear()
+        self._hit_ids = [hit.family_id for hit in hits]
+        for hit in hits:
+            table.add_row(
+                hit.code,
+                hit.head_name,
+                str(hit.household_size),
+                hit.district,
+                STATUS_LABELS.get(hit.status, hit.status),
+            )
+        status = self.query_one("#search-status", Static)
+        if not query.strip():
+            status.update("Type to search. Ctrl+N registers a new family.")
+        elif not hits:
+            status.update(f"No family matches '{query.strip()}'. Ctrl+N registers a new family.")
+        else:
+            more = " (first 20; type more to narrow)" if len(hits) >= 20 else ""
+            status.update(f"{len(hits)} found{more}. Down to choose, Enter to open.")
+
+    @on(Input.Submitted, "#family-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        from distro.domain.codes import parse_scan
+        from distro.domain.errors import CodeError
+
+        try:
+            parse_scan(event.value)
+        except CodeError:
+            pass
+        else:
+            self.distro.handle_scan(event.value)
+            return
+        if len(self._hit_ids) == 1:
+            self.distro.open_family(self._hit_ids[0])
+        elif self._hit_ids:
+            self.query_one("#family-results", DataTable).focus()
+
+    @on(DataTable.RowSelected, "#family-results")
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        self.distro.open_family(self._hit_ids[event.cursor_row])
+
+    def action_register(self) -> None:
+        from distro.tui.modals.register import RegisterFamilyModal
+
+        self.app.push_screen(RegisterFamilyModal(), callback=self._registered)
+
+    def _registered(self, family_id: int | None) -> None:
+        if family_id is not None:
+            self.distro.open_family(family_id)

@@ -1,0 +1,293 @@
+"""Provides the family screen: one household, its members, and what can be done with it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar
+
+from sqlmodel import Session
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from distro.domain.errors import DomainError
+from distro.domain.families import FamilyRecord
+from distro.domain.models import Member
+from distro.tui.modals.ask import Answer, AskModal
+
+if TYPE_CHECKING:
+    from distro.tui.app import DistroApp
+
+STATUS_CHOICES = (
+    ("active", "Active"),
+    ("suspended", "Suspended"),
+    ("left_hk", "Left Hong Kong"),
+    ("resettled", "Resettled"),
+)
+
+
+def age_text(member: Member, today: date) -> str:
+    """Age in years, with ~ when the date of birth was estimated."""
+    if member.birth_date is None:
+        return "?"
+    born = member.birth_date
+    years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return f"~{years}" if member.birth_date_estimated else str(years)
+
+
+def summary_text(record: FamilyRecord) -> str:
+    """The household's own fields, a few lines, for the top of the screen."""
+    from distro.domain.phones import display_phone
+
+    family = record.family
+    phones = ", ".join(display_phone(phone.number) for phone in record.phones) or "none"
+    diet = family.dietary.replace("|", ", ").replace("_", " ") or "none"
+    if family.allergies:
+        diet += f" (allergies: {family.allergies})"
+    consent = (
+        f"{family.consent_date} by {family.consent_recorded_by} ({family.consent_purpose or '-'})"
+        if family.consent_date
+        else "not recorded"
+    )
+    lines = [
+        f"[b]{family.code}[/b]  {family.status.replace('_', ' ')}  {family.district}  "
+        f"household of {record.household_size}",
+        f"Phones: {phones}",
+        f"Diet: {diet}",
+        f"Consent: {consent}",
+    ]
+    if family.claim_ref or family.address:
+        lines.append(f"Claim ref: {family.claim_ref or '-'}  Address: {family.address or '-'}")
+    if family.notes:
+        lines.append(f"Notes: {family.notes}")
+    return "\n".join(lines)
+
+
+class FamilyScreen(Screen[None]):
+    """A family's details and members; every change goes through a dialog and a service."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", tooltip="Back to search", id="back"),
+        Binding("e", "edit", "Edit", tooltip="Phones, district, diet, consent, notes", id="edit"),
+        Binding("a", "add_member", "Add member", tooltip="A person joins", id="add-member"),
+        Binding(
+            "r", "remove_member", "Remove member", tooltip="Highlighted member", id="remove-member"
+        ),
+        Binding("s", "status", "Status", tooltip="Suspend, reactivate, left HK", id="status"),
+        Binding(
+            "h",
+            "history",
+            "History",
+            tooltip="Every change: who, when, before, after",
+            id="history",
+        ),
+        Binding(
+            "p", "print_card", "Print card", tooltip="Family card with barcode", id="print-card"
+        ),
+        Binding(
+            "g", "merge", "Merge", tooltip="Merge a duplicate record into this one", id="merge"
+        ),
+    ]
+
+    def __init__(self, family_id: int) -> None:
+        super().__init__(id="family-screen")
+        self.family_id = family_id
+        self.record: FamilyRecord | None = None
+
+    @property
+    def distro(self) -> DistroApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="family-summary")
+        table: DataTable[str] = DataTable(id="member-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("Enter edits the highlighted member.", id="member-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#member-table", DataTable)
+        for label, width in (
+            ("Name", 24),
+            ("Relation", 9),
+            ("Sex", 6),
+            ("Age", 4),
+            ("Nationality", 11),
+            ("Languages", 14),
+            ("School", 10),
+        ):
+            table.add_column(label, width=width)
+        self.refresh_family()
+        table.focus()
+
+    def refresh_family(self) -> None:
+        """Reload the family from the database and redraw."""
+        from distro.domain.db import reading
+        from distro.domain.families import load_family
+
+        with reading(self.distro.engine) as session:
+            self.record = load_family(session, self.family_id)
+        self.query_one("#family-summary", Static).update(summary_text(self.record))
+        table = self.query_one("#member-table", DataTable)
+        table.clear()
+        today = self.distro.clock().date()
+        for member in self.record.members:
+            table.add_row(
+                member.full_name,
+                member.relationship.replace("_", " "),
+                member.sex,
+                age_text(member, today),
+                member.nationality,
+                member.languages.replace("|", ", "),
+                " ".join(filter(None, [member.school, member.grade])),
+            )
+        self.sub_title = self.record.family.code
+
+    def _selected_member(self) -> Member | None:
+        if self.record is None or not self.record.members:
+            return None
+        row = self.query_one("#member-table", DataTable).cursor_row
+        return self.record.members[min(max(row, 0), len(self.record.members) - 1)]
+
+    def _change(self, work_in_session: Callable[[Session], object], done: str) -> None:
+        """Run one change in its own transaction; a refusal becomes a notice, not a crash."""
+        from distro.domain.db import unit_of_work
+
+        try:
+            with unit_of_work(self.distro.engine) as session:
+                work_in_session(session)
+        except DomainError as refusal:
+            self.notify(str(refusal), severity="error", timeout=8)
+            return
+        self.notify(done)
+        self.refresh_family()
+
+    def _after_dialog(self, saved: bool | None) -> None:
+        if saved:
+            self.notify("Saved.")
+            self.refresh_family()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_edit(self) -> None:
+        from distro.tui.modals.family_forms import EditFamilyModal
+
+        if self.record is not None:
+            phones = [phone.number for phone in self.record.phones]
+            self.app.push_screen(EditFamilyModal(self.record.family, phones), self._after_dialog)
+
+    def action_add_member(self) -> None:
+        from distro.tui.modals.family_forms import MemberModal
+
+        self.app.push_screen(MemberModal(self.family_id), self._after_dialog)
+
+    @on(DataTable.RowSelected, "#member-table")
+    def _edit_member(self) -> None:
+        from distro.tui.modals.family_forms import MemberModal
+
+        member = self._selected_member()
+        if member is not None:
+            self.app.push_screen(MemberModal(self.family_id, member), self._after_dialog)
+
+    def action_remove_member(self) -> None:
+        member = self._selected_member()
+        if member is None:
+            return
+        ask = AskModal(
+            f"Remove {member.full_name}?",
+            "They stay in the history but no longer count in the household.",
+        )
+        self.app.push_screen(ask, lambda answer: self._remove(member, answer))
+
+    def _remove(self, member: Member, answer: Answer | None) -> None:
+        from distro.domain.families import remove_member
+
+        if answer is None or member.id is None:
+            return
+        member_id, actor, now = member.id, self.distro.actor, self.distro.clock()
+        self._change(
+            lambda s: remove_member(s, member_id, answer.reason, actor=actor, now=now),
+            f"{member.full_name} removed.",
+        )
+
+    def action_status(self) -> None:
+        ask = AskModal(
+            "Change status",
+            "Only active families collect.",
+            choices=STATUS_CHOICES,
+            reason_required=False,
+        )
+        self.app.push_screen(ask, self._set_status)
+
+    def _set_status(self, answer: Answer | None) -> None:
+        from distro.domain.families import change_status
+        from distro.domain.schemas import StatusChange, validated
+
+        if answer is None:
+            return
+        change = validated(StatusChange, {"status": answer.choice, "reason": answer.reason})
+        actor, now = self.distro.actor, self.distro.clock()
+        self._change(
+            lambda s: change_status(s, self.family_id, change, actor=actor, now=now),
+            f"Status is now {change.status.value.replace('_', ' ')}.",
+        )
+
+    def action_merge(self) -> None:
+        ask = AskModal(
+            "Merge a duplicate into this family",
+            "Every member, phone, note and history of the other record moves here; "
+            "its card keeps working and opens this family.",
+            code_prompt="Code of the duplicate record (scan or type)",
+        )
+        self.app.push_screen(ask, self._merge)
+
+    def _merge(self, answer: Answer | None) -> None:
+        from distro.domain.families import find_family_by_code
+        from distro.domain.merge import merge_families
+
+        if answer is None:
+            return
+        actor, now = self.distro.actor, self.distro.clock()
+
+        def merge(session: Session) -> None:
+            duplicate = find_family_by_code(session, answer.code)
+            assert duplicate.id is not None
+            merge_families(
+                session, self.family_id, duplicate.id, answer.reason, actor=actor, now=now
+            )
+
+        self._change(merge, "Merged.")
+
+    def action_history(self) -> None:
+        from distro.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.family_id))
+
+    def action_print_card(self) -> None:
+        self.notify("Printing the family card ...")
+        self.print_card()
+
+    @work(thread=True, exclusive=True, group="print", exit_on_error=False)
+    def print_card(self) -> None:
+        """Render the PDF off the UI thread; the printer writes it where slips go."""
+        from distro.domain.db import reading
+        from distro.domain.families import load_family
+        from distro.printing.card import card_for_family, render_family_card
+
+        try:
+            with reading(self.distro.engine) as session:
+                record = load_family(session, self.family_id)
+            card = card_for_family(record, self.distro.settings.organisation)
+            path = self.distro.printer.print_pdf(f"card-{card.code}", render_family_card(card))
+        except (DomainError, OSError) as failure:
+            self.app.call_from_thread(
+                self.notify, f"The card was not printed: {failure}", severity="error"
+            )
+            return
+        self.app.call_from_thread(self.notify, f"Card printed to {path}")

@@ -1,0 +1,81 @@
+"""Provides the start screen: the volunteer picks or types their name."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+
+if TYPE_CHECKING:
+    from distro.tui.app import DistroApp
+
+
+class SignInScreen(Screen[str]):
+    """Dismisses with the volunteer's name once it is saved as a known user."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "focus_names", "Recent names", show=False, id="recent-names"),
+    ]
+
+    @property
+    def distro(self) -> DistroApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="sign-in"):
+            yield Static("[b]Who is at the counter?[/b]", id="sign-in-title")
+            yield Static("Every change you make is recorded under this name.")
+            if self.distro.settings.demo:
+                yield Static("Demo database: all families are fictional. Type any name.")
+            yield Input(placeholder="Your name, then Enter", id="sign-in-name", max_length=80)
+            yield Label("", id="sign-in-error", classes="field-error")
+            yield Static("Recently here (Down, then Enter):", id="recent-title")
+            yield OptionList(id="recent-names")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from distro.domain.db import reading
+        from distro.domain.users import recent_users
+
+        with reading(self.distro.engine) as session:
+            names = recent_users(session)
+        self.query_one(OptionList).add_options(names)
+        self.query_one("#recent-title").display = bool(names)
+        self.query_one(OptionList).display = bool(names)
+        self.query_one(Input).focus()
+
+    def action_focus_names(self) -> None:
+        names = self.query_one(OptionList)
+        if names.option_count:
+            names.focus()
+            names.highlighted = 0
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self._sign_in(str(event.option.prompt))
+
+    @on(Input.Submitted, "#sign-in-name")
+    def _typed(self, event: Input.Submitted) -> None:
+        self._sign_in(event.value)
+
+    def _sign_in(self, name: str) -> None:
+        from distro.domain.db import unit_of_work
+        from distro.domain.errors import DomainError
+        from distro.domain.users import remember_user
+
+        try:
+            with unit_of_work(self.distro.engine) as session:
+                user = remember_user(session, name, now=self.distro.clock())
+        except DomainError:
+            self.query_one("#sign-in-error", Label).update(
+                "Type your name (at most 80 characters)."
+            )
+            return
+        self.dismiss(user.name)

@@ -1,0 +1,626 @@
+"""The families registry: registering, validating, editing, members, status, atomicity, history."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, func, select
+
+from distro.domain.audit import changed_fields, family_history
+from distro.domain.codes import CodeKind, format_code, parse_scan
+from distro.domain.db import reading, unit_of_work
+from distro.domain.errors import CodeError, DomainError, InvalidInput, NotFound
+from distro.domain.families import (
+    FamilyRecord,
+    add_member,
+    change_status,
+    find_family_by_code,
+    load_family,
+    register_family,
+    remove_member,
+    update_family,
+    update_member,
+)
+from distro.domain.merge import merge_families
+from distro.domain.models import AuditEvent, CodeCounter, Family, Member
+from distro.domain.schemas import FamilyDetails, FamilyIn, MemberIn, StatusChange, validated
+from distro.domain.search import search_families
+
+from .conftest import FamilyBuilder, Registrar, family_dict
+
+
+def load(engine: Engine, family_id: int | None) -> FamilyRecord:
+    assert family_id is not None
+    with reading(engine) as session:
+        return load_family(session, family_id)
+
+
+def history(engine: Engine, family_id: int | None) -> list[AuditEvent]:
+    assert family_id is not None
+    with reading(engine) as session:
+        return family_history(session, family_id)
+
+
+def counter(session: Session) -> int:
+    row = session.get(CodeCounter, CodeKind.FAMILY.value)
+    assert row is not None
+    return row.last_number
+
+
+def counts(engine: Engine) -> tuple[int, int, int, int]:
+    """(families, members, audit rows, family code counter)."""
+    with reading(engine) as session:
+        families = session.exec(select(func.count()).select_from(Family)).one()
+        members = session.exec(select(func.count()).select_from(Member)).one()
+        events = session.exec(select(func.count()).select_from(AuditEvent)).one()
+        return families, members, events, counter(session)
+
+
+def problems_of(data: dict[str, Any]) -> dict[str, str]:
+    with pytest.raises(InvalidInput) as caught:
+        validated(FamilyIn, data)
+    return caught.value.problems
+
+
+def details(**changes: Any) -> FamilyDetails:
+    return validated(FamilyDetails, {"district": "Sham Shui Po", **changes})
+
+
+def member(**fields: Any) -> MemberIn:
+    return validated(MemberIn, fields)
+
+
+def found(engine: Engine, query: str) -> list[str]:
+    with reading(engine) as session:
+        return [hit.code for hit in search_families(session, query)]
+
+
+# --- register -------------------------------------------------------------------------------
+
+
+def test_register_assigns_sequential_checked_codes(register: Registrar) -> None:
+    first, second, third = register("Amina Yusuf"), register("Chan Tai Man"), register("Tesfaye")
+    assert first.code == "F-000001-0"
+    assert [parse_scan(f.code).number for f in (first, second, third)] == [1, 2, 3]
+    assert second.code == format_code(CodeKind.FAMILY, 2)
+
+
+def test_register_derives_household_size_and_defaults_the_head(
+    engine: Engine, register: Registrar
+) -> None:
+    family = register("Amina Yusuf", "Omar Yusuf", "Sara Yusuf")
+    record = load(engine, family.id)
+    assert record.household_size == 3
+    assert [m.full_name for m in record.members] == ["Amina Yusuf", "Omar Yusuf", "Sara Yusuf"]
+    assert [m.relationship for m in record.members] == ["head", "other", "other"]
+    assert [m.position for m in record.members] == [0, 1, 2]
+
+
+def test_register_keeps_a_head_chosen_further_down(engine: Engine, register: Registrar) -> None:
+    family = register(
+        members=[
+            {"full_name": "Sara Yusuf", "relationship": "child"},
+            {"full_name": "Amina Yusuf", "relationship": "head"},
+        ]
+    )
+    relationships = {m.full_name: m.relationship for m in load(engine, family.id).members}
+    assert relationships == {"Sara Yusuf": "child", "Amina Yusuf": "head"}
+
+
+def test_register_writes_a_history_row_with_the_after_snapshot(
+    engine: Engine, register: Registrar, now: datetime, actor: str
+) -> None:
+    family = register("Amina Yusuf", "Omar Yusuf", phones=["9123 4567"], district="eastern")
+    [event] = history(engine, family.id)
+    assert event.action == "family.register"
+    assert event.entity == "family" and event.entity_id == family.id == event.family_id
+    assert event.actor == actor and event.at == now
+    assert event.before is None
+    assert family.code in event.summary and "2 members" in event.summary
+    assert event.reason == ""
+    after = json.loads(event.after or "")
+    assert after["code"] == family.code
+    assert after["district"] == "Eastern"
+    assert after["phones"] == ["+85291234567"]
+    assert [m["full_name"] for m in after["members"]] == ["Amina Yusuf", "Omar Yusuf"]
+
+
+def test_register_stores_the_details(
+    engine: Engine, register: Registrar, now: datetime, actor: str
+) -> None:
+    family = register(
+        members=[
+            {"full_name": "Amina Yusuf", "birth_date": "1990-05-01", "languages": ["Arabic"]},
+            {"full_name": "Omar Yusuf", "estimated_age": 7, "aliases": ["Omer", "Omer"]},
+        ],
+        phones=["9123 4567", "+852 9123-4567", "+44 20 7946 0958"],
+        dietary=["halal", "halal", "no_pork"],
+        consent_date="2026-11-20",
+        notes="Needs a ground-floor pickup\r\nCall before visiting",
+    )
+    record = load(engine, family.id)
+    assert [p.number for p in record.phones] == ["+85291234567", "+442079460958"]
+    assert record.family.dietary == "halal|no_pork"
+    assert record.family.consent_recorded_by == actor
+    assert record.family.notes == "Needs a ground-floor pickup\nCall before visiting"
+    assert record.family.created_at == now and record.family.created_by == actor
+    amina, omar = record.members
+    assert amina.birth_date == date(1990, 5, 1) and not amina.birth_date_estimated
+    assert amina.languages == "Arabic"
+    assert omar.birth_date == date(now.year - 7, 1, 1) and omar.birth_date_estimated
+    assert omar.aliases == "Omer"
+
+
+def test_without_consent_date_nobody_is_recorded_as_taking_consent(
+    engine: Engine, register: Registrar
+) -> None:
+    assert load(engine, register("Amina Yusuf").id).family.consent_recorded_by == ""
+
+
+def test_district_is_forgiving_about_case_and_spacing(engine: Engine, register: Registrar) -> None:
+    family = register("Amina Yusuf", district="  sham shui po ")
+    assert load(engine, family.id).family.district == "Sham Shui Po"
+    assert validated(FamilyDetails, {"district": "ShamShuiPo"}).district == "Sham Shui Po"
+    assert validated(FamilyDetails, {"district": "central & western"}).district == (
+        "Central and Western"
+    )
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (family_dict(""), "members.0.full_name", "cannot be empty"),
+        (family_dict(" "), "members.0.full_name", "cannot be empty"),
+        (family_dict("\x00\x07"), "members.0.full_name", "cannot be empty"),
+        (family_dict("x" * 200), "members.0.full_name", "too long (at most 120"),
+        (
+            family_dict(members=[{"full_name": "A", "birth_date": "2023-02-30"}]),
+            "members.0.birth_date",
+            "is not a date",
+        ),
+        (
+            family_dict(members=[{"full_name": "A", "birth_date": "30/02/2023"}]),
+            "members.0.birth_date",
+            "is not a date",
+        ),
+        (
+            family_dict(members=[{"full_name": "A", "birth_date": "1850-01-01"}]),
+            "members.0.birth_date",
+            "before 1900",
+        ),
+        (
+            family_dict(members=[{"full_name": "A", "estimated_age": 130}]),
+            "members.0.estimated_age",
+            "out of range",
+        ),
+        (family_dict("A", district="Gotham"), "district", "18 Hong Kong districts"),
+        (family_dict("A", district=""), "district", "18 Hong Kong districts"),
+        (family_dict("A", phones=["1234"]), "phones.0", "not a phone number"),
+        (family_dict(), "members", "needs at least one entry"),
+        (family_dict("A", colour="blue"), "colour", "not a field distro knows"),
+        (
+            family_dict(members=[{"full_name": "A", "relationship": "boss"}]),
+            "members.0.relationship",
+            "must be one of",
+        ),
+        (family_dict("A", address="x" * 301), "address", "too long (at most 300"),
+        (family_dict("A", phones=[f"9123 45{n:02d}" for n in range(11)]), "phones", "too many"),
+    ],
+)
+def test_invalid_input_names_the_field_in_plain_words(
+    data: dict[str, Any], field: str, message: str
+) -> None:
+    problems = problems_of(data)
+    assert field in problems, problems
+    assert message in problems[field]
+    assert "Traceback" not in problems[field] and "pydantic" not in problems[field]
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        (family_dict(""), "members.0.full_name"),
+        (family_dict("\x00\x07 "), "members.0.full_name"),
+        (family_dict("x" * 200), "members.0.full_name"),
+        (family_dict(members=[{"full_name": "A", "aliases": ["x" * 121]}]), "members.0.aliases.0"),
+        (family_dict("A", address="x" * 301), "address"),
+        (family_dict("A", notes="x" * 4001), "notes"),
+    ],
+)
+def test_empty_or_too_long_text_is_refused_on_its_field(data: dict[str, Any], field: str) -> None:
+    assert field in problems_of(data)
+
+
+def test_every_problem_is_listed_at_once() -> None:
+    problems = problems_of(
+        family_dict(
+            members=[{"full_name": ""}, {"full_name": "B", "birth_date": "2023-02-30"}],
+            district="Gotham",
+        )
+    )
+    assert set(problems) >= {"district", "members.0.full_name", "members.1.birth_date"}
+    error = InvalidInput(problems)
+    assert "district: " in str(error) and "members.1.birth_date: " in str(error)
+
+
+def test_two_heads_are_refused() -> None:
+    problems = problems_of(
+        family_dict(
+            members=[
+                {"full_name": "Amina Yusuf", "relationship": "head"},
+                {"full_name": "Omar Yusuf", "relationship": "head"},
+            ]
+        )
+    )
+    assert any("only one member can be the head" in why for why in problems.values()), problems
+
+
+def test_future_birth_date_is_refused_and_nothing_is_kept(
+    engine: Engine, register: Registrar, now: datetime
+) -> None:
+    tomorrow = (now + timedelta(days=1)).date().isoformat()
+    before = counts(engine)
+    with pytest.raises(InvalidInput) as caught:
+        register(members=[{"full_name": "Amina"}, {"full_name": "Baby", "birth_date": tomorrow}])
+    assert caught.value.problems == {"members.1.birth_date": "is in the future; check the date"}
+    assert counts(engine) == before
+
+
+def test_control_characters_are_stripped(engine: Engine, register: Registrar) -> None:
+    family = register(
+        "\x00Amina\x00 \x1b[31mYusuf\u202e\u200b\n",
+        notes="line one\r\nline\x07 two  \n",
+        address="12   Main Street\n",
+    )
+    record = load(engine, family.id)
+    assert record.members[0].full_name == "Amina [31mYusuf"
+    assert record.family.notes == "line one\nline two"
+    assert record.family.address == "12 Main Street"
+
+
+def test_tabs_and_carriage_returns_separate_words(engine: Engine, register: Registrar) -> None:
+    family = register("Amina\tYusuf", address="12 Main\rStreet", notes="one\ttwo\rthree")
+    record = load(engine, family.id)
+    assert record.members[0].full_name == "Amina Yusuf"
+    assert record.family.address == "12 Main Street"
+    assert record.family.notes in ("one two\nthree", "one two three")
+
+
+def test_joiners_that_scripts_need_are_kept(engine: Engine, register: Registrar) -> None:
+    sinhala = "ශ්\u200dරී"
+    family = register(sinhala)
+    assert load(engine, family.id).members[0].full_name == sinhala
+
+
+# --- editing --------------------------------------------------------------------------------
+
+
+def test_update_family_records_before_and_after(
+    engine: Engine, register: Registrar, now: datetime, actor: str
+) -> None:
+    family = register("Amina Yusuf", phones=["9123 4567"], district="Eastern")
+    later = now + timedelta(hours=1)
+    with unit_of_work(engine) as session:
+        assert family.id is not None
+        update_family(
+            session,
+            family.id,
+            details(phones=["6123 4567"], dietary=["halal"], notes="moved"),
+            actor=actor,
+            now=later,
+        )
+    record = load(engine, family.id)
+    assert record.family.district == "Sham Shui Po"
+    assert [p.number for p in record.phones] == ["+85261234567"]
+    assert record.family.updated_at == later and record.family.created_at == now
+    event = history(engine, family.id)[0]
+    assert event.action == "family.edit" and event.at == later
+    changes = changed_fields(event.before, event.after)
+    assert changes["district"] == ("Eastern", "Sham Shui Po")
+    assert changes["phones"] == (["+85291234567"], ["+85261234567"])
+    assert changes["dietary"] == ("", "halal")
+    assert "members" not in changes
+    assert found(engine, "6123") == [family.code]
+    assert found(engine, "9123") == []
+
+
+def test_update_family_records_who_took_a_new_consent(
+    engine: Engine, register: Registrar, now: datetime
+) -> None:
+    family = register("Amina Yusuf")
+    assert family.id is not None
+    with unit_of_work(engine) as session:
+        update_family(session, family.id, details(consent_date="2026-11-24"), actor="Kit", now=now)
+    assert load(engine, family.id).family.consent_recorded_by == "Kit"
+
+
+def test_add_member(engine: Engine, register: Registrar, now: datetime, actor: str) -> None:
+    family = register("Amina Yusuf")
+    assert family.id is not None
+    with unit_of_work(engine) as session:
+        added = add_member(
+            session,
+            family.id,
+            member(full_name="Baby Yusuf", relationship="child"),
+            actor=actor,
+            now=now,
+        )
+    record = load(engine, family.id)
+    assert record.household_size == 2
+    assert record.members[-1].id == added.id and added.position == 1
+    event = history(engine, family.id)[0]
+    assert event.action == "member.add" and "Baby Yusuf" in event.summary
+    before, after = json.loads(event.before or ""), json.loads(event.after or "")
+    assert len(before["members"]) == 1 and len(after["members"]) == 2
+    assert found(engine, "baby") == [family.code]
+
+
+def test_add_member_with_a_future_birth_date_is_refused(
+    engine: Engine, register: Registrar, now: datetime, actor: str
+) -> None:
+    family = register("Amina Yusuf")
+    assert family.id is not None
+    future = member(full_name="Baby", birth_date=(now + timedelta(days=3)).date())
+    with pytest.raises(InvalidInput) as caught, unit_of_work(engine) as session:
+        add_member(session, family.id, future, actor=actor, now=now)
+    assert list(caught.value.problems) == ["member.birth_date"]
+    assert load(engine, family.id).household_size == 1
+
+
+def test_a_second_head_is_refused(
+    engine: Engine, register: Registrar, now: datetime, actor: str
+) -> None:
+    family = register("Amina Yusuf", "Omar Yusuf")
+    assert family.id is not None
+    omar_id = load(engine, family.id).members[1].id
+    assert omar_id is not None
+    new_head = member(full_name="Hassan Yusuf", relationship="head")
+    with pytest.raises(InvalidInput) as caught, unit_of_work(engine) as session:
+        add_member(session, family.id, new_head, actor=actor, now=now)
+    assert "Amina Yusuf is already the head" in caught.value.problems["member.relationship"]
+    omar_as_head = member(full_name="Omar Yusuf", relationship="head")
+    with pytest.raises(InvalidInput), unit_of_work(engine) as session:
+        update_member(session, omar_id, omar_as_head, actor=actor, now=now)
+    heads = [m.full_name for m in load(engine, family.id).members if m.relationship == "head"]
+    assert heads == ["Amina Yusuf"]
+
+
+def test_the_head_can_be_corrected_and_stays_head(
+    engine: Engine, register: Registrar, now: datetime, actor: str
+) -> None:
+    family = register("Amina Yusuf", "Omar Yusuf")
+    amina_id = load(engine, family.id).members[0].id
+    assert amina_id is not None
+    with unit_of_work(engine) as session:
+        corrected = member(full_name="Amina Yousef", relationship="head")
+        update_member(session, amina_id, corrected, actor=actor, now=now)
+    record = load(engine, family.id)
+    assert [(m.full_name, m.relationship) for m in record.members] == [
+        ("Amina Yousef", "head"),
+        ("Omar Yusuf", "other"),
+    ]
+
+
+def test_update_member(engine: Engine, register: Registrar, now: datetime, actor: str) -> None:
+    family = register("Amina Yusuf", "Omar Yusuf")
+    omar = load(engine, family.id).members[1]
+    assert omar.id is not None
+    with unit_of_work(engine) as session:
+        update_member(
+            session,
+            omar.id,
+            member(full_name="Omar Abdullah", birth_date="2015-03-04"),
+            actor=actor,
+            now=now,
+        )
+    omar_now = load(engine, family.id).members[1]
+    assert omar_now.full_name == "Omar Abdullah" and omar_now.birth_date == date(2015, 3, 4)
+    assert history(engine, family.id)[0].action == "member.edit"
+    assert found(engine, "abdullah") == [family.code]
+    assert found(engine, "omaryusuf") == []  # the old name's joined key is gone
+
+
+def test_remove_member(engine: Engine, register: Registrar, now: datetime, actor: str) -> None:
+    family = register("Amina Yusuf", "Omar Yusuf", "Sara Yusuf")
+    omar = load(engine, family.id).members[1]
+    assert omar.id is not None
+    with unit_of_work(engine) as session:
+        remove_member(session, omar.id, "  moved to Canada  ", actor=actor, now=now)
+    record = load(engine, family.id)
+    assert record.household_size == 2
+    assert [m.full_name for m in record.removed_members] == ["Omar Yusuf"]
+    assert record.removed_members[0].removed_reason == "moved to Canada"
+    assert record.removed_members[0].removed_at == now
+    event = history(engine, family.id)[0]
+    assert event.action == "member.remove" and "moved to Canada" in event.reason
+    assert "Omar Yusuf" not in [m["full_name"] for m in json.loads(event.after or "")["members"]]
+    assert found(engine, "omar") == []
+
+
+def test_the_last_member_cannot_be_removed(
+    engine: Engine, register: Registrar, now: datetime, actor: str
+) -> None:
+    family = register("Amina Yusuf")
+    amina = load(engine, family.id).members[0]
+    assert amina.id is not None
+    with pytest.raises(DomainError, match="at least one member"), unit_of_work(engine) as session:
+        remove_member(session, amina.id, "left", actor=actor, now=now)
+    assert load(engine, family.id).household_size == 1
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_removing_a_member_needs_a_reason(
+    engine: Engine, register: Registrar, now: datetime, actor: str, reason: str
+) -> None:
+    family = register("Amina Yusuf", "Omar Yusuf")
+    omar = load(engine, family.id).members[1]
+    assert omar.id is not None
+    with pytest.raises(InvalidInput) as caught, unit_of_work(engine) as session:
+        remove_member(session, omar.id, reason, actor=actor, now=now)
+    assert "reason" in caught.value.problems
+    assert load(engine, family.id).household_size == 2
+
+
+def test_a_removed_member_cannot_be_edited_or_removed_again(
+    engine: Engine, register: Registrar, now: datetime, actor: str
+) -> None:
+    family = register("Amina Yusuf", "Omar Yusuf", "Sara Yusuf")
+    omar_id = load(engine, family.id).members[1].id
+    assert omar_id is not None
+    with unit_of_work(engine) as session:
+        remove_member(session, omar_id, "left", actor=actor, now=now)
+    with pytest.raises(NotFound), unit_of_work(engine) as session:
+        remove_member(session, omar_id, "again", actor=actor, now=now)
+    with pytest.raises(NotFound), unit_of_work(engine) as session:
+        update_member(session, omar_id, member(full_name="Omar"), actor=actor, now=now)
+    with pytest.raises(NotFound), unit_of_work(engine) as session:
+        update_member(session, 9999, member(full_name="Nobody"), actor=actor, now=now)
+
+
+def test_change_status(engine: Engine, register: Registrar, now: datetime, actor: str) -> None:
+    family = register("Amina Yusuf")
+    assert family.id is not None
+    change = validated(StatusChange, {"status": "suspended", "reason": "missed three rounds"})
+    with unit_of_work(engine) as session:
+        change_status(session, family.id, change, actor=actor, now=now)
+    assert load(engine, family.id).family.status == "suspended"
+    event = history(engine, family.id)[0]
+    assert event.action == "family.status" and event.reason == "missed three rounds"
+    assert changed_fields(event.before, event.after) == {"status": ("active", "suspended")}
+
+
+def test_status_merged_can_only_come_from_a_merge() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        validated(StatusChange, {"status": "merged"})
+    assert "only through a merge" in caught.value.problems["status"]
+
+
+def test_a_merged_family_cannot_be_edited(
+    engine: Engine, register: Registrar, now: datetime, actor: str
+) -> None:
+    keep = register("Amina Yusuf")
+    gone = register("Amina Yusuff", reason="second visit, not sure yet")
+    assert keep.id is not None and gone.id is not None
+    with unit_of_work(engine) as session:
+        merge_families(session, keep.id, gone.id, "same household", actor=actor, now=now)
+    edits = [
+        lambda s: update_family(s, gone.id, details(), actor=actor, now=now),
+        lambda s: add_member(s, gone.id, member(full_name="X"), actor=actor, now=now),
+        lambda s: change_status(
+            s, gone.id, validated(StatusChange, {"status": "active"}), actor=actor, now=now
+        ),
+    ]
+    for edit in edits:
+        with pytest.raises(DomainError, match="merged into another family"):
+            with unit_of_work(engine) as session:
+                edit(session)
+    assert load(engine, gone.id).family.status == "merged"
+
+
+# --- atomicity and reading ------------------------------------------------------------------
+
+
+class Boom(Exception):
+    pass
+
+
+def test_a_failed_unit_of_work_leaves_nothing(
+    engine: Engine, family_in: FamilyBuilder, now: datetime, actor: str
+) -> None:
+    before = counts(engine)
+    with pytest.raises(Boom), unit_of_work(engine) as session:
+        register_family(
+            session, family_in("Amina Yusuf", phones=["91234567"]), actor=actor, now=now
+        )
+        assert counter(session) == 1
+        raise Boom
+    assert counts(engine) == before == (0, 0, 0, 0)
+    assert found(engine, "amina") == [] and found(engine, "9123") == []
+    with unit_of_work(engine) as session:
+        family = register_family(session, family_in("Chan Tai Man"), actor=actor, now=now)
+    assert family.code == "F-000001-0"  # the rolled-back number was given back
+
+
+def test_a_rule_failing_half_way_undoes_the_earlier_changes(
+    engine: Engine, register: Registrar, now: datetime, actor: str
+) -> None:
+    family = register("Amina Yusuf", "Omar Yusuf")
+    assert family.id is not None
+    before = counts(engine)
+    omar_id = load(engine, family.id).members[1].id
+    assert omar_id is not None
+    with pytest.raises(InvalidInput), unit_of_work(engine) as session:
+        add_member(session, family.id, member(full_name="Sara Yusuf"), actor=actor, now=now)
+        remove_member(session, omar_id, "", actor=actor, now=now)
+    assert counts(engine) == before
+    assert load(engine, family.id).household_size == 2
+    assert found(engine, "sara") == []
+
+
+def test_family_history_is_newest_first(
+    engine: Engine, register: Registrar, now: datetime, actor: str
+) -> None:
+    family = register("Amina Yusuf")
+    other = register("Chan Tai Man")
+    assert family.id is not None
+    with unit_of_work(engine) as session:
+        add_member(session, family.id, member(full_name="Omar"), actor=actor, now=now)
+        change_status(
+            session,
+            family.id,
+            validated(StatusChange, {"status": "suspended"}),
+            actor=actor,
+            now=now,
+        )
+    with unit_of_work(engine) as session:
+        update_family(session, family.id, details(notes="x"), actor=actor, now=now)
+    actions = [event.action for event in history(engine, family.id)]
+    assert actions == ["family.edit", "family.status", "member.add", "family.register"]
+    assert [e.action for e in history(engine, other.id)] == ["family.register"]
+    with reading(engine) as session:
+        assert len(family_history(session, family.id, limit=2)) == 2
+
+
+def test_load_family_of_an_unknown_id(engine: Engine) -> None:
+    with pytest.raises(NotFound), reading(engine) as session:
+        load_family(session, 42)
+
+
+def test_find_family_by_code(engine: Engine, register: Registrar) -> None:
+    register("Amina Yusuf")
+    family = register("Chan Tai Man")
+    with reading(engine) as session:
+        for typed in (family.code, family.code.lower().replace("-", ""), f"]C1{family.code}\r\n"):
+            assert find_family_by_code(session, typed).id == family.id
+        with pytest.raises(NotFound, match="another NGO"):
+            find_family_by_code(session, format_code(CodeKind.FAMILY, 77))
+        with pytest.raises(CodeError):
+            find_family_by_code(session, family.code[:-1] + "Z")
+
+
+def test_an_imported_code_is_never_handed_out_again(
+    engine: Engine, family_in: FamilyBuilder, now: datetime, actor: str
+) -> None:
+    imported = format_code(CodeKind.FAMILY, 2)
+    with unit_of_work(engine) as session:
+        register_family(session, family_in("Amina Yusuf"), actor=actor, now=now, code=imported)
+    codes = []
+    for name in ("Chan Tai Man", "Tesfaye Bekele", "Priya Raman"):
+        with unit_of_work(engine) as session:
+            codes.append(register_family(session, family_in(name), actor=actor, now=now).code)
+    assert imported not in codes and len(set(codes)) == 3
+
+
+@pytest.mark.parametrize("bad_code", ["F-000002-Z", "hello", "X-000002-0"])
+def test_an_imported_code_must_be_a_valid_family_code(
+    engine: Engine, family_in: FamilyBuilder, now: datetime, actor: str, bad_code: str
+) -> None:
+    with pytest.raises(DomainError), unit_of_work(engine) as session:
+        register_family(session, family_in("Amina Yusuf"), actor=actor, now=now, code=bad_code)

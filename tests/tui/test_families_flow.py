@@ -1,0 +1,101 @@
+"""Pilot tests: a volunteer signs in, registers, finds and scans families; the database says
+what happened."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlmodel import select
+from textual.widgets import DataTable, Input
+
+from distro.domain.db import reading
+from distro.domain.models import AppUser, AuditEvent, Family, Member
+from distro.tui.app import DistroApp
+from distro.tui.screens.families import FamiliesScreen
+from distro.tui.screens.family import FamilyScreen
+from tests.tui.helpers import add_family, sign_in
+
+
+async def test_sign_in_records_the_volunteer(app: DistroApp, engine: Engine) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "Amina")
+        assert isinstance(app.screen, FamiliesScreen)
+        assert app.actor == "Amina"
+    with reading(engine) as session:
+        assert session.exec(select(AppUser.name)).all() == ["Amina"]
+
+
+async def test_register_a_family_with_the_keyboard(app: DistroApp, engine: Engine) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.press(*"Tharani Sivakumar")
+        app.screen.query_one("#family-district").value = "Sham Shui Po"  # type: ignore[attr-defined]
+        app.screen.query_one("#family-phones", Input).value = "6123 4567"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FamilyScreen)
+    with reading(engine) as session:
+        family = session.exec(select(Family)).one()
+        member = session.exec(select(Member)).one()
+        event = session.exec(select(AuditEvent)).one()
+    assert family.district == "Sham Shui Po"
+    assert member.full_name == "Tharani Sivakumar"
+    assert member.relationship == "head"
+    assert event.actor == "Volunteer Vi" and event.action == "family.register"
+
+
+async def test_a_form_error_is_shown_and_nothing_is_saved(app: DistroApp, engine: Engine) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("ctrl+n", *"Someone", "ctrl+s")
+        await pilot.pause()
+        error = app.screen.query_one("#family-district-error")
+        assert "required" in str(error.render())  # type: ignore[attr-defined]
+    with reading(engine) as session:
+        assert session.exec(select(Family)).all() == []
+
+
+async def test_search_as_you_type_then_open(app: DistroApp, engine: Engine, now: datetime) -> None:
+    add_family(engine, now, "Abebe Girma", phone="98765432")
+    add_family(engine, now, "Kamala Perera", phone="55554444")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press(*"abe")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#family-results", DataTable)
+        assert table.row_count == 1
+        assert "Abebe Girma" in table.get_row_at(0)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FamilyScreen)
+
+
+async def test_a_scan_opens_the_family_from_another_area(
+    app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    family = add_family(engine, now, "Nadia Rahman")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f4")
+        app.scan_detector.max_gap = 10.0  # Pilot types slower than a scanner
+        await pilot.press(*family.code, "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, FamilyScreen)
+        assert app.screen.family_id == family.id
+
+
+async def test_a_mistyped_code_opens_nothing(app: DistroApp, engine: Engine, now: datetime) -> None:
+    family = add_family(engine, now, "Nadia Rahman")
+    wrong = family.code[:-1] + ("A" if family.code[-1] != "A" else "B")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        app.scan_detector.max_gap = 10.0
+        await pilot.press(*wrong, "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, FamiliesScreen)
+        assert any("mistyped" in str(n.message) for n in app._notifications)

@@ -1,0 +1,49 @@
+"""Snapshots of the main screens at 80x24 (regenerate with `pytest --snapshot-update`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from textual.pilot import Pilot
+
+from distro.tui.app import DistroApp
+from tests.tui.helpers import add_family, sign_in
+
+SnapCompare = Callable[..., bool]
+
+
+def seed(engine: Engine, now: datetime) -> None:
+    """Three fictional families, always the same."""
+    add_family(engine, now, "Abdi Hassan Warsame", phone="61234567")
+    add_family(engine, now, "Amal Yousef", phone="92345678")
+    add_family(engine, now, "Arjun Thapa", phone="53456789")
+
+
+async def search_for_a(pilot: Pilot[Any]) -> None:
+    await sign_in(pilot, "Snap")
+    await pilot.press("a")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_first_family(pilot: Pilot[Any]) -> None:
+    await search_for_a(pilot)
+    await pilot.press("down", "enter")
+    await pilot.pause()
+
+
+def test_families_screen(
+    snap_compare: SnapCompare, app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    seed(engine, now)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=search_for_a)
+
+
+def test_family_screen(
+    snap_compare: SnapCompare, app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    seed(engine, now)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_first_family)
