@@ -1,71 +1,23 @@
-"""Provides the families CSV format and exporting families to it.
+"""Provides exporting families to the families CSV format (`distro.domain.csv_format`).
 
-The format (README.md, "Families CSV format") is what `distro.domain.imports` reads back:
-one row per member, household columns repeated on each of its rows, lists joined with ";",
-UTF-8 with a BOM so that Excel opens it right. Cells that a spreadsheet would run as a formula
-are escaped with a leading apostrophe, which the import removes again.
+Every family but merged ones is written, a batch at a time, so that a coordinator can edit the
+registry in a spreadsheet and `distro.domain.imports` can read it back.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import TextIO
 
 from sqlmodel import Session, col, select
 
+from distro.domain.csv_format import BOM, COLUMNS, escape_cell, list_cell
 from distro.domain.families import FamilyRecord
 from distro.domain.models import LIST_SEPARATOR, Family, FamilyStatus, Member, Phone
 
-FAMILY_COLUMNS = (
-    "district",
-    "address",
-    "phones",
-    "claim_ref",
-    "dietary",
-    "allergies",
-    "consent_date",
-    "consent_purpose",
-    "notes",
-)
-"""Household columns that are fields of `FamilyIn`."""
-HOUSEHOLD_COLUMNS = ("family_code", "status", *FAMILY_COLUMNS, "duplicate_reason")
-MEMBER_COLUMNS = (
-    "full_name",
-    "aliases",
-    "sex",
-    "birth_date",
-    "estimated_age",
-    "relationship",
-    "nationality",
-    "languages",
-    "school",
-    "grade",
-)
-COLUMNS = ("household", *HOUSEHOLD_COLUMNS, *MEMBER_COLUMNS)
-REQUIRED_COLUMNS = ("household", "district", "full_name")
-LIST_COLUMNS = frozenset({"phones", "dietary", "aliases", "languages"})
-CELL_LIST_SEPARATOR = ";"
-BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""What makes a spreadsheet run a cell as a formula (OWASP, "CSV injection")."""
-ESCAPE = "'"
 BATCH_SIZE = 500
 """Families read per query: memory stays flat however large the registry grows."""
-
-
-def escape_cell(text: str) -> str:
-    """The text as a cell that a spreadsheet shows and never runs as a formula.
-
-    A leading apostrophe is added before a formula character, and before an apostrophe too,
-    so that `unescape_cell` always removes exactly what was added.
-    """
-    return ESCAPE + text if text.startswith((*FORMULA_STARTS, ESCAPE)) else text
-
-
-def unescape_cell(cell: str) -> str:
-    """The text `escape_cell` was given: one leading apostrophe removed, if there is one."""
-    return cell.removeprefix(ESCAPE)
 
 
 def export_families(session: Session, target: TextIO) -> int:
@@ -137,9 +89,9 @@ def _household_cells(record: FamilyRecord) -> dict[str, str]:
         "status": family.status,
         "district": family.district,
         "address": family.address,
-        "phones": _joined(phone.number for phone in record.phones),
+        "phones": list_cell(phone.number for phone in record.phones),
         "claim_ref": family.claim_ref,
-        "dietary": _joined(family.dietary.split(LIST_SEPARATOR)),
+        "dietary": list_cell(family.dietary.split(LIST_SEPARATOR)),
         "allergies": family.allergies,
         "consent_date": family.consent_date.isoformat() if family.consent_date else "",
         "consent_purpose": family.consent_purpose,
@@ -150,12 +102,12 @@ def _household_cells(record: FamilyRecord) -> dict[str, str]:
 def _member_cells(member: Member) -> dict[str, str]:
     return {
         "full_name": member.full_name,
-        "aliases": _joined(member.aliases.split(LIST_SEPARATOR)),
+        "aliases": list_cell(member.aliases.split(LIST_SEPARATOR)),
         "sex": member.sex,
         "birth_date": _birth_cell(member),
         "relationship": member.relationship,
         "nationality": member.nationality,
-        "languages": _joined(member.languages.split(LIST_SEPARATOR)),
+        "languages": list_cell(member.languages.split(LIST_SEPARATOR)),
         "school": member.school,
         "grade": member.grade,
     }
@@ -168,7 +120,3 @@ def _birth_cell(member: Member) -> str:
     if member.birth_date_estimated:
         return str(member.birth_date.year)
     return member.birth_date.isoformat()
-
-
-def _joined(values: Iterable[str]) -> str:
-    return f"{CELL_LIST_SEPARATOR} ".join(value for value in values if value)

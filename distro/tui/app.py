@@ -75,6 +75,8 @@ class DistroApp(App[None]):
         """Switch to an area once someone has signed in."""
         if self.actor:
             self.switch_mode(mode)
+        else:
+            self.notify("Type your name and press Enter first.", severity="warning")
 
     def action_help(self) -> None:
         """Show every key of the current screen and of the app."""

@@ -15,17 +15,16 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from distro.domain.db import make_engine, migrate, reading, unit_of_work
-from distro.domain.exports import (
+from distro.domain.csv_format import (
     BOM,
     COLUMNS,
     ESCAPE,
     FORMULA_STARTS,
     escape_cell,
-    export_families,
-    family_batches,
     unescape_cell,
 )
+from distro.domain.db import make_engine, migrate, reading, unit_of_work
+from distro.domain.exports import export_families, family_batches
 from distro.domain.families import (
     add_member,
     change_status,

@@ -14,10 +14,11 @@ from sqlmodel import Session, SQLModel, col, func, select
 from distro.cli import main
 from distro.domain.audit import family_history
 from distro.domain.codes import CodeKind, format_code
+from distro.domain.csv_format import BOM
 from distro.domain.db import reading, unit_of_work
-from distro.domain.exports import BOM
 from distro.domain.families import load_family, register_family
-from distro.domain.imports import IN_FILE_MATCH_REASON, ImportReport, import_families
+from distro.domain.import_registration import IN_FILE_MATCH_REASON
+from distro.domain.imports import ImportReport, import_families
 from distro.domain.models import AuditEvent, Family, Member, Phone
 from distro.domain.schemas import FamilyIn, validated
 

@@ -63,7 +63,7 @@ class AskModal(ModalScreen[Answer | None]):
             )
             yield Input(placeholder=reason_hint, id="ask-reason", max_length=300)
             yield Label("", id="ask-error", classes="field-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query("Select, Input").first().focus()

@@ -50,7 +50,7 @@ class DuplicatesModal(ModalScreen[DuplicateChoice | None]):
             yield Static("Not the same household? Say why, then Ctrl+R registers it anyway:")
             yield Input(placeholder="e.g. same name, different person", id="duplicate-reason")
             yield Label("", id="duplicate-error", classes="field-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

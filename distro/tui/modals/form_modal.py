@@ -57,7 +57,7 @@ class FormModal(ModalScreen[ResultT | None]):
                         yield Static(f"[b]{heading}[/b]", classes="form-heading")
                     yield fields
             yield Label("", id="form-error", classes="field-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._groups[0][1].focus_first()

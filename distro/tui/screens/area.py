@@ -43,4 +43,4 @@ class AreaScreen(Screen[None]):
             "Not built yet. Press F3 for Families; a scanned family card opens the family.",
             classes="area-note",
         )
-        yield Footer()
+        yield Footer(compact=True)

@@ -29,6 +29,7 @@ class FamiliesScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+f", "focus_search", "Search", tooltip="Back to the search box", id="search"),
         Binding("ctrl+n", "register", "Register family", tooltip="New household", id="register"),
+        Binding("down", "focus_results", "Results", show=False, id="focus-results"),
     ]
 
     def __init__(self) -> None:
@@ -52,7 +53,7 @@ class FamiliesScreen(Screen[None]):
             id="family-results", cursor_type="row", zebra_stripes=True
         )
         yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#family-results", DataTable)
@@ -65,6 +66,12 @@ class FamiliesScreen(Screen[None]):
 
     def action_focus_search(self) -> None:
         self.query_one("#family-search", Input).focus()
+
+    def action_focus_results(self) -> None:
+        """Down from the search box moves into the results, where Enter opens a family."""
+        table = self.query_one("#family-results", DataTable)
+        if table.row_count:
+            table.focus()
 
     @on(Input.Changed, "#family-search")
     def _query_changed(self, event: Input.Changed) -> None:

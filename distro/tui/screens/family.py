@@ -72,9 +72,13 @@ class FamilyScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to search", id="back"),
         Binding("e", "edit", "Edit", tooltip="Phones, district, diet, consent, notes", id="edit"),
-        Binding("a", "add_member", "Add member", tooltip="A person joins", id="add-member"),
+        Binding("a", "add_member", "Add", tooltip="Add a member: a person joins", id="add-member"),
         Binding(
-            "r", "remove_member", "Remove member", tooltip="Highlighted member", id="remove-member"
+            "r",
+            "remove_member",
+            "Remove",
+            tooltip="Remove the highlighted member",
+            id="remove-member",
         ),
         Binding("s", "status", "Status", tooltip="Suspend, reactivate, left HK", id="status"),
         Binding(
@@ -85,7 +89,7 @@ class FamilyScreen(Screen[None]):
             id="history",
         ),
         Binding(
-            "p", "print_card", "Print card", tooltip="Family card with barcode", id="print-card"
+            "p", "print_card", "Card", tooltip="Print the family card with barcode", id="print-card"
         ),
         Binding(
             "g", "merge", "Merge", tooltip="Merge a duplicate record into this one", id="merge"
@@ -108,7 +112,7 @@ class FamilyScreen(Screen[None]):
         table: DataTable[str] = DataTable(id="member-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("Enter edits the highlighted member.", id="member-hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#member-table", DataTable)

@@ -59,7 +59,7 @@ class HistoryScreen(Screen[None]):
         yield table
         with VerticalScroll(id="history-detail-box"):
             yield Static("", id="history-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         from distro.domain.audit import family_history

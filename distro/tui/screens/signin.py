@@ -38,7 +38,7 @@ class SignInScreen(Screen[str]):
             yield Label("", id="sign-in-error", classes="field-error")
             yield Static("Recently here (Down, then Enter):", id="recent-title")
             yield OptionList(id="recent-names")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         from distro.domain.db import reading

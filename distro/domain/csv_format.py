@@ -1,0 +1,69 @@
+"""Provides the families CSV format: its columns, list cells and formula escaping.
+
+The format (README.md, "Families CSV format") is the one `distro.domain.exports` writes and
+`distro.domain.imports` reads back: one row per member, household columns repeated on each of
+its rows, lists joined with ";", UTF-8 with a BOM so that Excel opens it right. Cells that a
+spreadsheet would run as a formula are escaped with a leading apostrophe, which reading removes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+FAMILY_COLUMNS = (
+    "district",
+    "address",
+    "phones",
+    "claim_ref",
+    "dietary",
+    "allergies",
+    "consent_date",
+    "consent_purpose",
+    "notes",
+)
+"""Household columns that are fields of `FamilyIn`."""
+HOUSEHOLD_COLUMNS = ("family_code", "status", *FAMILY_COLUMNS, "duplicate_reason")
+MEMBER_COLUMNS = (
+    "full_name",
+    "aliases",
+    "sex",
+    "birth_date",
+    "estimated_age",
+    "relationship",
+    "nationality",
+    "languages",
+    "school",
+    "grade",
+)
+COLUMNS = ("household", *HOUSEHOLD_COLUMNS, *MEMBER_COLUMNS)
+REQUIRED_COLUMNS = ("household", "district", "full_name")
+LIST_COLUMNS = frozenset({"phones", "dietary", "aliases", "languages"})
+CELL_LIST_SEPARATOR = ";"
+BOM = "\ufeff"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet run a cell as a formula (OWASP, "CSV injection")."""
+ESCAPE = "'"
+
+
+def escape_cell(text: str) -> str:
+    """The text as a cell that a spreadsheet shows and never runs as a formula.
+
+    A leading apostrophe is added before a formula character, and before an apostrophe too,
+    so that `unescape_cell` always removes exactly what was added.
+    """
+    return ESCAPE + text if text.startswith((*FORMULA_STARTS, ESCAPE)) else text
+
+
+def unescape_cell(cell: str) -> str:
+    """The text `escape_cell` was given: one leading apostrophe removed, if there is one."""
+    return cell.removeprefix(ESCAPE)
+
+
+def list_cell(values: Iterable[str]) -> str:
+    """The non-empty values as one cell, "a; b", easy to read and edit in a spreadsheet."""
+    return f"{CELL_LIST_SEPARATOR} ".join(value for value in values if value)
+
+
+def list_items(cell: str) -> list[str]:
+    """The non-empty items of a list cell, whatever spaces a person typed around them."""
+    return [item for item in (part.strip() for part in cell.split(CELL_LIST_SEPARATOR)) if item]

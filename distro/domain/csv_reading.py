@@ -1,0 +1,134 @@
+"""Provides reading a families CSV file into households, and what is wrong with its rows.
+
+Only the shape of the file is checked here (text, columns, household keys); whether each
+household is valid is `distro.domain.import_checks`'s job. Rows are numbered as a spreadsheet
+shows them: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from distro.domain.csv_format import BOM, COLUMNS, REQUIRED_COLUMNS, unescape_cell
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why a row cannot be imported; row 0 means the file as a whole."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row else "file"
+        if self.column:
+            where += f", {self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Household:
+    """The rows sharing one household key; `rows[i]` is the spreadsheet row of member i."""
+
+    key: str
+    rows: list[int] = field(default_factory=list)
+    cells: list[dict[str, str]] = field(default_factory=list)
+
+
+def read_households(source: TextIO) -> tuple[list[Household], list[RowProblem]]:
+    """The file's households in the order they first appear, and the rows that cannot be read."""
+    problems: list[RowProblem] = []
+    records = _records(source, problems)
+    header = next(records, None)
+    if header is None:
+        return [], problems or [RowProblem(0, "", "is empty; its first row must name the columns")]
+    names = _header_names(header[1], problems)
+    if problems:
+        return [], problems
+    households = _grouped(records, names, problems)
+    if not households and not problems:
+        problems.append(RowProblem(0, "", "has no members under the header row"))
+    return households, problems
+
+
+def _records(source: TextIO, problems: list[RowProblem]) -> Iterator[tuple[int, list[str]]]:
+    """(spreadsheet row, cells) of each record; stops at the first unreadable one."""
+    row = 0
+    try:
+        for row, record in enumerate(csv.reader(source), start=1):
+            yield row, record
+    except UnicodeDecodeError:
+        message = "is not UTF-8 text; in the spreadsheet, save it as 'CSV UTF-8'"
+        problems.append(RowProblem(0, "", message))
+    except csv.Error as error:
+        problems.append(RowProblem(row + 1, "", f"cannot be read as CSV ({error})"))
+
+
+def _header_names(cells: list[str], problems: list[RowProblem]) -> list[str]:
+    """Column names (forgiving case and spaces); unknown, repeated or missing ones reported."""
+    names = [cell.lstrip(BOM).strip().lower().replace(" ", "_") for cell in cells]
+    if not any(names):
+        problems.append(RowProblem(1, "", "must name the columns: " + ", ".join(COLUMNS)))
+        return names
+    wrong = _unknown_or_repeated(cells, names)
+    wrong += [
+        f"required column '{name}' is missing" for name in REQUIRED_COLUMNS if name not in names
+    ]
+    if wrong:
+        wrong.append("the columns distro reads are: " + ", ".join(COLUMNS))
+    problems += [RowProblem(1, "", message) for message in wrong]
+    return names
+
+
+def _unknown_or_repeated(cells: list[str], names: list[str]) -> list[str]:
+    """What is wrong with each column name, in order."""
+    wrong = []
+    for index, name in enumerate(names):
+        if name and name not in COLUMNS:
+            hint = "; columns must be separated by commas" if ";" in name or "\t" in name else ""
+            wrong.append(f"unknown column '{cells[index].strip()}'{hint}")
+        elif name and name in names[:index]:
+            wrong.append(f"column '{name}' appears twice")
+    return wrong
+
+
+def _grouped(
+    records: Iterator[tuple[int, list[str]]], names: list[str], problems: list[RowProblem]
+) -> list[Household]:
+    """The rows under the header, grouped by household key; blank rows skipped."""
+    households: dict[str, Household] = {}
+    for row, record in records:
+        cells = _row_cells(row, record, names, problems)
+        if cells is None or not any(cells.values()):
+            continue
+        key = cells.pop("household")
+        if not key:
+            problems.append(RowProblem(row, "household", "is required; it groups a family's rows"))
+            continue
+        household = households.setdefault(key, Household(key))
+        household.rows.append(row)
+        household.cells.append(cells)
+    return list(households.values())
+
+
+def _row_cells(
+    row: int, record: list[str], names: list[str], problems: list[RowProblem]
+) -> dict[str, str] | None:
+    """Column -> unescaped text; None when a value sits in a column without a name."""
+    cells = dict.fromkeys(names, "")
+    for index, raw in enumerate(record):
+        name = names[index] if index < len(names) else ""
+        value = unescape_cell(raw.strip())
+        if name:
+            cells[name] = value
+        elif value:
+            problems.append(
+                RowProblem(row, "", f"has a value in column {index + 1}, which has no name")
+            )
+            return None
+    cells.pop("", None)
+    return cells

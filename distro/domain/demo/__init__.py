@@ -1,0 +1,25 @@
+"""Provides fictional households for the demo and the benchmarks. ALL NAMES FICTIONAL.
+
+`demo_families` builds believable households of the communities a Hong Kong counter serves,
+from the name lists in distro/data/demo/ (combined at random, so no real person is described).
+`create_demo` registers them through the real services, so history, duplicate checks and codes
+work as they do at a counter. `bulk_synthetic` writes tens of thousands of them fast for the
+benchmarks: same tables, same row shapes, same search keys, but no duplicate checks or history.
+"""
+
+from distro.domain.demo.bulk import bulk_synthetic
+from distro.domain.demo.data import communities, demo_districts
+from distro.domain.demo.households import demo_families, registered_at
+from distro.domain.demo.registry import DEMO_ACTOR, DEMO_FAMILIES, DEMO_SEED, create_demo
+
+__all__ = [
+    "DEMO_ACTOR",
+    "DEMO_FAMILIES",
+    "DEMO_SEED",
+    "bulk_synthetic",
+    "communities",
+    "create_demo",
+    "demo_districts",
+    "demo_families",
+    "registered_at",
+]
