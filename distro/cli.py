@@ -10,13 +10,15 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Sequence
-
-from sqlalchemy import Engine
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from distro import __version__
 from distro.commands import CommandContext, refuse
 from distro.settings import Settings, data_dir, load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,13 +64,14 @@ def open_engine(settings: Settings) -> Engine:
     return engine
 
 
-def run_app(settings: Settings, engine: Engine) -> int:
-    """Open the terminal app on `engine`."""
+def run_app(settings: Settings, engine: Engine | Callable[[], Engine]) -> int:
+    """Open the terminal app; given a factory, the database opens right after the first frame."""
     from distro.printing.printers import FolderPrinter
     from distro.tui.app import DistroApp
 
-    DistroApp(settings, engine, FolderPrinter(settings.slips_dir)).run()
-    return 0
+    app = DistroApp(settings, engine, FolderPrinter(settings.slips_dir))
+    app.run()
+    return app.return_code or 0
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -91,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     try:
         if args.command is None:
-            status = run_app(settings, context.engine)
+            status = run_app(settings, context.engine_factory)
         else:
             status = args.run(args, context)
     except DomainError as error:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING, Any
 
 from distro.domain.clock import Clock, utc_now
 from distro.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 @dataclass
@@ -25,7 +26,7 @@ class CommandContext:
     settings: Settings
     engine_factory: Callable[[], Engine]
     actor: str
-    open_app: Callable[[Engine], int]
+    open_app: Callable[[Engine | Callable[[], Engine]], int]
     clock: Clock = utc_now
     _engine: Engine | None = field(default=None, repr=False)
 

@@ -40,7 +40,7 @@ class Code:
 
     @property
     def text(self) -> str:
-        """The code as printed, for example `F-004217-K`."""
+        """The code as printed, for example `F-004217-B`."""
         return format_code(self.kind, self.number)
 
 
@@ -68,9 +68,13 @@ def looks_like_code(text: str) -> bool:
     return _CODE.search(_cleaned(text)) is not None
 
 
+def _visible(text: str) -> str:
+    """`text` without control characters (a scanner's CR/LF, stray key codes)."""
+    return " ".join("".join(ch for ch in text if unicodedata.category(ch)[0] != "C").split())
+
+
 def _cleaned(text: str) -> str:
-    without_controls = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip()
-    return _AIM_PREFIX.sub("", without_controls).upper()
+    return _AIM_PREFIX.sub("", _visible(text)).upper()
 
 
 def parse_scan(text: str) -> Code:
@@ -80,7 +84,8 @@ def parse_scan(text: str) -> Code:
         raise CodeError("Nothing was scanned.")
     match = _CODE.search(cleaned)
     if match is None:
-        raise CodeError(f"'{_shorten(cleaned)}' is not a distro code (codes look like F-004217-K).")
+        shown = _shorten(_visible(text))
+        raise CodeError(f"'{shown}' is not a distro code (codes look like F-004217-B).")
     prefix, digits, given = match.groups()
     try:
         kind = CodeKind(prefix)

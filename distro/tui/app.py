@@ -1,12 +1,16 @@
-"""Provides DistroApp: the areas (modes), the keys that switch them, and scan routing."""
+"""Provides DistroApp: the areas (modes), the keys that switch them, and scan routing.
+
+The first frame needs only Textual: the database (SQLAlchemy, SQLModel, migrations) opens in a
+worker right after it, while the volunteer types their name.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import Engine
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -22,6 +26,9 @@ from distro.tui.screens.families import FamiliesScreen
 from distro.tui.screens.family import FamilyScreen
 from distro.tui.screens.help import HelpScreen
 from distro.tui.screens.signin import SignInScreen
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 class DistroApp(App[None]):
@@ -47,19 +54,50 @@ class DistroApp(App[None]):
     ]
 
     def __init__(
-        self, settings: Settings, engine: Engine, printer: Printer, clock: Clock = utc_now
+        self,
+        settings: Settings,
+        engine: Engine | Callable[[], Engine],
+        printer: Printer,
+        clock: Clock = utc_now,
     ) -> None:
         super().__init__()
         self.settings = settings
-        self.engine = engine
+        self._engine: Engine | None = None if callable(engine) else engine
+        self._engine_factory = engine if callable(engine) else None
+        self._engine_opened = threading.Event()
+        if self._engine is not None:
+            self._engine_opened.set()
         self.printer = printer
         self.clock = clock
+        self._family_screen: FamilyScreen | None = None
         self.actor = ""
         self.scan_detector = ScanDetector()
         self.sub_title = "DEMO - fictional families" if settings.demo else ""
 
+    @property
+    def engine(self) -> Engine:
+        """The database; waits for it only if asked for in the first moments after start."""
+        self._engine_opened.wait()
+        if self._engine is None:
+            raise RuntimeError("the database could not be opened")
+        return self._engine
+
     def on_mount(self) -> None:
         self.action_sign_in()
+        if self._engine_factory is not None:
+            self.call_after_refresh(self._open_database)
+
+    @work(thread=True, exclusive=True, group="database", exit_on_error=False)
+    def _open_database(self) -> None:
+        """Open (and migrate) the database off the UI thread, after the first frame."""
+        assert self._engine_factory is not None
+        try:
+            self._engine = self._engine_factory()
+        except Exception as failure:
+            message = f"distro: the database could not be opened: {failure}"
+            self.call_from_thread(self.exit, None, 1, message)
+        finally:
+            self._engine_opened.set()
 
     def action_sign_in(self) -> None:
         """Ask who is at the counter; every change they make records the name."""
@@ -130,7 +168,14 @@ class DistroApp(App[None]):
         self.switch_mode("families")
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.push_screen(FamilyScreen(family_id))
+        # One family screen, built once and kept installed: a scan then only reloads the data,
+        # instead of composing a new screen while the queue waits.
+        if self._family_screen is None:
+            self._family_screen = FamilyScreen(family_id)
+            self.install_screen(self._family_screen, name="family")
+        else:
+            self._family_screen.show_family(family_id)
+        self.push_screen(self._family_screen)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette: every area and action as `area: verb`, then Textual's own."""

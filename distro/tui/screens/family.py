@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
-from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,11 +13,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from distro.domain.errors import DomainError
-from distro.domain.families import FamilyRecord
-from distro.domain.models import Member
 from distro.tui.modals.ask import Answer, AskModal
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from distro.domain.families import FamilyRecord
+    from distro.domain.models import Member
     from distro.tui.app import DistroApp
 
 STATUS_CHOICES = (
@@ -128,6 +129,15 @@ class FamilyScreen(Screen[None]):
             table.add_column(label, width=width)
         self.refresh_family()
         table.focus()
+
+    def show_family(self, family_id: int) -> None:
+        """Show another family on this (already built) screen."""
+        self.family_id = family_id
+        if self.is_mounted:
+            self.refresh_family()
+            table = self.query_one("#member-table", DataTable)
+            table.move_cursor(row=0)
+            table.focus()
 
     def refresh_family(self) -> None:
         """Reload the family from the database and redraw."""

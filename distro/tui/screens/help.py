@@ -10,7 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
 SCAN_HELP = (
-    "Scan a family card from any screen, or type its code (like F-000123-X) "
+    "Scan a family card from any screen, or type its code (like F-000123-R) "
     "in the search box and press Enter."
 )
 

@@ -11,9 +11,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from distro.domain.models import AuditEvent
-
 if TYPE_CHECKING:
+    from distro.domain.models import AuditEvent
     from distro.tui.app import DistroApp
 
 MAX_SHOWN_VALUE = 60

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -41,15 +41,26 @@ class SignInScreen(Screen[str]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.query_one("#recent-title").display = False
+        self.query_one(OptionList).display = False
+        self.query_one(Input).focus()
+        self.load_recent_names()
+
+    @work(thread=True, exclusive=True, group="recent-names", exit_on_error=False)
+    def load_recent_names(self) -> None:
+        """Fill the pick list once the database is open, without delaying the first frame."""
         from distro.domain.db import reading
         from distro.domain.users import recent_users
 
         with reading(self.distro.engine) as session:
             names = recent_users(session)
+        self.app.call_from_thread(self.show_recent_names, names)
+
+    def show_recent_names(self, names: list[str]) -> None:
+        """Show the names seen most recently, if any."""
         self.query_one(OptionList).add_options(names)
         self.query_one("#recent-title").display = bool(names)
         self.query_one(OptionList).display = bool(names)
-        self.query_one(Input).focus()
 
     def action_focus_names(self) -> None:
         names = self.query_one(OptionList)
