@@ -21,13 +21,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 
-from distro.bench_child import Keystroke, Plan, Timings
+from distro.bench_child import BenchError, Keystroke, Plan, Timings
 
 STARTUP_RATIO_GOAL = 1.3
 MEMORY_RATIO_GOAL = 1.3
@@ -36,8 +36,9 @@ SEARCH_GROWTH_GOAL = 2.0
 SCAN_P95_GOAL_MS = 50.0
 MEMORY_GROWTH_GOAL = 1.10
 WORK_PLAN_SIZE = (4, 2)
-"""Name prefixes and phone fragments the `work` child types: 4 x 3 + 2 x 4 = 20 searches."""
-CHILD_TIMEOUT_S = 300
+"""Name prefixes and phone fragments the `work` child types: 4 x 3 + 2 x 4 = 20 searches
+(after a warm-up search and scan), then it scans one code."""
+CHILD_TIMEOUT_S = 120
 
 Progress = Callable[[str], None]
 
@@ -71,6 +72,9 @@ class Startup:
     bare_ms: float
     distro_ms: float
     ratio: float
+    bare_runs_ms: list[float]
+    distro_runs_ms: list[float]
+    """Every counted start, to see how noisy the machine was."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ class Memory:
     bare_mb: float
     first_frame_mb: float
     after_work_mb: float
-    """After signing in, 20 searches and a scan."""
+    """After signing in, about 20 searches and two scans."""
     first_frame_ratio: float
     after_work_ratio: float
 
@@ -151,8 +155,6 @@ def run_bench(sizes: Sequence[int], options: BenchOptions) -> dict[str, Any]:
 
 def bench_object(reports: Sequence[SizeReport]) -> dict[str, Any]:
     """The `--json` object: the machine, the goals, each size, and the cross-size checks."""
-    from dataclasses import asdict
-
     ordered = sorted(reports, key=lambda report: report.families)
     comparisons = compare_sizes(ordered[0], ordered[-1]) if len(ordered) > 1 else []
     return {
@@ -247,7 +249,12 @@ def measure_processes(
     seconds = {mode: statistics.median(s for s, _kb in results) for mode, results in runs.items()}
     kib = {mode: statistics.median(kb for _s, kb in results) for mode, results in runs.items()}
     ratio = seconds["distro"] / seconds["bare"]
-    startup = Startup(1000 * seconds["bare"], 1000 * seconds["distro"], ratio)
+    bare_runs, distro_runs = (
+        [round(1000 * s, 1) for s, _kb in runs[m]] for m in ("bare", "distro")
+    )
+    startup = Startup(
+        1000 * seconds["bare"], 1000 * seconds["distro"], ratio, bare_runs, distro_runs
+    )
     bare, first, after = kib["bare"] / 1024, kib["distro"] / 1024, kib["work"] / 1024
     return startup, Memory(bare, first, after, first / bare, after / bare)
 
@@ -257,17 +264,20 @@ def spawn(mode: str, arguments: list[str], folder: Path) -> tuple[float, float]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
     command = [sys.executable, "-m", "distro.bench_child", mode, *arguments]
     spawned = time.monotonic()
-    finished = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        cwd=folder,
-        env=environment,
-        timeout=CHILD_TIMEOUT_S,
-        check=False,
-    )
+    try:
+        finished = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            cwd=folder,
+            env=environment,
+            timeout=CHILD_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"the {mode} child process ran past {CHILD_TIMEOUT_S} s") from None
     if finished.returncode != 0:
-        raise RuntimeError(f"bench child {mode} failed:\n{finished.stderr[-2000:]}")
+        raise BenchError(f"the {mode} child process failed:\n{finished.stderr[-2000:]}")
     result = json.loads(finished.stdout.strip().splitlines()[-1])
     frame_at = float(result.get("frame_at", spawned))
     return frame_at - spawned, float(result["peak_kb"])

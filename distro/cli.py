@@ -99,9 +99,22 @@ def main(argv: Sequence[str] | None = None) -> None:
             status = args.run(args, context)
     except DomainError as error:
         status = refuse(str(error))
+    except Exception as error:
+        status = refuse(_database_problem(error))
     except KeyboardInterrupt:
         status = refuse("interrupted; nothing half-done was saved.")
     sys.exit(status)
+
+
+def _database_problem(error: Exception) -> str:
+    """The database driver's own words for a failure, or the error again if it is not one.
+
+    SQLAlchemy is imported only here, so that starting the app does not pay for it."""
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(error, DBAPIError):
+        raise error
+    return f"the database could not be used: {error.orig}"
 
 
 def _login_name() -> str:

@@ -17,9 +17,10 @@ DESCRIPTION = """\
 Builds a synthetic registry of N households in a temp folder (your database is never
 touched) and measures, next to a bare Textual app with the same widgets started the same way:
 startup to first frame and peak memory (cold processes, medians), search-as-you-type latency
-for 1-3 letter name prefixes and 3-4 digit phone fragments (key to results on screen), and
-scan to family screen shown. Give several sizes (--families 20000 100000) or a saved --json
-output (--compare-with) to also check how the figures grow from the smallest to the largest.
+for 1-3 letter name prefixes and 3-4 digit phone fragments (key to results in the table; the
+frame that shows them is reported too), and scan to family screen shown. Give several sizes
+(--families 20000 100000) or a saved --json output (--compare-with) to also check how the
+figures grow from the smallest registry to the largest.
 Progress goes to stderr; a figure that misses its goal does not change the exit status."""
 
 
@@ -57,6 +58,7 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def bench_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Run the benchmark; the database of `context` is not used."""
     from distro.bench import BenchOptions, SizeReport, bench_object, bench_size
+    from distro.bench_child import BenchError
 
     earlier: list[SizeReport] = []
     if args.compare_with is not None:
@@ -72,7 +74,10 @@ def bench_command(args: argparse.Namespace, context: CommandContext) -> int:
         seed=args.seed,
         progress=_progress,
     )
-    measured = [bench_size(families, options) for families in args.families]
+    try:
+        measured = [bench_size(families, options) for families in args.families]
+    except BenchError as error:
+        return refuse(f"bench stopped: {error}")
     kept = [report for report in earlier if report.families not in set(args.families)]
     result = bench_object([*kept, *measured])
     say(json.dumps(result, indent=2) if args.json else render_table(result))
@@ -83,7 +88,11 @@ def render_table(result: dict[str, Any]) -> str:
     """Each size's figures and goals, then the growth checks, as plain text."""
     from distro.bench import Check, SizeReport
 
-    lines: list[str] = []
+    machine = result["machine"]
+    lines = [
+        f"Python {machine['python']}, Textual {machine['textual']}, {machine['cpus']} CPUs, "
+        f"load {machine['load_average']} (other work on the machine shows in every figure)"
+    ]
     for size in result["sizes"]:
         lines += _size_lines(SizeReport.from_dict(size))
     if result["comparisons"]:
@@ -99,9 +108,10 @@ def _size_lines(report: SizeReport) -> list[str]:
         f"{report.families:,} families (database built in {report.build_s:.1f} s)",
         f"  {'figure':<40} {'value':>9}  {'goal':>8}",
         *(_check_line(check) for check in report.checks),
-        f"  startup: distro {startup.distro_ms:.0f} ms, bare Textual app {startup.bare_ms:.0f} ms",
+        f"  startup (median ms): distro {startup.distro_ms:.0f} of {_runs(startup.distro_runs_ms)}"
+        f"; bare Textual app {startup.bare_ms:.0f} of {_runs(startup.bare_runs_ms)}",
         f"  memory: bare {memory.bare_mb:.1f} MiB, distro at first frame "
-        f"{memory.first_frame_mb:.1f} MiB, after 20 searches and a scan "
+        f"{memory.first_frame_mb:.1f} MiB, after ~20 searches and 2 scans "
         f"{memory.after_work_mb:.1f} MiB",
     ]
     for label, figures in (("names", report.search_names), ("phones", report.search_phones)):
@@ -118,6 +128,10 @@ def _check_line(check: Check) -> str:
     value = f"{check.value:.2f}{check.unit}" if check.unit == "x" else f"{check.value:.1f} ms"
     goal = f"<= {check.goal:g}{check.unit}" if check.unit == "x" else f"<= {check.goal:g} ms"
     return f"  {check.figure:<40} {value:>9}  {goal:>8}  {'PASS' if check.passed else 'MISS'}"
+
+
+def _runs(milliseconds: list[float]) -> str:
+    return " ".join(f"{value:.0f}" for value in milliseconds)
 
 
 def _pair(figures: Percentiles) -> str:

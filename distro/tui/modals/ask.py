@@ -10,7 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
+
+from distro.tui.widgets.footer import CounterFooter
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class AskModal(ModalScreen[Answer | None]):
             )
             yield Input(placeholder=reason_hint, id="ask-reason", max_length=300)
             yield Label("", id="ask-error", classes="field-error")
-        yield Footer(compact=True)
+        yield CounterFooter()
 
     def on_mount(self) -> None:
         self.query("Select, Input").first().focus()

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from distro.domain.duplicates import DuplicateMatch
+from distro.tui.widgets.footer import CounterFooter
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class DuplicatesModal(ModalScreen[DuplicateChoice | None]):
             yield Static("Not the same household? Say why, then Ctrl+R registers it anyway:")
             yield Input(placeholder="e.g. same name, different person", id="duplicate-reason")
             yield Label("", id="duplicate-error", classes="field-error")
-        yield Footer(compact=True)
+        yield CounterFooter()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from distro.domain.errors import DomainError, InvalidInput
+from distro.tui.widgets.footer import CounterFooter
 from distro.tui.widgets.form import FormFields
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class FormModal(ModalScreen[ResultT | None]):
                         yield Static(f"[b]{heading}[/b]", classes="form-heading")
                     yield fields
             yield Label("", id="form-error", classes="field-error")
-        yield Footer(compact=True)
+        yield CounterFooter()
 
     def on_mount(self) -> None:
         self._groups[0][1].focus_first()

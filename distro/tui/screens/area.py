@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
+
+from distro.tui.widgets.footer import CounterFooter
 
 
 @dataclass(frozen=True)
@@ -43,4 +45,4 @@ class AreaScreen(Screen[None]):
             "Not built yet. Press F3 for Families; a scanned family card opens the family.",
             classes="area-note",
         )
-        yield Footer(compact=True)
+        yield CounterFooter()

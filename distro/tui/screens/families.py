@@ -8,7 +8,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
+
+from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
     from distro.domain.search import FamilyHit
@@ -53,7 +55,7 @@ class FamiliesScreen(Screen[None]):
             id="family-results", cursor_type="row", zebra_stripes=True
         )
         yield table
-        yield Footer(compact=True)
+        yield CounterFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#family-results", DataTable)

@@ -10,10 +10,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from distro.domain.errors import DomainError
 from distro.tui.modals.ask import Answer, AskModal
+from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -113,7 +114,7 @@ class FamilyScreen(Screen[None]):
         table: DataTable[str] = DataTable(id="member-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("Enter edits the highlighted member.", id="member-hint")
-        yield Footer(compact=True)
+        yield CounterFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#member-table", DataTable)

@@ -9,7 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
+
+from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
     from distro.domain.models import AuditEvent
@@ -58,7 +60,7 @@ class HistoryScreen(Screen[None]):
         yield table
         with VerticalScroll(id="history-detail-box"):
             yield Static("", id="history-detail")
-        yield Footer(compact=True)
+        yield CounterFooter()
 
     def on_mount(self) -> None:
         from distro.domain.audit import family_history

@@ -9,7 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Header, Input, Label, OptionList, Static
+
+from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
     from distro.tui.app import DistroApp
@@ -38,7 +40,7 @@ class SignInScreen(Screen[str]):
             yield Label("", id="sign-in-error", classes="field-error")
             yield Static("Recently here (Down, then Enter):", id="recent-title")
             yield OptionList(id="recent-names")
-        yield Footer(compact=True)
+        yield CounterFooter()
 
     def on_mount(self) -> None:
         self.query_one("#recent-title").display = False
