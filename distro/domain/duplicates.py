@@ -16,10 +16,11 @@ from sqlalchemy import or_, text
 from sqlmodel import Session, col, select
 
 from distro.domain.errors import DomainError
-from distro.domain.models import Family, Member, Phone
+from distro.domain.models import FamilyStatus, Member, Phone
 from distro.domain.names import canonical_name, canonical_word, name_words
 from distro.domain.phones import display_phone
 from distro.domain.schemas import FamilyIn
+from distro.domain.search import describe_families
 
 SIMILAR_NAME = 88
 """Score (0-100) from which two names alone make a likely match."""
@@ -38,6 +39,8 @@ class DuplicateMatch:
     code: str
     reasons: tuple[str, ...]
     score: int
+    household: str = ""
+    """Head's name, size and district: enough for the volunteer to judge the match."""
 
 
 class PossibleDuplicates(DomainError):
@@ -85,11 +88,16 @@ def find_duplicates(
 
     ranked = sorted(scores, key=lambda family_id: (-len(reasons[family_id]), -scores[family_id]))
     ranked = ranked[:limit]
-    codes = _active_codes(session, ranked)
     return [
-        DuplicateMatch(family_id, codes[family_id], tuple(reasons[family_id]), scores[family_id])
-        for family_id in ranked
-        if family_id in codes
+        DuplicateMatch(
+            hit.family_id,
+            hit.code,
+            tuple(reasons[hit.family_id]),
+            scores[hit.family_id],
+            f"{hit.head_name}, {hit.household_size} members, {hit.district}",
+        )
+        for hit in describe_families(session, ranked)
+        if hit.status != FamilyStatus.MERGED
     ]
 
 
@@ -156,14 +164,3 @@ def name_similarity(first: str, second: str) -> int:
 def _joined(name: str) -> str:
     """The canonical words in their written order, without spaces: "Mei Ling" == "Meiling"."""
     return "".join(canonical_word(word) for word in name_words(name))
-
-
-def _active_codes(session: Session, family_ids: list[int]) -> dict[int, str]:
-    if not family_ids:
-        return {}
-    rows = session.exec(
-        select(Family.id, Family.code).where(
-            col(Family.id).in_(family_ids), Family.status != "merged"
-        )
-    ).all()
-    return {family_id: code for family_id, code in rows if family_id is not None}

@@ -205,10 +205,16 @@ def add_member(
 
 
 def update_member(
-    session: Session, member_id: int, member_in: MemberIn, *, actor: str, now: datetime
+    session: Session,
+    member_id: int,
+    member_in: MemberIn,
+    *,
+    actor: str,
+    now: datetime,
+    family_id: int | None = None,
 ) -> Member:
-    """Correct a member's details."""
-    member = _active_member(session, member_id)
+    """Correct a member's details (`family_id`: the family the volunteer has open)."""
+    member = _active_member(session, member_id, family_id)
     record = _editable(session, member.family_id)
     _refuse_second_head(record, member_in, member_id=member_id)
     before = record.snapshot()
@@ -225,10 +231,19 @@ def update_member(
 
 
 def remove_member(
-    session: Session, member_id: int, reason: str, *, actor: str, now: datetime
+    session: Session,
+    member_id: int,
+    reason: str,
+    *,
+    actor: str,
+    now: datetime,
+    family_id: int | None = None,
 ) -> None:
-    """Take a person out of the household (kept in history, no longer counted)."""
-    member = _active_member(session, member_id)
+    """Take a person out of the household (kept in history, no longer counted).
+
+    `family_id` is the family the volunteer has open: if another counter has moved the person
+    since (a merge), nothing is done and the volunteer is told to look again."""
+    member = _active_member(session, member_id, family_id)
     record = _editable(session, member.family_id)
     if len(record.members) == 1:
         raise DomainError("A family needs at least one member. Change the family's status instead.")
@@ -322,10 +337,15 @@ def _refuse_second_head(record: FamilyRecord, member_in: MemberIn, member_id: in
         )
 
 
-def _active_member(session: Session, member_id: int) -> Member:
+def _active_member(session: Session, member_id: int, family_id: int | None) -> Member:
     member = session.get(Member, member_id)
     if member is None or member.removed_at is not None:
         raise NotFound("That member is no longer in the household.")
+    if family_id is not None and member.family_id != family_id:
+        raise Conflict(
+            "That member has moved to another family since this screen was opened "
+            "(another counter merged the families). Open the family again."
+        )
     return member
 
 

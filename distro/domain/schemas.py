@@ -186,8 +186,12 @@ def plain_problems(error: ValidationError) -> dict[str, str]:
             message = f"has too many entries (at most {context.get('max_length')})"
         elif kind == "enum":
             message = f"must be one of: {context.get('expected')}"
-        elif kind in ("greater_than_equal", "less_than_equal"):
-            message = "is out of range"
+        elif kind == "greater_than_equal":
+            message = f"must be at least {context.get('ge')}"
+        elif kind == "less_than_equal":
+            message = f"must be at most {context.get('le')}"
+        elif kind.startswith("date") and "range" in str(detail["msg"]):
+            message = "is not a real date: check the day and the month"
         elif kind == "value_error":
             message = str(context.get("error", detail["msg"]))
         else:

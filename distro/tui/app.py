@@ -43,12 +43,35 @@ class DistroApp(App[None]):
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", tooltip="Every key on this screen", id="help"),
-        Binding("f2", "area('counter')", "Counter", tooltip="Hand out to a family", id="counter"),
+        Binding(
+            "f2",
+            "area('counter')",
+            "Counter",
+            tooltip="Hand out to a family",
+            id="counter",
+            show=False,
+        ),
         Binding("f3", "area('families')", "Families", tooltip="Find, register", id="families"),
-        Binding("f4", "area('stock')", "Stock", tooltip="Donations, lots, expiry", id="stock"),
-        Binding("f5", "area('lending')", "Lending", tooltip="Devices for school", id="lending"),
-        Binding("f6", "area('referrals')", "Referrals", tooltip="Vaccines", id="referrals"),
-        Binding("f7", "area('reports')", "Reports", tooltip="For donors", id="reports"),
+        Binding(
+            "f4",
+            "area('stock')",
+            "Stock",
+            tooltip="Donations, lots, expiry",
+            id="stock",
+            show=False,
+        ),
+        Binding(
+            "f5",
+            "area('lending')",
+            "Lending",
+            tooltip="Devices for school",
+            id="lending",
+            show=False,
+        ),
+        Binding(
+            "f6", "area('referrals')", "Referrals", tooltip="Vaccines", id="referrals", show=False
+        ),
+        Binding("f7", "area('reports')", "Reports", tooltip="For donors", id="reports", show=False),
         Binding(
             "f10", "sign_in", "Switch volunteer", tooltip="Hand the counter over", id="sign-in"
         ),
@@ -104,6 +127,8 @@ class DistroApp(App[None]):
 
     def action_sign_in(self) -> None:
         """Ask who is at the counter; every change they make records the name."""
+        self.actor = ""  # nobody acts until the next volunteer has signed in
+        self.title = "distro"
         self.push_screen(SignInScreen(), callback=self._signed_in)
 
     def _signed_in(self, name: str | None) -> None:
@@ -126,7 +151,7 @@ class DistroApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         """Watch every key before widgets do, so a scan works from any screen."""
-        if isinstance(event, events.Key) and not event.is_forwarded:
+        if isinstance(event, events.Key) and not event.is_forwarded and not self._scan_in_field():
             scanned = self.scan_detector.feed(event.key, event.character)
             if scanned is not None and looks_like_code(scanned):
                 event.prevent_default()
@@ -135,12 +160,18 @@ class DistroApp(App[None]):
                 return
         await super().on_event(event)
 
-    def handle_scan(self, scanned: str) -> None:
-        """Open what a scanned or typed code names, or say plainly why it names nothing."""
+    def _scan_in_field(self) -> bool:
+        """A field that asks for a code (class `code-input`) takes a scan as typed text."""
+        return self.focused is not None and self.focused.has_class("code-input")
+
+    def handle_scan(self, scanned: str, *, clear_field: bool = True) -> None:
+        """Open what a scanned or typed code names, or say plainly why it names nothing.
+
+        A scanner's keys also landed in the focused field; `clear_field` takes them out."""
         focused = self.focused
         from textual.widgets import Input
 
-        if isinstance(focused, Input) and focused.value.endswith(scanned):
+        if clear_field and isinstance(focused, Input) and focused.value.endswith(scanned):
             focused.value = focused.value[: -len(scanned)]
         self._resolve_scan(scanned)
 
@@ -181,8 +212,9 @@ class DistroApp(App[None]):
         self.push_screen(self._family_screen)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette: every area and action as `area: verb`, then Textual's own."""
+        """The palette: every area and action as `area: verb`. Textual's own commands are left
+        out: switching to an unreadable theme at a counter helps nobody."""
         from distro.tui.commands import palette_commands
 
         yield from palette_commands(self, screen)
-        yield from super().get_system_commands(screen)
+        yield SystemCommand("app: quit", "Close distro (changes are already saved)", self.exit)

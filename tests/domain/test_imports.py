@@ -178,7 +178,7 @@ def test_a_file_that_is_not_utf8_is_refused(engine: Engine, now: datetime) -> No
         (3, "full_name", "", "is required"),
         (3, "full_name", "\x07\x1b\x00\u200b", ""),
         (3, "full_name", "x" * 5000, "(at most 120"),
-        (3, "birth_date", "2023-02-30", "is not a date; type it as YYYY-MM-DD"),
+        (3, "birth_date", "2023-02-30", "is not a real date: check the day and the month"),
         (3, "birth_date", "2026-11-26", "is in the future; check the date"),
         (3, "birth_date", "1850", "a year of birth must be between 1906 and 2026"),
         (3, "estimated_age", "ten", "must be a whole number"),
@@ -470,7 +470,7 @@ def test_command_lists_problems_and_exits_1(
     assert cli("--db", str(db), "import", "families", str(source)) == 1
 
     captured = capsys.readouterr()
-    assert captured.out == "row 3, birth_date: is not a date; type it as YYYY-MM-DD\n"
+    assert captured.out == "row 3, birth_date: is not a real date: check the day and the month\n"
     assert captured.err == "distro: 1 problem; nothing was imported.\n"
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine
+from sqlmodel import col, select
+from textual.app import App
 from textual.pilot import Pilot
 
-from distro.domain.db import unit_of_work
+from distro.domain.db import reading, unit_of_work
 from distro.domain.families import register_family
-from distro.domain.models import Family
+from distro.domain.models import AuditEvent, Family, Member
 from distro.domain.schemas import FamilyIn, validated
 
 
@@ -26,3 +29,71 @@ def add_family(engine: Engine, now: datetime, name: str, phone: str = "91234567"
     )
     with unit_of_work(engine) as session:
         return register_family(session, data, actor="setup", now=now)
+
+
+def add_family_with(
+    engine: Engine, now: datetime, members: list[dict[str, Any]], **fields: Any
+) -> Family:
+    """A family with several members (the first is the head), registered through the service."""
+    data = validated(FamilyIn, {"district": "Kwai Tsing", **fields, "members": members})
+    with unit_of_work(engine) as session:
+        return register_family(session, data, actor="setup", now=now)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait for workers (search, scan, print) and for the messages they send back."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_family_by_name(pilot: Pilot[Any], name: str) -> None:
+    """Sign in, type a name in the search box and press Enter on the single result."""
+    await sign_in(pilot)
+    await pilot.press(*name)
+    await settle(pilot)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def tab_to(pilot: Pilot[Any], widget_id: str, limit: int = 40) -> None:
+    """Press Tab until the widget with this id has focus, as a volunteer would."""
+    for _ in range(limit):
+        focused = pilot.app.focused
+        if focused is not None and focused.id == widget_id:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"Tab never reached #{widget_id}")
+
+
+async def choose(pilot: Pilot[Any], widget_id: str, label: str) -> None:
+    """Tab to a drop-down, open it with Enter, type the start of a label, Enter to pick it."""
+    await tab_to(pilot, widget_id)
+    await pilot.press("enter", *label, "enter")
+    await pilot.pause()
+
+
+def notices(app: App[Any]) -> list[str]:
+    """The notifications shown so far, as text."""
+    return [str(notification.message) for notification in app._notifications]
+
+
+def family_events(engine: Engine, family_id: int) -> list[AuditEvent]:
+    """The history rows of one family, oldest first."""
+    with reading(engine) as session:
+        query = select(AuditEvent).where(AuditEvent.family_id == family_id)
+        return list(session.exec(query.order_by(col(AuditEvent.id))).all())
+
+
+def members_of(engine: Engine, family_id: int) -> list[Member]:
+    """Every member row of a family, removed ones included, by position."""
+    with reading(engine) as session:
+        query = select(Member).where(Member.family_id == family_id)
+        return list(session.exec(query.order_by(col(Member.position))).all())
+
+
+def family_row(engine: Engine, family_id: int) -> Family:
+    """The family's row as stored now."""
+    with reading(engine) as session:
+        family = session.get(Family, family_id)
+    assert family is not None
+    return family

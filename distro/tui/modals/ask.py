@@ -59,7 +59,9 @@ class AskModal(ModalScreen[Answer | None]):
                     id="ask-choice",
                 )
             if self.code_prompt:
-                yield Input(placeholder=self.code_prompt, id="ask-code", max_length=40)
+                yield Input(
+                    placeholder=self.code_prompt, id="ask-code", max_length=40, classes="code-input"
+                )
             reason_hint = "Reason (kept in the history)" + (
                 "" if self.reason_required else ", optional"
             )

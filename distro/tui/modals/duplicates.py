@@ -43,7 +43,10 @@ class DuplicatesModal(ModalScreen[DuplicateChoice | None]):
             yield Static("Enter opens the highlighted family instead of registering a new one.")
             yield OptionList(
                 *[
-                    Option(f"{match.code}  " + "; ".join(match.reasons), id=str(match.family_id))
+                    Option(
+                        f"{match.code}  {match.household}\n  " + "; ".join(match.reasons),
+                        id=str(match.family_id),
+                    )
                     for match in self.matches
                 ],
                 id="duplicate-matches",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from distro.domain.models import Family, Member
+from distro.domain.phones import display_phone
 from distro.domain.schemas import FamilyDetails, MemberIn, validated
 from distro.tui.modals.fields import FAMILY_FIELDS, MEMBER_FIELDS
 from distro.tui.modals.form_modal import FormModal
@@ -15,7 +17,7 @@ def family_values(family: Family, phones: list[str]) -> dict[str, Any]:
     """A family's stored fields shaped as the form shows them."""
     return {
         "district": family.district,
-        "phones": phones,
+        "phones": [display_phone(number) for number in phones],
         "address": family.address,
         "claim_ref": family.claim_ref,
         "dietary": [need for need in family.dietary.split("|") if need],
@@ -26,7 +28,7 @@ def family_values(family: Family, phones: list[str]) -> dict[str, Any]:
     }
 
 
-def member_values(member: Member) -> dict[str, Any]:
+def member_values(member: Member, today: date) -> dict[str, Any]:
     """A member's stored fields shaped as the form shows them."""
     estimated = member.birth_date_estimated and member.birth_date is not None
     return {
@@ -34,7 +36,9 @@ def member_values(member: Member) -> dict[str, Any]:
         "aliases": [alias for alias in member.aliases.split("|") if alias],
         "sex": member.sex,
         "birth_date": "" if estimated or not member.birth_date else member.birth_date.isoformat(),
-        "estimated_age": "",
+        "estimated_age": str(today.year - member.birth_date.year)
+        if estimated and member.birth_date
+        else "",
         "relationship": member.relationship,
         "nationality": member.nationality,
         "languages": [language for language in member.languages.split("|") if language],
@@ -77,7 +81,11 @@ class MemberModal(FormModal[bool]):
         self.family_id = family_id
         self.member_id = member.id if member else None
         self.form_title = f"Edit {member.full_name}" if member else "Add a member"
-        values = member_values(member) if member else {"relationship": "child"}
+        values = (
+            member_values(member, self.distro.clock().date())
+            if member
+            else {"relationship": "child"}
+        )
         self.fields = FormFields(MEMBER_FIELDS, values, prefix="member")
 
     def field_groups(self) -> list[tuple[str, FormFields, str]]:
@@ -93,5 +101,12 @@ class MemberModal(FormModal[bool]):
             if self.member_id is None:
                 add_member(session, self.family_id, member_in, actor=actor, now=now)
             else:
-                update_member(session, self.member_id, member_in, actor=actor, now=now)
+                update_member(
+                    session,
+                    self.member_id,
+                    member_in,
+                    actor=actor,
+                    now=now,
+                    family_id=self.family_id,
+                )
         return True

@@ -52,7 +52,7 @@ class FormModal(ModalScreen[ResultT | None]):
             yield Static(
                 f"[b]{self.form_title}[/b]   Ctrl+S save, Esc cancel", classes="form-title"
             )
-            with VerticalScroll(classes="form-body"):
+            with VerticalScroll(classes="form-body", can_focus=False):
                 for heading, fields, _path in self._groups:
                     if heading:
                         yield Static(f"[b]{heading}[/b]", classes="form-heading")
@@ -86,13 +86,11 @@ class FormModal(ModalScreen[ResultT | None]):
         ]
         if marked:
             marked[0].focus()
-        summary = "Please correct the fields marked in red." if marked else ""
+        summary = "Nothing was saved: correct the fields marked below." if marked else ""
         if len(marked) < len(problems):
             summary = "; ".join(f"{field}: {why}" for field, why in problems.items())
         self.show_error(summary)
 
     def show_error(self, message: str) -> None:
-        """A refusal that belongs to no single field."""
+        """A refusal shown above the form's footer (a notice would cover the fields)."""
         self.query_one("#form-error", Label).update(message)
-        if message:
-            self.notify(message, severity="error", timeout=6)

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
+from distro.domain.codes import looks_like_code
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
@@ -69,6 +70,12 @@ class FamiliesScreen(Screen[None]):
     def action_focus_search(self) -> None:
         self.query_one("#family-search", Input).focus()
 
+    def on_screen_resume(self) -> None:
+        """Back from a family: the next name typed replaces the last query."""
+        search = self.query_one("#family-search", Input)
+        search.focus()
+        search.select_all()
+
     def action_focus_results(self) -> None:
         """Down from the search box moves into the results, where Enter opens a family."""
         table = self.query_one("#family-results", DataTable)
@@ -105,6 +112,8 @@ class FamiliesScreen(Screen[None]):
         status = self.query_one("#search-status", Static)
         if not query.strip():
             status.update("Type to search. Ctrl+N registers a new family.")
+        elif not hits and looks_like_code(query):
+            status.update("That looks like a card code: press Enter to check it.")
         elif not hits:
             status.update(f"No family matches '{query.strip()}'. Ctrl+N registers a new family.")
         else:
@@ -113,15 +122,9 @@ class FamiliesScreen(Screen[None]):
 
     @on(Input.Submitted, "#family-search")
     def _search_submitted(self, event: Input.Submitted) -> None:
-        from distro.domain.codes import parse_scan
-        from distro.domain.errors import CodeError
-
-        try:
-            parse_scan(event.value)
-        except CodeError:
-            pass
-        else:
-            self.distro.handle_scan(event.value)
+        if looks_like_code(event.value):
+            # Keep the typed code in the box, so one mistyped character is easy to correct.
+            self.distro.handle_scan(event.value, clear_field=False)
             return
         if len(self._hit_ids) == 1:
             self.distro.open_family(self._hit_ids[0])

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Header, Static
 
 from distro.domain.errors import DomainError
 from distro.tui.modals.ask import Answer, AskModal
+from distro.tui.modals.confirm import ConfirmModal
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from distro.domain.models import Member
     from distro.tui.app import DistroApp
 
+SEX_SHORT = {"female": "F", "male": "M", "other": "X", "unknown": "?"}
 STATUS_CHOICES = (
     ("active", "Active"),
     ("suspended", "Suspended"),
@@ -119,12 +121,12 @@ class FamilyScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#member-table", DataTable)
         for label, width in (
-            ("Name", 24),
-            ("Relation", 9),
-            ("Sex", 6),
-            ("Age", 4),
-            ("Nationality", 11),
-            ("Languages", 14),
+            ("Name", 20),
+            ("Relation", 8),
+            ("Sex", 3),
+            ("Age", 3),
+            ("Nationality", 9),
+            ("Languages", 11),
             ("School", 10),
         ):
             table.add_column(label, width=width)
@@ -155,7 +157,7 @@ class FamilyScreen(Screen[None]):
             table.add_row(
                 member.full_name,
                 member.relationship.replace("_", " "),
-                member.sex,
+                SEX_SHORT.get(member.sex, "?"),
                 age_text(member, today),
                 member.nationality,
                 member.languages.replace("|", ", "),
@@ -227,7 +229,9 @@ class FamilyScreen(Screen[None]):
             return
         member_id, actor, now = member.id, self.distro.actor, self.distro.clock()
         self._change(
-            lambda s: remove_member(s, member_id, answer.reason, actor=actor, now=now),
+            lambda s: remove_member(
+                s, member_id, answer.reason, actor=actor, now=now, family_id=self.family_id
+            ),
             f"{member.full_name} removed.",
         )
 
@@ -263,21 +267,47 @@ class FamilyScreen(Screen[None]):
         self.app.push_screen(ask, self._merge)
 
     def _merge(self, answer: Answer | None) -> None:
-        from distro.domain.families import find_family_by_code
+        """Look the duplicate up, say what the merge will do, and merge only on a yes."""
+        from distro.domain.db import reading
+        from distro.domain.families import find_family_by_code, load_family
+        from distro.domain.models import FamilyStatus
+        from distro.domain.search import describe_families
+
+        if answer is None or self.record is None:
+            return
+        try:
+            with reading(self.distro.engine) as session:
+                if load_family(session, self.family_id).family.status == FamilyStatus.MERGED:
+                    raise DomainError(
+                        f"{self.record.family.code} was merged into another family meanwhile; "
+                        "open that family instead."
+                    )
+                duplicate = find_family_by_code(session, answer.code)
+                assert duplicate.id is not None
+                [hit] = describe_families(session, [duplicate.id])
+        except DomainError as refusal:
+            self.notify(str(refusal), severity="error", timeout=8)
+            return
+        question = f"Merge {hit.code} into {self.record.family.code}?"
+        details = (
+            f"{hit.code}: {hit.head_name}, {hit.household_size} members, {hit.district}.\n"
+            f"Its members, phones and notes move to {self.record.family.code}, which stays; "
+            f"{hit.code} is closed and its card opens {self.record.family.code}. "
+            "This cannot be undone."
+        )
+        self.app.push_screen(
+            ConfirmModal(question, details),
+            lambda yes: self._merge_confirmed(hit.family_id, answer.reason) if yes else None,
+        )
+
+    def _merge_confirmed(self, duplicate_id: int, reason: str) -> None:
         from distro.domain.merge import merge_families
 
-        if answer is None:
-            return
         actor, now = self.distro.actor, self.distro.clock()
-
-        def merge(session: Session) -> None:
-            duplicate = find_family_by_code(session, answer.code)
-            assert duplicate.id is not None
-            merge_families(
-                session, self.family_id, duplicate.id, answer.reason, actor=actor, now=now
-            )
-
-        self._change(merge, "Merged.")
+        self._change(
+            lambda s: merge_families(s, self.family_id, duplicate_id, reason, actor=actor, now=now),
+            "Merged.",
+        )
 
     def action_history(self) -> None:
         from distro.tui.screens.history import HistoryScreen

@@ -37,7 +37,9 @@ class HelpScreen(ModalScreen[None]):
         seen: set[str] = set()
         for _key, active in self.origin.active_bindings.items():
             binding = active.binding
-            if not binding.show or not binding.description or binding.description in seen:
+            if not (binding.show or binding.tooltip) or not binding.description:
+                continue
+            if binding.description in seen:
                 continue
             seen.add(binding.description)
             table.add_row(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,12 +25,37 @@ def describe_change(event: AuditEvent) -> str:
     """The fields a change touched, before -> after, one per line."""
     from distro.domain.audit import changed_fields
 
-    lines = [f"[b]{event.summary}[/b]  by {event.actor}, {event.at:%Y-%m-%d %H:%M} UTC"]
+    lines = [f"[b]{event.summary}[/b]  by {event.actor}, {local_time(event.at)}"]
     if event.reason:
         lines.append(f"Reason: {event.reason}")
     for field, (before, after) in changed_fields(event.before, event.after).items():
-        lines.append(f"{field}: {_short(before)} -> {_short(after)}")
+        if field == "members":
+            lines.extend(_member_changes(before or [], after or []))
+        else:
+            lines.append(f"{field}: {_short(before)} -> {_short(after)}")
     return "\n".join(lines)
+
+
+def local_time(moment: datetime) -> str:
+    """A stored UTC time as the counter's clock shows it."""
+    return f"{moment.astimezone():%Y-%m-%d %H:%M}"
+
+
+def _member_changes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[str]:
+    """Members added, removed or changed, by name, with the fields that changed."""
+    old = {member["id"]: member for member in before}
+    new = {member["id"]: member for member in after}
+    lines = [f"member added: {new[key]['full_name']}" for key in new.keys() - old.keys()]
+    lines += [f"member left: {old[key]['full_name']}" for key in old.keys() - new.keys()]
+    for key in old.keys() & new.keys():
+        changed = [
+            f"{field} {_short(old[key].get(field))} -> {_short(value)}"
+            for field, value in new[key].items()
+            if (old[key].get(field) or None) != (value or None)
+        ]
+        if changed:
+            lines.append(f"{new[key]['full_name']}: " + ", ".join(changed))
+    return lines
 
 
 def _short(value: object) -> str:
@@ -65,15 +91,17 @@ class HistoryScreen(Screen[None]):
     def on_mount(self) -> None:
         from distro.domain.audit import family_history
         from distro.domain.db import reading
+        from distro.domain.families import load_family
 
         with reading(self.distro.engine) as session:
             self.events = family_history(session, self.family_id)
+            self.sub_title = f"History of {load_family(session, self.family_id).family.code}"
         table = self.query_one("#history-table", DataTable)
-        table.add_column("When (UTC)", width=16)
+        table.add_column("When", width=16)
         table.add_column("Who", width=14)
         table.add_column("What", width=40)
         for event in self.events:
-            table.add_row(f"{event.at:%Y-%m-%d %H:%M}", event.actor, event.summary)
+            table.add_row(local_time(event.at), event.actor, event.summary)
         table.focus()
 
     @on(DataTable.RowHighlighted, "#history-table")

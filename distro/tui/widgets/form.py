@@ -43,6 +43,8 @@ class FormFields(Vertical):
     FormFields Select:focus > SelectCurrent { border: none; background: $accent 40%; }
     FormFields SelectionList { width: 1fr; height: auto; border: none; padding: 0; }
     FormFields SelectionList:focus { background: $accent 20%; }
+    FormFields SelectionList > .selection-list--button { color: $panel; background: $panel; }
+    FormFields SelectionList > .selection-list--button-selected { color: $success; }
     """
 
     def __init__(
@@ -68,6 +70,7 @@ class FormFields(Vertical):
                 value=value if value else Select.NULL,
                 id=widget_id,
                 prompt=spec.placeholder or "Choose",
+                compact=True,
             )
         if spec.kind == "multi":
             chosen = set(value or [])
@@ -86,6 +89,7 @@ class FormFields(Vertical):
             id=widget_id,
             max_length=spec.max_length * (10 if spec.kind == "list" else 1),
             type="integer" if spec.kind == "int" else "text",
+            compact=True,
         )
 
     def values(self) -> dict[str, Any]:
