@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -14,9 +15,13 @@ from distro.domain.codes import looks_like_code
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from distro.domain.search import FamilyHit
     from distro.tui.app import DistroApp
 
+SCANNER_KEY_GAP_SECONDS = 0.03
+"""Keys closer than this come from a scanner (or a paste), not from a person typing."""
 STATUS_LABELS = {
     "active": "active",
     "suspended": "suspended",
@@ -38,6 +43,8 @@ class FamiliesScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="families-screen")
         self._hit_ids: list[int] = []
+        self._last_change_at = 0.0
+        self._held_search: Timer | None = None
 
     @property
     def distro(self) -> DistroApp:
@@ -84,7 +91,21 @@ class FamiliesScreen(Screen[None]):
 
     @on(Input.Changed, "#family-search")
     def _query_changed(self, event: Input.Changed) -> None:
-        self.run_search(event.value)
+        """Search at once for a person's keys; hold back during a scanner's burst, which would
+        otherwise start a search per character while the scan is on its way."""
+        now = time.monotonic()
+        in_burst = now - self._last_change_at < SCANNER_KEY_GAP_SECONDS
+        self._last_change_at = now
+        if self._held_search is not None:
+            self._held_search.stop()
+            self._held_search = None
+        if in_burst:
+            query = event.value
+            self._held_search = self.set_timer(
+                SCANNER_KEY_GAP_SECONDS, lambda: self.run_search(query)
+            )
+        else:
+            self.run_search(event.value)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:
