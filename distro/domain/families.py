@@ -1,4 +1,5 @@
-"""Provides the families registry: register, edit, members, status, and reading a family.
+"""Provides the families registry: register, edit, status, and reading a family (members
+change through `members.py`).
 
 Every service writes its change, the family's search keys and a history row with the record
 before and after, all in the caller's transaction.
@@ -7,7 +8,7 @@ before and after, all in the caller's transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -15,17 +16,17 @@ from sqlmodel import Session, col, select
 from distro.domain.audit import record_change
 from distro.domain.codes import CodeKind, format_code, parse_scan
 from distro.domain.duplicates import PossibleDuplicates, find_duplicates
-from distro.domain.errors import CodeError, Conflict, DomainError, InvalidInput, NotFound
+from distro.domain.errors import CodeError, Conflict, DomainError, NotFound
+from distro.domain.member_rows import new_member
 from distro.domain.models import (
     LIST_SEPARATOR,
     Family,
     FamilyStatus,
     Member,
     Phone,
-    Relationship,
 )
 from distro.domain.numbering import next_number, reserve_up_to
-from distro.domain.schemas import FamilyDetails, FamilyIn, MemberIn, StatusChange
+from distro.domain.schemas import FamilyDetails, FamilyIn, StatusChange
 from distro.domain.search import reindex_family
 
 
@@ -127,7 +128,7 @@ def register_family(
     assert family.id is not None
     _replace_phones(session, family.id, data.phones)
     for position, member_in in enumerate(data.members):
-        session.add(_new_member(family.id, position, member_in, now, f"members.{position}"))
+        session.add(new_member(family.id, position, member_in, now, f"members.{position}"))
     session.flush()
     reindex_family(session, family)
     record = load_family(session, family.id)
@@ -169,7 +170,7 @@ def update_family(
     session: Session, family_id: int, details: FamilyDetails, *, actor: str, now: datetime
 ) -> Family:
     """Change the household's own fields (district, phones, diet, consent, notes ...)."""
-    record = _editable(session, family_id)
+    record = editable_family(session, family_id)
     before = record.snapshot()
     family = record.family
     if details.consent_date and details.consent_date != family.consent_date:
@@ -180,101 +181,21 @@ def update_family(
     _replace_phones(session, family_id, details.phones)
     session.flush()
     reindex_family(session, family)
-    _record_family_change(
+    record_family_change(
         session, family_id, "family.edit", "Edited family details", before, actor, now
     )
     return family
-
-
-def add_member(
-    session: Session, family_id: int, member_in: MemberIn, *, actor: str, now: datetime
-) -> Member:
-    """Add a person to the household."""
-    record = _editable(session, family_id)
-    _refuse_second_head(record, member_in, member_id=None)
-    before = record.snapshot()
-    position = max((m.position for m in record.members + record.removed_members), default=-1) + 1
-    member = _new_member(family_id, position, member_in, now, "member")
-    session.add(member)
-    session.flush()
-    reindex_family(session, record.family)
-    _record_family_change(
-        session, family_id, "member.add", f"Added {member.full_name}", before, actor, now
-    )
-    return member
-
-
-def update_member(
-    session: Session,
-    member_id: int,
-    member_in: MemberIn,
-    *,
-    actor: str,
-    now: datetime,
-    family_id: int | None = None,
-) -> Member:
-    """Correct a member's details (`family_id`: the family the volunteer has open)."""
-    member = _active_member(session, member_id, family_id)
-    record = _editable(session, member.family_id)
-    _refuse_second_head(record, member_in, member_id=member_id)
-    before = record.snapshot()
-    birth_date, estimated = resolve_birth(member_in, now.date(), "member")
-    for name, value in member_columns(member_in).items():
-        setattr(member, name, value)
-    member.birth_date, member.birth_date_estimated = birth_date, estimated
-    session.flush()
-    reindex_family(session, record.family)
-    _record_family_change(
-        session, member.family_id, "member.edit", f"Edited {member.full_name}", before, actor, now
-    )
-    return member
-
-
-def remove_member(
-    session: Session,
-    member_id: int,
-    reason: str,
-    *,
-    actor: str,
-    now: datetime,
-    family_id: int | None = None,
-) -> None:
-    """Take a person out of the household (kept in history, no longer counted).
-
-    `family_id` is the family the volunteer has open: if another counter has moved the person
-    since (a merge), nothing is done and the volunteer is told to look again."""
-    member = _active_member(session, member_id, family_id)
-    record = _editable(session, member.family_id)
-    if len(record.members) == 1:
-        raise DomainError("A family needs at least one member. Change the family's status instead.")
-    if not reason.strip():
-        raise InvalidInput({"reason": "say why this member leaves the household"})
-    before = record.snapshot()
-    member.removed_at = now
-    member.removed_reason = reason.strip()[:300]
-    session.flush()
-    reindex_family(session, record.family)
-    _record_family_change(
-        session,
-        member.family_id,
-        "member.remove",
-        f"Removed {member.full_name}",
-        before,
-        actor,
-        now,
-        reason,
-    )
 
 
 def change_status(
     session: Session, family_id: int, change: StatusChange, *, actor: str, now: datetime
 ) -> Family:
     """Suspend, reactivate, or mark a family as having left Hong Kong or resettled."""
-    record = _editable(session, family_id)
+    record = editable_family(session, family_id)
     before = record.snapshot()
     record.family.status = change.status.value
     record.family.updated_at = now
-    _record_family_change(
+    record_family_change(
         session,
         family_id,
         "family.status",
@@ -287,7 +208,7 @@ def change_status(
     return record.family
 
 
-def _record_family_change(
+def record_family_change(
     session: Session,
     family_id: int,
     action: str,
@@ -297,6 +218,7 @@ def _record_family_change(
     now: datetime,
     reason: str = "",
 ) -> None:
+    """Write the history row of a change to family `family_id`, with the family after it."""
     session.flush()
     after = load_family(session, family_id).snapshot()
     record_change(
@@ -314,39 +236,14 @@ def _record_family_change(
     )
 
 
-def _editable(session: Session, family_id: int) -> FamilyRecord:
+def editable_family(session: Session, family_id: int) -> FamilyRecord:
+    """The family, unless it was merged into another (then edits go to the survivor)."""
     record = load_family(session, family_id)
     if record.family.status == FamilyStatus.MERGED:
         raise DomainError(
             f"{record.family.code} was merged into another family; edit that family instead."
         )
     return record
-
-
-def _refuse_second_head(record: FamilyRecord, member_in: MemberIn, member_id: int | None) -> None:
-    """A household has one head; say so instead of silently keeping two."""
-    if member_in.relationship != Relationship.HEAD:
-        return
-    head = next((m for m in record.members if m.relationship == Relationship.HEAD), None)
-    if head is not None and head.id != member_id:
-        raise InvalidInput(
-            {
-                "member.relationship": f"{head.full_name} is already the head of the household; "
-                "choose another relationship, or change theirs first"
-            }
-        )
-
-
-def _active_member(session: Session, member_id: int, family_id: int | None) -> Member:
-    member = session.get(Member, member_id)
-    if member is None or member.removed_at is not None:
-        raise NotFound("That member is no longer in the household.")
-    if family_id is not None and member.family_id != family_id:
-        raise Conflict(
-            "That member has moved to another family since this screen was opened "
-            "(another counter merged the families). Open the family again."
-        )
-    return member
 
 
 def family_columns(details: FamilyDetails) -> dict[str, Any]:
@@ -361,47 +258,6 @@ def family_columns(details: FamilyDetails) -> dict[str, Any]:
         "consent_purpose": details.consent_purpose,
         "notes": details.notes,
     }
-
-
-def member_columns(member_in: MemberIn) -> dict[str, Any]:
-    """The Member columns a validated form fills, except the date of birth (`resolve_birth`)."""
-    return {
-        "full_name": member_in.full_name,
-        "aliases": LIST_SEPARATOR.join(member_in.aliases),
-        "sex": member_in.sex.value,
-        "relationship": member_in.relationship.value,
-        "nationality": member_in.nationality,
-        "languages": LIST_SEPARATOR.join(member_in.languages),
-        "school": member_in.school,
-        "grade": member_in.grade,
-    }
-
-
-def _new_member(
-    family_id: int, position: int, member_in: MemberIn, now: datetime, where: str
-) -> Member:
-    birth_date, estimated = resolve_birth(member_in, now.date(), where)
-    return Member(
-        family_id=family_id,
-        position=position,
-        birth_date=birth_date,
-        birth_date_estimated=estimated,
-        **member_columns(member_in),
-    )
-
-
-def resolve_birth(member_in: MemberIn, today: date, where: str) -> tuple[date | None, bool]:
-    """The date of birth to store, and whether it was estimated from an age."""
-    if member_in.birth_date is not None:
-        if member_in.birth_date > today:
-            raise InvalidInput({f"{where}.birth_date": "is in the future; check the date"})
-        if today.year - member_in.birth_date.year > 120:
-            raise InvalidInput({f"{where}.birth_date": "is more than 120 years ago"})
-        return member_in.birth_date, False
-    if member_in.estimated_age is not None:
-        # 1 January of the year: never in the future, and marked as estimated.
-        return date(today.year - member_in.estimated_age, 1, 1), True
-    return None, False
 
 
 def _replace_phones(session: Session, family_id: int, numbers: list[str]) -> None:

@@ -18,9 +18,9 @@ from distro.domain.families import (
     FamilyRecord,
     find_family_by_code,
     load_family,
-    remove_member,
     update_family,
 )
+from distro.domain.members import remove_member
 from distro.domain.merge import merge_families
 from distro.domain.models import CodeCounter, Family
 from distro.domain.scan import resolve_scan

@@ -26,12 +26,11 @@ from distro.domain.csv_format import (
 from distro.domain.db import make_engine, migrate, reading, unit_of_work
 from distro.domain.exports import export_families, family_batches
 from distro.domain.families import (
-    add_member,
     change_status,
     load_family,
     register_family,
-    remove_member,
 )
+from distro.domain.members import add_member, remove_member
 from distro.domain.merge import merge_families
 from distro.domain.models import Family
 from distro.domain.schemas import FamilyIn, MemberIn, StatusChange, validated

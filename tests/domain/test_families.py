@@ -16,15 +16,13 @@ from distro.domain.db import reading, unit_of_work
 from distro.domain.errors import CodeError, DomainError, InvalidInput, NotFound
 from distro.domain.families import (
     FamilyRecord,
-    add_member,
     change_status,
     find_family_by_code,
     load_family,
     register_family,
-    remove_member,
     update_family,
-    update_member,
 )
+from distro.domain.members import add_member, remove_member, update_member
 from distro.domain.merge import merge_families
 from distro.domain.models import AuditEvent, CodeCounter, Family, Member
 from distro.domain.schemas import FamilyDetails, FamilyIn, MemberIn, StatusChange, validated

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from distro.domain.db import make_engine, migrate, reading, unit_of_work
-from distro.domain.families import change_status, load_family, remove_member
+from distro.domain.families import change_status, load_family
+from distro.domain.members import remove_member
 from distro.domain.models import Family
 from distro.domain.schemas import StatusChange, validated
 from distro.domain.search import (

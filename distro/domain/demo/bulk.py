@@ -13,7 +13,8 @@ from distro.domain.codes import CodeKind, format_code
 from distro.domain.db import unit_of_work
 from distro.domain.demo.households import demo_families, registered_at
 from distro.domain.demo.registry import DEMO_ACTOR
-from distro.domain.families import family_columns, member_columns, resolve_birth
+from distro.domain.families import family_columns
+from distro.domain.member_rows import member_columns, resolve_birth
 from distro.domain.models import CodeCounter, Family, Member, Phone, SearchKey
 from distro.domain.numbering import reserve_up_to
 from distro.domain.schemas import FamilyIn

@@ -93,7 +93,7 @@ class MemberModal(FormModal[bool]):
 
     def submit(self) -> bool:
         from distro.domain.db import unit_of_work
-        from distro.domain.families import add_member, update_member
+        from distro.domain.members import add_member, update_member
 
         member_in = validated(MemberIn, self.fields.values())
         actor, now = self.distro.actor, self.distro.clock()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -15,6 +14,7 @@ from textual.widgets import DataTable, Header, Static
 from distro.domain.errors import DomainError
 from distro.tui.modals.ask import Answer, AskModal
 from distro.tui.modals.confirm import ConfirmModal
+from distro.tui.screens.family_text import SEX_SHORT, age_text, summary_text
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
@@ -24,50 +24,12 @@ if TYPE_CHECKING:
     from distro.domain.models import Member
     from distro.tui.app import DistroApp
 
-SEX_SHORT = {"female": "F", "male": "M", "other": "X", "unknown": "?"}
 STATUS_CHOICES = (
     ("active", "Active"),
     ("suspended", "Suspended"),
     ("left_hk", "Left Hong Kong"),
     ("resettled", "Resettled"),
 )
-
-
-def age_text(member: Member, today: date) -> str:
-    """Age in years, with ~ when the date of birth was estimated."""
-    if member.birth_date is None:
-        return "?"
-    born = member.birth_date
-    years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-    return f"~{years}" if member.birth_date_estimated else str(years)
-
-
-def summary_text(record: FamilyRecord) -> str:
-    """The household's own fields, a few lines, for the top of the screen."""
-    from distro.domain.phones import display_phone
-
-    family = record.family
-    phones = ", ".join(display_phone(phone.number) for phone in record.phones) or "none"
-    diet = family.dietary.replace("|", ", ").replace("_", " ") or "none"
-    if family.allergies:
-        diet += f" (allergies: {family.allergies})"
-    consent = (
-        f"{family.consent_date} by {family.consent_recorded_by} ({family.consent_purpose or '-'})"
-        if family.consent_date
-        else "not recorded"
-    )
-    lines = [
-        f"[b]{family.code}[/b]  {family.status.replace('_', ' ')}  {family.district}  "
-        f"household of {record.household_size}",
-        f"Phones: {phones}",
-        f"Diet: {diet}",
-        f"Consent: {consent}",
-    ]
-    if family.claim_ref or family.address:
-        lines.append(f"Claim ref: {family.claim_ref or '-'}  Address: {family.address or '-'}")
-    if family.notes:
-        lines.append(f"Notes: {family.notes}")
-    return "\n".join(lines)
 
 
 class FamilyScreen(Screen[None]):
@@ -223,7 +185,7 @@ class FamilyScreen(Screen[None]):
         self.app.push_screen(ask, lambda answer: self._remove(member, answer))
 
     def _remove(self, member: Member, answer: Answer | None) -> None:
-        from distro.domain.families import remove_member
+        from distro.domain.members import remove_member
 
         if answer is None or member.id is None:
             return
