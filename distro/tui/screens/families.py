@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from typing import TYPE_CHECKING, ClassVar
 
@@ -78,10 +79,18 @@ class FamiliesScreen(Screen[None]):
         self.query_one("#family-search", Input).focus()
 
     def on_screen_resume(self) -> None:
-        """Back from a family: the next name typed replaces the last query."""
+        """Back from a family: the next name typed replaces the last query. The family has
+        been served, so this is also the moment to collect garbage, rather than in the middle
+        of the next scan."""
         search = self.query_one("#family-search", Input)
         search.focus()
         search.select_all()
+        self.call_after_refresh(self._collect_garbage_if_idle)
+
+    def _collect_garbage_if_idle(self) -> None:
+        # Not when a scan from the family screen came straight through to the next family.
+        if self.is_current:
+            gc.collect()
 
     def action_focus_results(self) -> None:
         """Down from the search box moves into the results, where Enter opens a family."""
