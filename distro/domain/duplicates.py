@@ -20,7 +20,7 @@ from distro.domain.models import FamilyStatus, Member, Phone
 from distro.domain.names import canonical_name, canonical_word, name_words
 from distro.domain.phones import display_phone
 from distro.domain.schemas import FamilyIn
-from distro.domain.search import describe_families
+from distro.domain.search import describe_families, prefix_condition
 
 SIMILAR_NAME = 88
 """Score (0-100) from which two names alone make a likely match."""
@@ -133,21 +133,16 @@ def _families_sharing_words(session: Session, full_name: str) -> list[int]:
     ranges, cases = [], []
     for index, word in enumerate(words):
         for number, spelling in enumerate(dict.fromkeys([word, canonical_word(word)])):
-            name = f"p{index}_{number}"
-            params[name] = spelling[: max(2, min(PREFIX_LETTERS, len(spelling) - 1))]
-            params[name + "_end"] = params[name] + "\U0010ffff"  # type: ignore[operator]
-            condition = f"(key >= :{name} AND key < :{name}_end)"
+            prefix = spelling[: max(2, min(PREFIX_LETTERS, len(spelling) - 1))]
+            condition = prefix_condition("key", f"p{index}_{number}", prefix, params)
             ranges.append(condition)
             cases.append(f"WHEN {condition} THEN {index}")
+    words_matched = f"COUNT(DISTINCT CASE {' '.join(cases)} END)"
     rows = session.execute(
         text(
-            "SELECT family_id FROM search_key WHERE kind = 'name' AND ("
-            + " OR ".join(ranges)
-            + ") GROUP BY family_id HAVING COUNT(DISTINCT CASE "
-            + " ".join(cases)
-            + " END) >= :needed ORDER BY COUNT(DISTINCT CASE "
-            + " ".join(cases)
-            + " END) DESC LIMIT :limit"
+            f"SELECT family_id FROM search_key WHERE kind = 'name' AND ({' OR '.join(ranges)})"
+            f" GROUP BY family_id HAVING {words_matched} >= :needed"
+            f" ORDER BY {words_matched} DESC LIMIT :limit"
         ),
         params,
     )

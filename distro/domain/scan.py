@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from distro.domain.codes import CodeKind, parse_scan
-from distro.domain.families import find_family_by_code, load_family
+from distro.domain.families import find_family_by_code
+from distro.domain.search import describe_families
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,11 @@ def resolve_scan(session: Session, scanned: str) -> ScanResult:
     code = parse_scan(scanned)
     family = find_family_by_code(session, code.text)
     assert family.id is not None
-    record = load_family(session, family.id)
+    [hit] = describe_families(session, [family.id])
     via = "" if family.code == code.text else f" (card {code.text} was merged into it)"
     return ScanResult(
         kind=CodeKind.FAMILY,
         target_id=family.id,
-        description=f"family {family.code}{via}: {record.household_size} members, "
-        f"{family.district}, {family.status}",
+        description=f"family {family.code}{via}: {hit.household_size} members, "
+        f"{hit.district}, {hit.status}",
     )

@@ -98,8 +98,7 @@ def search_families(session: Session, query: str, limit: int = RESULT_LIMIT) -> 
         ranges = []
         for number, prefix in enumerate(alternatives):
             name = f"w{index}_{number}"
-            params[name], params[name + "_end"] = prefix, prefix + _BEYOND_EVERY_CHARACTER
-            ranges.append(f"({table}.key >= :{name} AND {table}.key < :{name}_end)")
+            ranges.append(prefix_condition(f"{table}.key", name, prefix, params))
         matched = "(" + " OR ".join(ranges) + ")"
         conditions.append(
             matched
@@ -111,6 +110,12 @@ def search_families(session: Session, query: str, limit: int = RESULT_LIMIT) -> 
     sql = f"SELECT DISTINCT k.family_id FROM search_key k WHERE {where} LIMIT :limit"
     family_ids = [row[0] for row in session.execute(text(sql), params)]
     return describe_families(session, family_ids)
+
+
+def prefix_condition(column: str, name: str, prefix: str, params: dict[str, object]) -> str:
+    """SQL for "`column` starts with `prefix`" as an index range scan; binds :name, :name_end."""
+    params[name], params[name + "_end"] = prefix, prefix + _BEYOND_EVERY_CHARACTER
+    return f"({column} >= :{name} AND {column} < :{name}_end)"
 
 
 def word_alternatives(words: list[str]) -> list[list[str]]:

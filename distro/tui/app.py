@@ -16,6 +16,7 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
 
 from distro.domain.clock import Clock, utc_now
 from distro.domain.codes import looks_like_code
@@ -181,15 +182,13 @@ class DistroApp(App[None]):
 
         A scanner's keys also landed in the focused field; `clear_field` takes them out."""
         focused = self.focused
-        from textual.widgets import Input
-
         if clear_field and isinstance(focused, Input) and focused.value.endswith(scanned):
             focused.value = focused.value[: -len(scanned)]
         self._resolve_scan(scanned)
 
     def _resolve_scan(self, scanned: str) -> None:
-        """Look the code up on the UI thread: two indexed reads (a few ms), whereas a hop to a
-        worker thread and back costs more than the query while the queue waits."""
+        """Look the code up on the UI thread: a few indexed reads (a few ms), whereas a hop to a
+        worker thread and back costs more than the queries while the queue waits."""
         from distro.domain.db import reading
         from distro.domain.errors import DomainError
         from distro.domain.scan import resolve_scan
