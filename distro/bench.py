@@ -27,7 +27,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from distro.bench_child import BenchError, Keystroke, Plan, Timings
+from distro.bench_access import EDIT_RATIO_GOAL, SIGN_IN_GOAL_MS, AccessFigures, measure_access
+from distro.bench_child import BENCH_PIN, BENCH_VOLUNTEER, BenchError, Keystroke, Plan, Timings
 
 STARTUP_RATIO_GOAL = 1.3
 MEMORY_RATIO_GOAL = 1.3
@@ -112,6 +113,8 @@ class SizeReport:
     search_phones: SearchFigures
     scan: Percentiles
     checks: list[Check]
+    access: AccessFigures | None = None
+    """Absent from reports saved before sign-in existed."""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SizeReport:
@@ -129,6 +132,7 @@ class SizeReport:
             search_phones=search(data["search_phones"]),
             scan=Percentiles(**data["scan"]),
             checks=[Check(**check) for check in data["checks"]],
+            access=AccessFigures(**data["access"]) if data.get("access") else None,
         )
 
 
@@ -179,11 +183,13 @@ def bench_size(families: int, options: BenchOptions) -> SizeReport:
             timings = drive_app(engine, folder, plan)
             names = search_figures(engine, timings.names)
             phones = search_figures(engine, timings.phones)
+            options.progress(f"{families:,} families: audited edits and sign-in ...")
+            access = measure_access(engine, BENCH_VOLUNTEER, BENCH_PIN)
         finally:
             engine.dispose()
     scan = percentiles(timings.scans)
-    checks = size_checks(startup, memory, names, phones, scan)
-    return SizeReport(families, build_s, startup, memory, names, phones, scan, checks)
+    checks = size_checks(startup, memory, names, phones, scan) + access_checks(access)
+    return SizeReport(families, build_s, startup, memory, names, phones, scan, checks, access)
 
 
 def build_database(folder: Path, families: int, seed: int) -> tuple[Engine, float]:
@@ -196,7 +202,21 @@ def build_database(folder: Path, families: int, seed: int) -> tuple[Engine, floa
     start = time.perf_counter()
     engine = open_engine(load_settings({}, str(folder / "bench.sqlite3")))
     bulk_synthetic(engine, families, seed, utc_now())
+    add_bench_users(engine)
     return engine, time.perf_counter() - start
+
+
+def add_bench_users(engine: Engine) -> None:
+    """An admin, and the volunteer the benchmark signs in as."""
+    from distro.bench_child import BENCH_PIN, BENCH_VOLUNTEER
+    from distro.domain.access import Role
+    from distro.domain.clock import utc_now
+    from distro.domain.db import unit_of_work
+    from distro.domain.users import add_first_admin, add_user
+
+    with unit_of_work(engine) as session:
+        admin = add_first_admin(session, "Bench admin", BENCH_PIN, now=utc_now())
+        add_user(session, BENCH_VOLUNTEER, Role.VOLUNTEER, BENCH_PIN, actor=admin, now=utc_now())
 
 
 def sample_plan(engine: Engine, options: BenchOptions) -> Plan:
@@ -349,6 +369,14 @@ def size_checks(
     ]
 
 
+def access_checks(access: AccessFigures) -> list[Check]:
+    """The goals for what access control costs."""
+    return [
+        check("family edit with audit + role, x without", access.edit_ratio, EDIT_RATIO_GOAL, "x"),
+        check("sign-in with the slow PIN hash", access.sign_in_ms, SIGN_IN_GOAL_MS, "ms"),
+    ]
+
+
 def compare_sizes(small: SizeReport, large: SizeReport) -> list[Check]:
     """The goals that compare the largest registry with the smallest."""
     return [
@@ -398,6 +426,8 @@ def goals() -> dict[str, float]:
         "search_growth": SEARCH_GROWTH_GOAL,
         "scan_p95_ms": SCAN_P95_GOAL_MS,
         "memory_growth": MEMORY_GROWTH_GOAL,
+        "edit_ratio": EDIT_RATIO_GOAL,
+        "sign_in_ms": SIGN_IN_GOAL_MS,
     }
 
 

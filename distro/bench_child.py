@@ -45,6 +45,7 @@ KEY_GAP_SECONDS = 0.12
 """Pause before each typed key: a quick typist, about 100 words a minute. Typing faster than
 a frame (1/60 s) would time Textual's frame pacing instead of the app."""
 BENCH_VOLUNTEER = "Bench"
+BENCH_PIN = "bench-pin-2468"
 """Short enough (under 8 keys) that the scan detector never reads it as a code."""
 _KEY_NAMES = {"-": "minus", " ": "space", "\r": "enter"}
 
@@ -134,8 +135,9 @@ class BareSignInScreen(Screen[str]):
         yield Header()
         with Vertical():
             yield Static("[b]Who is at the counter?[/b]")
-            yield Static("Every change you make is recorded under this name.")
+            yield Static("Every change you make is recorded under your name.")
             yield Input(placeholder="Your name, then Enter", max_length=80)
+            yield Input(placeholder="Your PIN, then Enter", password=True, max_length=128)
             yield Label("")
             yield Static("Recently here (Down, then Enter):")
             yield OptionList()
@@ -189,7 +191,7 @@ def drive(app: DistroApp, plan: Plan) -> Timings:
     timings = Timings()
 
     async def script(pilot: Pilot[object]) -> None:
-        await driver.sign_in(BENCH_VOLUNTEER)
+        await driver.sign_in(BENCH_VOLUNTEER, BENCH_PIN)
         await driver.warm_up(plan)
         for prefix in plan.names:
             timings.names.extend(await driver.type_search(prefix))
@@ -218,12 +220,12 @@ class Driver:
         self.probe = FrameProbe(app)
         self._expected: dict[str, asyncio.Future[tuple[float, float]]] = {}
 
-    async def sign_in(self, name: str) -> None:
-        """Type a name on the start screen at a person's pace, and wait for the Families area."""
+    async def sign_in(self, name: str, pin: str) -> None:
+        """Type a name and PIN at a person's pace, and wait for the Families area."""
         from distro.tui.screens.families import FamiliesScreen
 
         await until(lambda: self.app.focused is not None, "the sign-in box")
-        for character in [*name, "\r"]:
+        for character in [*name, "\r", *pin, "\r"]:
             await asyncio.sleep(KEY_GAP_SECONDS)
             self.post_key(character)
         await until(lambda: isinstance(self.app.screen, FamiliesScreen), "the Families area")

@@ -7,14 +7,13 @@ below receives them. Errors a rule raises are printed as one plain line, never a
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from distro import __version__
-from distro.commands import CommandContext, refuse
+from distro.commands import CommandContext, Credentials, refuse
 from distro.settings import Settings, data_dir, load_settings
 
 if TYPE_CHECKING:
@@ -23,7 +22,16 @@ if TYPE_CHECKING:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command's subparser."""
-    from distro.commands import bench, database, demo, families, transfer
+    from distro.commands import (
+        app_settings,
+        audit_log,
+        bench,
+        database,
+        demo,
+        families,
+        transfer,
+        users,
+    )
 
     parser = argparse.ArgumentParser(
         prog="distro",
@@ -35,10 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", metavar="URL", help="database URL or SQLite file path (default: $DISTRO_DB)"
     )
     parser.add_argument(
-        "--user", metavar="NAME", help="who is making changes (default: $DISTRO_USER)"
+        "--user", metavar="NAME", help="who signs in (default: $DISTRO_USER; PIN: $DISTRO_PIN)"
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (database, families, transfer, demo, bench):
+    for module in (database, families, transfer, users, app_settings, audit_log, demo, bench):
         module.add_commands(subparsers, common_options())
     return parser
 
@@ -49,9 +57,7 @@ def common_options() -> argparse.ArgumentParser:
     common.add_argument(
         "--db", metavar="URL", default=argparse.SUPPRESS, help="database URL or SQLite file"
     )
-    common.add_argument(
-        "--user", metavar="NAME", default=argparse.SUPPRESS, help="who is making changes"
-    )
+    common.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help="who signs in")
     return common
 
 
@@ -83,11 +89,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         settings = load_settings({}, args.db or str(data_dir() / "demo.sqlite3"), demo=True)
     else:
         settings = load_settings(os.environ, args.db)
-    actor = args.user or os.environ.get("DISTRO_USER") or _login_name()
+    credentials = Credentials(
+        name=getattr(args, "user", None) or os.environ.get("DISTRO_USER") or None,
+        pin=os.environ.get("DISTRO_PIN") or None,
+    )
     context = CommandContext(
         settings=settings,
         engine_factory=lambda: open_engine(settings),
-        actor=actor,
+        credentials=credentials,
         open_app=lambda engine: run_app(settings, engine),
     )
     from distro.domain.errors import DomainError
@@ -115,10 +124,3 @@ def _database_problem(error: Exception) -> str:
     if not isinstance(error, DBAPIError):
         raise error
     return f"the database could not be used: {error.orig}"
-
-
-def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"

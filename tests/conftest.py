@@ -23,6 +23,16 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def quick_pin_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash new PINs at a low scrypt cost, so tests that add users stay fast. Each hash keeps
+    its own cost, so checking a PIN works the same; tests/domain/test_pins.py checks the real
+    cost is used when this is not in the way."""
+    import distro.domain.pins
+
+    monkeypatch.setattr(distro.domain.pins, "SCRYPT_COST", 2**10)
+
+
 @pytest.fixture
 def now() -> datetime:
     """The time every test change happens at."""

@@ -32,10 +32,15 @@ def test_a_tiny_bench_reports_every_figure() -> None:
     size = result["sizes"][0]
     figures = dict(numbers(size))
     assert size["families"] == 120
-    assert {"startup", "memory", "search_names", "search_phones", "scan"} <= set(size)
+    assert {"startup", "memory", "search_names", "search_phones", "scan", "access"} <= set(size)
+    assert {"edit_plain_ms", "edit_audited_ms", "edit_ratio", "sign_in_ms"} == set(size["access"])
     assert len(figures) >= 30
     assert [path for path, value in figures.items() if not value > 0] == []
-    assert {check["figure"] for check in size["checks"]} >= {"scan to family screen, p95"}
+    assert {check["figure"] for check in size["checks"]} >= {
+        "scan to family screen, p95",
+        "family edit with audit + role, x without",
+        "sign-in with the slow PIN hash",
+    }
 
     larger = replace(SizeReport.from_dict(size), families=1_000)
     compared = bench_object([SizeReport.from_dict(size), larger])

@@ -121,6 +121,13 @@ def _size_lines(report: SizeReport) -> list[str]:
             f"on screen {_pair(figures.painted)}"
         )
     lines.append(f"  scan (p50/p95 ms, {scan.count} codes): {_pair(scan)}")
+    if report.access:
+        access = report.access
+        lines.append(
+            f"  family edit (median ms, each committed): {access.edit_plain_ms:.1f} alone, "
+            f"{access.edit_audited_ms:.1f} with role check and audit row; "
+            f"sign-in {access.sign_in_ms:.0f} ms"
+        )
     return lines
 
 

@@ -1,16 +1,26 @@
-"""Provides `distro info` and `distro db upgrade|check|backup|reindex`."""
+"""Provides `distro info` and `distro db upgrade|check|backup|decrypt-backup|reindex`."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import platform
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
 from distro import __version__
-from distro.commands import CommandContext, say
+from distro.commands import CommandContext, refuse, say, warn
 from distro.settings import describe_url
+
+PASSPHRASE_VARIABLE = "DISTRO_BACKUP_PASSPHRASE"
+"""Where a script (a scheduled backup) gives the passphrase; a person types it instead."""
+_PLAIN_WARNING = (
+    "{0} holds the whole registry unencrypted: keep it on an encrypted disk, never send it "
+    "anywhere, and delete it when done."
+)
 
 
 def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -31,7 +41,20 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "backup", parents=[common], help="consistent copy, safe while the app is open"
     )
     backup.add_argument("file", type=Path)
+    backup.add_argument(
+        "--encrypt",
+        action="store_true",
+        help=f"seal it with a passphrase (asked twice, or ${PASSPHRASE_VARIABLE})",
+    )
     backup.set_defaults(run=make_backup)
+    decrypt = actions.add_parser(
+        "decrypt-backup",
+        parents=[common],
+        help="turn an encrypted backup back into a database file (needs no sign-in)",
+    )
+    decrypt.add_argument("encrypted", type=Path, metavar="ENCRYPTED")
+    decrypt.add_argument("plain", type=Path, metavar="PLAIN")
+    decrypt.set_defaults(run=decrypt_backup)
     actions.add_parser(
         "reindex", parents=[common], help="rebuild every family's search keys"
     ).set_defaults(run=reindex)
@@ -78,12 +101,61 @@ def check(_args: argparse.Namespace, context: CommandContext) -> int:
 
 
 def make_backup(args: argparse.Namespace, context: CommandContext) -> int:
-    """Copy the database to FILE with SQLite's online backup."""
+    """Copy the database to FILE with SQLite's online backup, sealed if --encrypt (admins)."""
     from distro.domain.checks import backup_database
 
-    target = backup_database(context.engine, args.file)
-    say(f"Backup written to {target}.")
+    actor = context.actor()  # signs in with its own transaction: before the backup's
+    passphrase = _passphrase(confirm=True) if args.encrypt else None
+    try:
+        target = backup_database(
+            context.engine, args.file, actor=actor, now=context.clock(), passphrase=passphrase
+        )
+    except OSError as error:
+        return refuse(f"cannot write {args.file}: {error.strerror or error}.")
+    if passphrase is None:
+        say(f"Backup written to {target}.")
+        warn(_PLAIN_WARNING.format(target) + " Use --encrypt for a copy that leaves this PC.")
+    else:
+        say(f"Encrypted backup written to {target}.")
+        say("Keep the passphrase apart from the file: without it the backup cannot be restored.")
     return 0
+
+
+def decrypt_backup(args: argparse.Namespace, context: CommandContext) -> int:
+    """Open an encrypted backup into PLAIN.
+
+    No sign-in and no database: the passphrase is the key (anyone holding it and the file can
+    read the backup with or without distro), and a restore must work on a new PC after the old
+    one was lost, where no users exist yet. Nothing is recorded for the same reason."""
+    from distro.domain.backup_crypto import decrypt_file
+
+    passphrase = _passphrase(confirm=False)
+    try:
+        decrypt_file(args.encrypted, args.plain, passphrase)
+    except OSError as error:
+        return refuse(f"cannot decrypt {args.encrypted}: {error.strerror or error}.")
+    say(f"Decrypted {args.encrypted} into {args.plain}; open it with `distro --db {args.plain}`.")
+    warn(_PLAIN_WARNING.format(args.plain))
+    return 0
+
+
+def _passphrase(*, confirm: bool) -> str:
+    """The backup passphrase from DISTRO_BACKUP_PASSPHRASE, or typed at a hidden prompt; a new
+    one is typed twice, because a typo would make the backup impossible to open."""
+    from distro.domain.backup_crypto import check_passphrase
+    from distro.domain.errors import DomainError, NotAllowed
+
+    given = os.environ.get(PASSPHRASE_VARIABLE)
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise NotAllowed(f"set {PASSPHRASE_VARIABLE}, or run this at a terminal to type it.")
+    passphrase = getpass.getpass("Backup passphrase: ")
+    if confirm:
+        check_passphrase(passphrase)
+        if getpass.getpass("The same passphrase again: ") != passphrase:
+            raise DomainError("The two passphrases differ; nothing was written.")
+    return passphrase
 
 
 def reindex(_args: argparse.Namespace, context: CommandContext) -> int:

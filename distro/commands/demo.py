@@ -45,7 +45,7 @@ def _positive(text: str) -> int:
 def run_demo(args: argparse.Namespace, context: CommandContext) -> int:
     """Fill the demo database if it has no families yet, say where it is, and open the app."""
     from distro.domain.db import reading, unit_of_work
-    from distro.domain.demo import DEMO_ACTOR, DEMO_FAMILIES, create_demo
+    from distro.domain.demo import DEMO_FAMILIES, create_demo
     from distro.domain.search import count_families
 
     with reading(context.engine) as session:
@@ -55,7 +55,6 @@ def run_demo(args: argparse.Namespace, context: CommandContext) -> int:
         with unit_of_work(context.engine) as session:
             create_demo(
                 session,
-                actor=DEMO_ACTOR,
                 now=context.clock(),
                 count=args.families or DEMO_FAMILIES,
             )

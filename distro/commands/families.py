@@ -1,12 +1,17 @@
-"""Provides `distro scan`, `distro card` and `distro families search|show|history|status|merge`."""
+"""Provides `distro scan`, `distro card` and `distro families search|show|history|status|merge`,
+and the retention review: `distro families retention|anonymise|erase`."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from distro.commands import CommandContext, say
+from distro.commands import CommandContext, refuse, say, warn
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -41,10 +46,34 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     merge.add_argument("duplicate")
     merge.add_argument("--reason", required=True)
     merge.set_defaults(run=merge_command)
+    _add_retention_commands(actions, common)
+
+
+def _add_retention_commands(actions: Any, common: argparse.ArgumentParser) -> None:
+    retention = actions.add_parser(
+        "retention", parents=[common], help="families inactive for the retention period"
+    )
+    retention.add_argument("--limit", type=int, default=200)
+    retention.set_defaults(run=retention_command)
+    reason_help = "why (kept after the family's data is gone, so write no names)"
+    anonymise = actions.add_parser(
+        "anonymise", parents=[common], help="erase a family's personal data, keep its counts"
+    )
+    anonymise.add_argument("code")
+    anonymise.add_argument("--reason", required=True, help=reason_help)
+    anonymise.set_defaults(run=anonymise_command)
+    erase = actions.add_parser(
+        "erase", parents=[common], help="delete a family and its personal history for good"
+    )
+    erase.add_argument("code")
+    erase.add_argument("--reason", required=True, help=reason_help)
+    erase.add_argument("--yes", action="store_true", help="do not ask to type the code again")
+    erase.set_defaults(run=erase_command)
 
 
 def scan_code(args: argparse.Namespace, context: CommandContext) -> int:
     """Print what the code names; CodeError or NotFound give the plain reason and exit 1."""
+    context.actor()  # personal data is shown only to someone signed in
     from distro.domain.db import reading
     from distro.domain.scan import resolve_scan
 
@@ -55,6 +84,7 @@ def scan_code(args: argparse.Namespace, context: CommandContext) -> int:
 
 def print_card(args: argparse.Namespace, context: CommandContext) -> int:
     """Write the family's card PDF to FILE."""
+    context.actor()  # personal data is shown only to someone signed in
     from distro.domain.db import reading
     from distro.domain.families import find_family_by_code, load_family
     from distro.printing.card import card_for_family, render_family_card
@@ -71,6 +101,7 @@ def print_card(args: argparse.Namespace, context: CommandContext) -> int:
 
 def search_command(args: argparse.Namespace, context: CommandContext) -> int:
     """One line per matching family."""
+    context.actor()  # personal data is shown only to someone signed in
     from distro.domain.db import reading
     from distro.domain.search import search_families
 
@@ -88,6 +119,7 @@ def search_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def show_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The family's fields, members and phones."""
+    context.actor()  # personal data is shown only to someone signed in
     from distro.domain.db import reading
     from distro.domain.families import find_family_by_code, load_family
     from distro.domain.phones import display_phone
@@ -111,6 +143,7 @@ def show_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def history_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Every change, newest first, with who and when."""
+    context.actor()  # personal data is shown only to someone signed in
     from distro.domain.audit import family_history
     from distro.domain.db import reading
     from distro.domain.families import find_family_by_code
@@ -132,10 +165,11 @@ def status_command(args: argparse.Namespace, context: CommandContext) -> int:
     from distro.domain.schemas import StatusChange, validated
 
     change = validated(StatusChange, {"status": args.status, "reason": args.reason})
+    actor = context.actor()
     with unit_of_work(context.engine) as session:
         family = find_family_by_code(session, args.code)
         assert family.id is not None
-        change_status(session, family.id, change, actor=context.actor, now=context.clock())
+        change_status(session, family.id, change, actor=actor, now=context.clock())
     say(f"{family.code} is now {change.status.value}.")
     return 0
 
@@ -146,12 +180,91 @@ def merge_command(args: argparse.Namespace, context: CommandContext) -> int:
     from distro.domain.families import find_family_by_code
     from distro.domain.merge import merge_families
 
+    actor = context.actor()
     with unit_of_work(context.engine) as session:
         keep = find_family_by_code(session, args.keep)
         duplicate = find_family_by_code(session, args.duplicate)
         assert keep.id is not None and duplicate.id is not None
         merge_families(
-            session, keep.id, duplicate.id, args.reason, actor=context.actor, now=context.clock()
+            session, keep.id, duplicate.id, args.reason, actor=actor, now=context.clock()
         )
     say(f"{duplicate.code} merged into {keep.code}.")
     return 0
+
+
+def retention_command(args: argparse.Namespace, context: CommandContext) -> int:
+    """The families due for review, longest inactive first; codes only, no names."""
+    context.actor()
+    from distro.domain.app_settings import SettingKey, get_setting
+    from distro.domain.db import reading
+    from distro.domain.retention import families_due_for_review
+
+    with reading(context.engine) as session:
+        months = get_setting(session, SettingKey.RETENTION_MONTHS)
+        due = families_due_for_review(session, now=context.clock(), limit=args.limit)
+    if not due:
+        say(f"No family has been inactive for more than {months} months.")
+        return 0
+    say(f"Inactive for more than {months} months (anonymise or erase each, or leave it):")
+    for family in due:
+        say(
+            f"{family.code}  last active {family.last_active_at:%Y-%m-%d}  "
+            f"{family.household_size:>2} pers.  {family.district:<20}  {family.status}"
+        )
+    return 0
+
+
+def anonymise_command(args: argparse.Namespace, context: CommandContext) -> int:
+    """Anonymise in one transaction, then clear the erased data from the database files."""
+    from distro.domain.db import unit_of_work
+    from distro.domain.families import find_family_by_code
+    from distro.domain.retention import anonymise_family
+
+    actor = context.actor()
+    with unit_of_work(context.engine) as session:
+        family = find_family_by_code(session, args.code)
+        assert family.id is not None
+        anonymise_family(session, family.id, args.reason, actor=actor, now=context.clock())
+    _purge(context.engine)
+    say(f"{family.code} is anonymised: names, phones and notes are gone; its counts remain.")
+    return 0
+
+
+def erase_command(args: argparse.Namespace, context: CommandContext) -> int:
+    """Erase after the code is typed again (or --yes), then clear the database files."""
+    from distro.domain.access import Permission, require
+    from distro.domain.db import reading, unit_of_work
+    from distro.domain.families import find_family_by_code
+    from distro.domain.retention import erase_family
+
+    actor = context.actor()
+    require(actor, Permission.REVIEW_RETENTION)  # refuse before asking anything
+    with reading(context.engine) as session:
+        code = find_family_by_code(session, args.code).code
+    if not args.yes and not sys.stdin.isatty():
+        return refuse("erasing cannot be undone: add --yes to erase without a terminal.")
+    if not args.yes and not _typed_again(code):
+        return refuse(f"the code typed did not match {code}; nothing was erased.")
+    with unit_of_work(context.engine) as session:
+        family = find_family_by_code(session, code)
+        assert family.id is not None
+        erase_family(session, family.id, args.reason, actor=actor, now=context.clock())
+    _purge(context.engine)
+    say(f"{code} is erased, with every record merged into it; the history keeps only the code.")
+    return 0
+
+
+def _typed_again(code: str) -> bool:
+    say(f"This deletes {code}, its members, phones and history details for good.")
+    typed = input("Type the code again to confirm: ")
+    return typed.strip().upper().replace("-", "") == code.replace("-", "")
+
+
+def _purge(engine: Engine) -> None:
+    from distro.domain.retention import purge_freed_pages
+
+    if not purge_freed_pages(engine):
+        warn(
+            "another counter is reading the database, so the erased data may stay in its log "
+            "file until every counter has closed distro."
+        )

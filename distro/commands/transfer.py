@@ -1,12 +1,14 @@
-"""Provides `distro import families FILE.csv [--dry-run]` and `distro export families FILE.csv`."""
+"""Provides `distro import families FILE.csv [--dry-run]`, `distro export families FILE.csv`,
+`distro export family CODE FILE` (an access request) and `distro export stats FILE.csv`."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
-from distro.commands import CommandContext, refuse, say
+from distro.commands import CommandContext, refuse, say, warn
 
 if TYPE_CHECKING:
     from distro.domain.imports import ImportReport
@@ -34,6 +36,17 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     families.add_argument("file", type=Path, metavar="FILE.csv", help="where to write the CSV")
     families.set_defaults(run=export_families_command)
+    family = kinds.add_parser(
+        "family", parents=[common], help="everything held about one family, as readable text"
+    )
+    family.add_argument("code")
+    family.add_argument("file", type=Path, metavar="FILE", help="where to write the report")
+    family.set_defaults(run=export_family_command)
+    stats = kinds.add_parser(
+        "stats", parents=[common], help="counts of families and members, no personal data"
+    )
+    stats.add_argument("file", type=Path, metavar="FILE.csv", help="where to write the CSV")
+    stats.set_defaults(run=export_stats_command)
 
 
 def import_families_command(args: argparse.Namespace, context: CommandContext) -> int:
@@ -41,11 +54,12 @@ def import_families_command(args: argparse.Namespace, context: CommandContext) -
     from distro.domain.db import unit_of_work
     from distro.domain.imports import import_families
 
+    actor, now = context.actor(), context.clock()
     try:
         with args.file.open(encoding="utf-8", newline="") as source:
             with unit_of_work(context.engine) as session:
                 report = import_families(
-                    session, source, actor=context.actor, now=context.clock(), dry_run=args.dry_run
+                    session, source, actor=actor, now=now, dry_run=args.dry_run
                 )
     except OSError as error:
         return refuse(f"cannot read {args.file}: {error.strerror or error}.")
@@ -74,22 +88,81 @@ def _report(report: ImportReport) -> int:
 
 def export_families_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Write the CSV next to FILE first and move it into place, so no half file is left."""
-    from distro.domain.db import reading
+    from distro.domain.db import reading, unit_of_work
+    from distro.domain.disclosure import record_export
     from distro.domain.exports import export_families
 
-    partial = args.file.with_name(args.file.name + ".part")
+    actor = context.actor()  # signs in with its own transaction: not inside another
+    with unit_of_work(context.engine) as session:
+        what = f"all families to {args.file.name}"
+        record_export(session, what, actor=actor, now=context.clock())
+    counted: list[int] = []
+
+    def write(target: TextIO) -> None:
+        with reading(context.engine) as session:
+            counted.append(export_families(session, target))
+
+    if not _write_whole(args.file, write):
+        return 1
+    count = counted[0]
+    say(f"Exported {_count(count, 'family', 'families')} to {args.file}.")
+    warn(
+        "this file holds personal data of people seeking protection: keep it on an encrypted "
+        "disk, share it with nobody who does not need it, and delete it when done."
+    )
+    return 0
+
+
+def export_family_command(args: argparse.Namespace, context: CommandContext) -> int:
+    """The access-request report: recorded in the family's history before the file is written."""
+    from distro.domain.db import unit_of_work
+    from distro.domain.families import find_family_by_code
+    from distro.domain.subject_access import family_report
+
+    actor = context.actor()  # signs in with its own transaction: not inside another
+    with unit_of_work(context.engine) as session:
+        family = find_family_by_code(session, args.code)
+        assert family.id is not None
+        report = family_report(session, family.id, actor=actor, now=context.clock())
+    warn(
+        f"{args.file} will hold everything about {family.code}: give it only to the family "
+        "(or whom they name), and delete your copy when done."
+    )
+    if not _write_whole(args.file, lambda target: target.write(report)):
+        return 1
+    say(f"Wrote everything held about {family.code} to {args.file}.")
+    return 0
+
+
+def export_stats_command(args: argparse.Namespace, context: CommandContext) -> int:
+    """Counts only, small ones hidden, so any signed-in user may export them."""
+    from distro.domain.db import reading
+    from distro.domain.statistics import SMALL_CELL, statistics_rows, write_statistics
+
+    context.actor()
+    with reading(context.engine) as session:
+        rows = statistics_rows(session, now=context.clock())
+    if not _write_whole(args.file, lambda target: write_statistics(rows, target)):
+        return 1
+    say(f"Wrote {_count(len(rows), 'count')} to {args.file} (under {SMALL_CELL} shown as <5).")
+    return 0
+
+
+def _write_whole(path: Path, write: Callable[[TextIO], object]) -> bool:
+    """Write next to `path` first and move it into place, so no half file is left; False
+    (after saying why) if the file could not be written."""
+    partial = path.with_name(path.name + ".part")
     try:
-        args.file.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         with partial.open("w", encoding="utf-8", newline="") as target:
-            with reading(context.engine) as session:
-                count = export_families(session, target)
-        partial.replace(args.file)
+            write(target)
+        partial.replace(path)
     except OSError as error:
-        return refuse(f"cannot write {args.file}: {error.strerror or error}.")
+        refuse(f"cannot write {path}: {error.strerror or error}.")
+        return False
     finally:
         partial.unlink(missing_ok=True)
-    say(f"Exported {_count(count, 'family', 'families')} to {args.file}.")
-    return 0
+    return True
 
 
 def _count(number: int, one: str, many: str = "") -> str:

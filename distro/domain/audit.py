@@ -8,7 +8,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from distro.domain.models import AuditEvent, Family
+from distro.domain.access import Actor
+from distro.domain.audit_chain import payload_digest, row_hash
+from distro.domain.errors import DomainError
+from distro.domain.models import AuditChainHead, AuditEvent, Family
 
 
 def to_json(snapshot: dict[str, Any] | None) -> str | None:
@@ -21,7 +24,7 @@ def to_json(snapshot: dict[str, Any] | None) -> str | None:
 def record_change(
     session: Session,
     *,
-    actor: str,
+    actor: Actor,
     now: datetime,
     action: str,
     entity: str,
@@ -32,10 +35,15 @@ def record_change(
     after: dict[str, Any] | None = None,
     reason: str = "",
 ) -> AuditEvent:
-    """Append the history row for a change, in the same transaction as the change."""
+    """Append the audit row for a change, chained to the row before, in the caller's
+    transaction; the chain head is locked until that transaction ends, so appends from several
+    counters queue up instead of forking the chain."""
+    head = session.get(AuditChainHead, 1, with_for_update=True)
+    if head is None:
+        raise DomainError("The audit log is missing its chain head; run `distro db check`.")
     event = AuditEvent(
         at=now,
-        actor=actor,
+        actor=actor.name,
         action=action,
         entity=entity,
         entity_id=entity_id,
@@ -44,8 +52,23 @@ def record_change(
         before=to_json(before),
         after=to_json(after),
         reason=reason[:500],
+        prev_hash=head.last_hash,
+    )
+    event.payload_digest = payload_digest(event.summary, event.before, event.after, event.reason)
+    event.row_hash = row_hash(
+        head.last_hash,
+        at=now,
+        actor=event.actor,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        family_id=family_id,
+        digest=event.payload_digest,
     )
     session.add(event)
+    session.flush()
+    assert event.id is not None
+    head.last_event_id, head.last_hash = event.id, event.row_hash
     return event
 
 

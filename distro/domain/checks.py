@@ -1,15 +1,23 @@
-"""Provides `distro db check` (integrity and the domain's invariants) and consistent backups."""
+"""Provides `distro db check` (integrity, the domain's invariants, the audit chain) and
+consistent backups."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
+from distro.domain.access import Actor, Permission, requires
+from distro.domain.audit import record_change
+from distro.domain.audit_chain import chain_problems
+from distro.domain.backup_crypto import check_passphrase, encrypt_file, secure_remove
 from distro.domain.codes import CodeKind, parse_scan
-from distro.domain.db import SCHEMA_HEAD, reading, schema_revision
+from distro.domain.db import SCHEMA_HEAD, reading, schema_revision, unit_of_work
 from distro.domain.errors import CodeError, DomainError
 from distro.domain.models import CodeCounter, Family
 
@@ -30,6 +38,11 @@ _INVARIANTS: tuple[tuple[str, str], ...] = (
         "(SELECT 1 FROM search_key k WHERE k.family_id = f.id)",
         "family {0} cannot be found by search (no search keys); run `distro db reindex`",
     ),
+    (
+        "SELECT f.code FROM family f WHERE f.status = 'anonymised' AND EXISTS "
+        "(SELECT 1 FROM phone p WHERE p.family_id = f.id)",
+        "family {0} is anonymised but still has phone numbers; anonymise it again",
+    ),
 )
 
 
@@ -49,6 +62,7 @@ def check_database(engine: Engine) -> list[str]:
                 problems.append(f"table {row[0]} row {row[1]} points at a missing {row[2]}")
         for query, message in _INVARIANTS:
             problems.extend(message.format(*row) for row in connection.execute(text(query)))
+        problems.extend(chain_problems(connection))
     with reading(engine) as session:
         problems.extend(_code_problems(session))
     return problems
@@ -71,14 +85,61 @@ def _code_problems(session: Session) -> list[str]:
     return problems
 
 
-def backup_database(engine: Engine, target: Path) -> Path:
-    """A consistent copy of the SQLite database, safe while counters are writing to it."""
+@requires(Permission.MAKE_BACKUPS)
+def backup_database(
+    engine: Engine,
+    target: Path,
+    *,
+    actor: Actor,
+    now: datetime,
+    passphrase: str | None = None,
+) -> Path:
+    """A consistent copy of the SQLite database, safe while counters are writing to it, and
+    sealed with `passphrase` when one is given (for a copy that leaves this machine).
+
+    The audit row is written before copying, so the copy itself says who made it and when."""
     if engine.dialect.name != "sqlite" or not engine.url.database:
         raise DomainError("Backups of a shared PostgreSQL database are made with pg_dump.")
     if target.exists():
         raise DomainError(f"{target} already exists; choose a new file name.")
+    if passphrase is not None:
+        check_passphrase(passphrase)
     target.parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(engine.url.database)
+    with unit_of_work(engine) as session:
+        sealed = ", encrypted" if passphrase is not None else ", not encrypted"
+        summary = f"Backup of the database to {target.resolve()}{sealed}"
+        record_change(
+            session,
+            actor=actor,
+            now=now,
+            action="database.backup",
+            entity="database",
+            entity_id=None,
+            family_id=None,
+            summary=summary,
+        )
+    if passphrase is None:
+        _copy_sqlite(engine.url.database, target)
+    else:
+        _encrypted_copy(engine.url.database, target, passphrase)
+    return target
+
+
+def _encrypted_copy(database: str, target: Path, passphrase: str) -> None:
+    # The plain copy sits beside the target, readable by its owner only, for just the seconds
+    # the encryption takes; wiping it is best effort on an SSD (see secure_remove).
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".plain")
+    os.close(handle)
+    plain = Path(name)
+    try:
+        _copy_sqlite(database, plain)
+        encrypt_file(plain, target, passphrase)
+    finally:
+        secure_remove(plain)
+
+
+def _copy_sqlite(database: str, target: Path) -> None:
+    source = sqlite3.connect(database)
     copy = sqlite3.connect(target)
     try:
         with copy:
@@ -86,4 +147,3 @@ def backup_database(engine: Engine, target: Path) -> Path:
     finally:
         copy.close()
         source.close()
-    return target

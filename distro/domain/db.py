@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 BUSY_TIMEOUT_MS = 10_000
-SCHEMA_HEAD = "0001_initial"
+SCHEMA_HEAD = "0002_access"
 """The newest migration; a test keeps it equal to Alembic's head."""
 
 
@@ -40,6 +40,7 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
         "foreign_keys=ON",
         f"busy_timeout={BUSY_TIMEOUT_MS}",
         "synchronous=FULL",
+        "secure_delete=ON",  # erased families leave no readable bytes in freed space
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()

@@ -23,3 +23,11 @@ class CodeError(DomainError):
 
 class Conflict(DomainError):
     """The change clashes with the current state (for example a code already taken)."""
+
+
+class NotAllowed(DomainError):
+    """The signed-in user's role does not allow this action, or nobody is signed in."""
+
+
+class SignInFailed(DomainError):
+    """A name and PIN did not match an active user, or tries are being slowed down."""

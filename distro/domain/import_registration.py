@@ -12,6 +12,7 @@ from functools import partial
 
 from sqlmodel import Session, col, select
 
+from distro.domain.access import Actor, Permission, requires
 from distro.domain.codes import CodeKind
 from distro.domain.csv_reading import Household, RowProblem
 from distro.domain.duplicates import PossibleDuplicates
@@ -36,8 +37,9 @@ class ImportedFamily:
     status: str
 
 
+@requires(Permission.IMPORT_FAMILIES)
 def register_all(
-    session: Session, checked: list[CheckedHousehold], *, actor: str, now: datetime
+    session: Session, checked: list[CheckedHousehold], *, actor: Actor, now: datetime
 ) -> tuple[list[ImportedFamily], list[RowProblem]]:
     """Register each household in its own savepoint, so one refused leaves no trace."""
     problems = _code_clashes(session, checked)
@@ -90,7 +92,7 @@ def _reserve_kept_codes(session: Session, checked: list[CheckedHousehold]) -> No
 
 
 def _register(
-    session: Session, item: CheckedHousehold, imported: set[int], *, actor: str, now: datetime
+    session: Session, item: CheckedHousehold, imported: set[int], *, actor: Actor, now: datetime
 ) -> Family:
     """Register one household; only families that were there before the import block it."""
     family = _register_despite(session, item, imported, actor=actor, now=now)
@@ -102,7 +104,7 @@ def _register(
 
 
 def _register_despite(
-    session: Session, item: CheckedHousehold, imported: set[int], *, actor: str, now: datetime
+    session: Session, item: CheckedHousehold, imported: set[int], *, actor: Actor, now: datetime
 ) -> Family:
     """Matches among this file's households do not stop it; the history says they were seen."""
     register = partial(

@@ -16,6 +16,7 @@ from typing import TextIO
 
 from sqlmodel import Session
 
+from distro.domain.access import Actor, Permission, requires
 from distro.domain.csv_reading import RowProblem, read_households
 from distro.domain.import_checks import check_all
 from distro.domain.import_registration import ImportedFamily, register_all
@@ -40,8 +41,9 @@ class ImportReport:
         return sum(family.members for family in self.families)
 
 
+@requires(Permission.IMPORT_FAMILIES)
 def import_families(
-    session: Session, source: TextIO, *, actor: str, now: datetime, dry_run: bool = False
+    session: Session, source: TextIO, *, actor: Actor, now: datetime, dry_run: bool = False
 ) -> ImportReport:
     """Import the families in `source` (CSV text, BOM optional), all of them or none.
 

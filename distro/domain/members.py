@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from distro.domain.access import Actor, Permission, requires
 from distro.domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from distro.domain.families import FamilyRecord, editable_family, record_family_change
 from distro.domain.member_rows import member_columns, new_member, resolve_birth
@@ -18,8 +19,9 @@ from distro.domain.schemas import MemberIn
 from distro.domain.search import reindex_family
 
 
+@requires(Permission.EDIT_FAMILIES)
 def add_member(
-    session: Session, family_id: int, member_in: MemberIn, *, actor: str, now: datetime
+    session: Session, family_id: int, member_in: MemberIn, *, actor: Actor, now: datetime
 ) -> Member:
     """Add a person to the household."""
     record = editable_family(session, family_id)
@@ -36,12 +38,13 @@ def add_member(
     return member
 
 
+@requires(Permission.EDIT_FAMILIES)
 def update_member(
     session: Session,
     member_id: int,
     member_in: MemberIn,
     *,
-    actor: str,
+    actor: Actor,
     now: datetime,
     family_id: int | None = None,
 ) -> Member:
@@ -62,12 +65,13 @@ def update_member(
     return member
 
 
+@requires(Permission.EDIT_FAMILIES)
 def remove_member(
     session: Session,
     member_id: int,
     reason: str,
     *,
-    actor: str,
+    actor: Actor,
     now: datetime,
     family_id: int | None = None,
 ) -> None:

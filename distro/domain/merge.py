@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from distro.domain.access import Actor, Permission, requires
 from distro.domain.audit import record_change
 from distro.domain.errors import DomainError, InvalidInput
 from distro.domain.families import load_family
@@ -18,8 +19,9 @@ from distro.domain.models import LIST_SEPARATOR, FamilyStatus, Relationship
 from distro.domain.search import reindex_family
 
 
+@requires(Permission.MERGE_FAMILIES)
 def merge_families(
-    session: Session, keep_id: int, merge_id: int, reason: str, *, actor: str, now: datetime
+    session: Session, keep_id: int, merge_id: int, reason: str, *, actor: Actor, now: datetime
 ) -> None:
     """Merge family `merge_id` into family `keep_id`."""
     if keep_id == merge_id:
@@ -53,6 +55,7 @@ def merge_families(
     if merged.notes:
         survivor.notes = (survivor.notes + f"\n[from {merged.code}] {merged.notes}").strip()[:4000]
     survivor.updated_at = merged.updated_at = now
+    survivor.last_active_at = merged.last_active_at = now
     merged.status = FamilyStatus.MERGED.value
     merged.merged_into_id = keep_id
     session.flush()

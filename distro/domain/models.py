@@ -27,6 +27,7 @@ class FamilyStatus(StrEnum):
     LEFT_HK = "left_hk"
     RESETTLED = "resettled"
     MERGED = "merged"
+    ANONYMISED = "anonymised"
 
 
 class Sex(StrEnum):
@@ -81,6 +82,8 @@ class Family(SQLModel, table=True):
     created_at: datetime
     created_by: str = Field(max_length=80)
     updated_at: datetime
+    last_active_at: datetime = Field(index=True)
+    """The last change or collection; retention reviews families inactive since long ago."""
 
 
 class Member(SQLModel, table=True):
@@ -141,21 +144,51 @@ class CodeCounter(SQLModel, table=True):
 
 
 class AppUser(SQLModel, table=True):
-    """A volunteer or coordinator known at this counter (names only until sign-in arrives)."""
+    """Someone who works at the counters: a role, and a slow salted hash of their PIN.
+
+    Users are never deleted (the audit log names them); `disabled_at` stops their sign-in.
+    `failed_attempts` counts wrong PINs in a row, to slow down whoever is guessing.
+    """
 
     __tablename__ = "app_user"
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=80, unique=True)
+    role: str = Field(default="volunteer", max_length=16)
+    pin_hash: str = Field(default="", max_length=200)
+    disabled_at: datetime | None = None
+    failed_attempts: int = 0
+    last_failed_at: datetime | None = None
     created_at: datetime
     last_seen_at: datetime
 
 
+class AppSetting(SQLModel, table=True):
+    """A setting shared by every counter on this database (retention period, lock time)."""
+
+    __tablename__ = "app_setting"
+
+    key: str = Field(primary_key=True, max_length=40)
+    value: str = Field(max_length=200)
+    updated_at: datetime
+    updated_by: str = Field(max_length=80)
+
+
 class AuditEvent(SQLModel, table=True):
-    """One change: who, when, what, on which record, with the record before and after (JSON)."""
+    """One change: who, when, what, on which record, with the record before and after (JSON).
+
+    Rows are append-only and chained: `row_hash` covers the previous row's hash, this row's
+    header and `payload_digest` (the digest of summary, before, after and reason). Erasing a
+    family redacts the payload (`redacted_at`) but keeps the digest, so the chain stays whole.
+    """
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_family", "family_id", "id"),)
+    __table_args__ = (
+        Index("ix_audit_event_family", "family_id", "id"),
+        Index("ix_audit_event_actor", "actor", "id"),
+        Index("ix_audit_event_action", "action", "id"),
+        Index("ix_audit_event_at", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime
@@ -168,3 +201,21 @@ class AuditEvent(SQLModel, table=True):
     before: str | None = None
     after: str | None = None
     reason: str = Field(default="", max_length=500)
+    payload_digest: str = Field(default="", max_length=64)
+    prev_hash: str = Field(default="", max_length=64)
+    row_hash: str = Field(default="", max_length=64)
+    redacted_at: datetime | None = None
+
+
+class AuditChainHead(SQLModel, table=True):
+    """The one row every audit append locks: the newest row's id and hash.
+
+    Appends serialise on it (SELECT ... FOR UPDATE on PostgreSQL; SQLite writers are already
+    serial), and `db check` compares it with the last row, so a cut-off tail is noticed too.
+    """
+
+    __tablename__ = "audit_chain_head"
+
+    id: int = Field(default=1, primary_key=True)
+    last_event_id: int = 0
+    last_hash: str = Field(default="", max_length=64)

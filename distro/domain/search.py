@@ -59,6 +59,10 @@ def reindex_family(session: Session, family: Family) -> None:
     session.exec(delete(SearchKey).where(col(SearchKey.family_id) == family.id))
     if family.status == "merged":
         return
+    if family.status == "anonymised":  # found by its code only: its names are gone
+        for key, kind in sorted(family_keys(family, [], [])):
+            session.add(SearchKey(family_id=family.id, key=key, kind=kind))
+        return
     members = session.exec(select(Member).where(Member.family_id == family.id)).all()
     phones = session.exec(select(Phone).where(Phone.family_id == family.id)).all()
     for key, kind in sorted(family_keys(family, list(members), list(phones))):

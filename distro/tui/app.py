@@ -26,11 +26,15 @@ from distro.tui.scanning import ScanDetector
 from distro.tui.screens.area import AREAS, AreaScreen
 from distro.tui.screens.families import FamiliesScreen
 from distro.tui.screens.family import FamilyScreen
+from distro.tui.screens.family_text import Privacy, ShowsFamilies
 from distro.tui.screens.help import HelpScreen
+from distro.tui.screens.lock import IDLE_CHECK_SECONDS, IdleWatch, LockScreen
 from distro.tui.screens.signin import SignInScreen
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+    from distro.domain.access import Actor
 
 
 FULL_COLLECTION_AFTER = 100
@@ -49,6 +53,10 @@ class DistroApp(App[None]):
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", tooltip="Every key on this screen", id="help"),
+        # Right after Help: the footer shows the app's keys in this order, and at 80 columns
+        # the last ones are cut off.
+        Binding("ctrl+l", "lock", "Lock", tooltip="Cover the screen until you sign in", id="lock"),
+        Binding("f9", "privacy", "Privacy", tooltip="Mask or show names and phones", id="privacy"),
         Binding(
             "f2",
             "area('counter')",
@@ -79,6 +87,14 @@ class DistroApp(App[None]):
         ),
         Binding("f7", "area('reports')", "Reports", tooltip="For donors", id="reports", show=False),
         Binding(
+            "f8",
+            "audit_log",
+            "Audit log",
+            tooltip="Who changed what, when (coordinators)",
+            id="audit-log",
+            show=False,
+        ),
+        Binding(
             "f10", "sign_in", "Switch volunteer", tooltip="Hand the counter over", id="sign-in"
         ),
     ]
@@ -98,8 +114,11 @@ class DistroApp(App[None]):
         self.printer = printer
         self.clock = clock
         self._family_screen: FamilyScreen | None = None
-        self.actor = ""
+        self.actor: Actor | None = None
         self.scan_detector = ScanDetector()
+        self.privacy = Privacy()
+        self.idle = IdleWatch()
+        self._locked_by: Actor | None = None
         self.sub_title = "DEMO - fictional families" if settings.demo else ""
 
     @property
@@ -112,8 +131,17 @@ class DistroApp(App[None]):
                 self._engine = self._engine_factory()
             return self._engine
 
+    def current_actor(self) -> Actor:
+        """Who is signed in; screens that change data are reachable only after sign-in."""
+        from distro.domain.errors import NotAllowed
+
+        if self.actor is None:
+            raise NotAllowed("Nobody is signed in at this counter.")
+        return self.actor
+
     def on_mount(self) -> None:
         self.action_sign_in()
+        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         if self._engine_factory is not None:
             self.call_after_refresh(self._open_database)
 
@@ -139,16 +167,83 @@ class DistroApp(App[None]):
 
     def action_sign_in(self) -> None:
         """Ask who is at the counter; every change they make records the name."""
-        self.actor = ""  # nobody acts until the next volunteer has signed in
-        self.title = "distro"
+        self.actor = None  # nobody acts until the next volunteer has signed in
+        self.privacy.hide_again()
+        self._show_who()
         self.push_screen(SignInScreen(), callback=self._signed_in)
 
-    def _signed_in(self, name: str | None) -> None:
-        if name:
-            self.actor = name
-            self.title = f"distro - {name}"
-            self.switch_mode("families")
+    def _signed_in(self, actor: Actor | None) -> None:
+        """A new volunteer starts at the families search, whatever the last one left open."""
+        if actor:
+            self.actor = actor
+            self._show_who()
+            self._back_to_search()
+            self.idle.touch()
+            self._read_lock_minutes()
             self.keep_out_of_full_collections()
+
+    def _show_who(self) -> None:
+        """The header says who is signed in and whether names are masked."""
+        who = f" - {self.actor.name} ({self.actor.role.value})" if self.actor else ""
+        self.title = f"distro{who} - {self.privacy.label()}"
+
+    def _back_to_search(self) -> None:
+        self.switch_mode("families")
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    @work(thread=True, exclusive=True, group="lock-minutes", exit_on_error=False)
+    def _read_lock_minutes(self) -> None:
+        """The idle lock's delay, read once per sign-in (an admin may have changed it)."""
+        from distro.domain.app_settings import SettingKey, get_setting
+        from distro.domain.db import reading
+
+        with reading(self.engine) as session:
+            minutes = get_setting(session, SettingKey.LOCK_MINUTES)
+        self.idle.lock_after = minutes * 60
+
+    def lock_if_idle(self) -> None:
+        """Lock a counter left alone for the set number of minutes (a timer calls this)."""
+        if self.actor is not None and self.idle.idle_too_long():
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        """Cover everything until someone signs in; a revealed family is masked again."""
+        if self.actor is None:  # signing in, or locked already: nothing is on show
+            return
+        self._locked_by, self.actor = self.actor, None
+        self.privacy.hide_again()
+        self.title = "distro - locked"
+        self.push_screen(LockScreen(self._locked_by.name), callback=self._unlocked)
+
+    def _unlocked(self, actor: Actor | None) -> None:
+        """The same volunteer is back where they were; someone else starts at the search."""
+        locked_by, self._locked_by = self._locked_by, None
+        if actor is None:
+            return
+        if locked_by is not None and actor.user_id == locked_by.user_id:
+            self.actor = actor
+            self._show_who()
+            self.idle.touch()
+        else:
+            self._signed_in(actor)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While locked, no key but the lock screen's own does anything (nor the palette);
+        while nobody is signed in, there is nothing to lock or hand over."""
+        if self._locked_by is not None:
+            return action == "quit"
+        return self.actor is not None or action not in ("lock", "sign_in")
+
+    def action_privacy(self) -> None:
+        """Switch privacy mode; what is on screen is drawn again at once."""
+        self.privacy.on = not self.privacy.on
+        self.privacy.hide_again()
+        self._show_who()
+        if isinstance(self.screen, ShowsFamilies):
+            self.screen.redraw_privacy()
+        shown = "masked" if self.privacy.on else "shown in full"
+        self.notify(f"Privacy mode {'on' if self.privacy.on else 'off'}: names and phones {shown}.")
 
     def action_area(self, mode: str) -> None:
         """Switch to an area once someone has signed in."""
@@ -157,13 +252,22 @@ class DistroApp(App[None]):
         else:
             self.notify("Type your name and press Enter first.", severity="warning")
 
+    def action_audit_log(self) -> None:
+        """Show who changed what, when (coordinators and admins)."""
+        from distro.tui.screens.audit import open_audit_log
+
+        open_audit_log(self)
+
     def action_help(self) -> None:
         """Show every key of the current screen and of the app."""
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
     async def on_event(self, event: events.Event) -> None:
-        """Watch every key before widgets do, so a scan works from any screen."""
+        """Watch every key before widgets do, so a scan works from any screen; any key or mouse
+        event also puts off the idle lock."""
+        if isinstance(event, events.Key | events.MouseEvent):
+            self.idle.touch()
         if isinstance(event, events.Key) and not event.is_forwarded and not self._scan_in_field():
             scanned = self.scan_detector.feed(event.key, event.character)
             if scanned is not None and looks_like_code(scanned):
@@ -184,6 +288,9 @@ class DistroApp(App[None]):
         focused = self.focused
         if clear_field and isinstance(focused, Input) and focused.value.endswith(scanned):
             focused.value = focused.value[: -len(scanned)]
+        if self.actor is None:  # signed out or locked: not even whether the code exists
+            self.notify("Sign in first, then scan again.", severity="warning")
+            return
         self._resolve_scan(scanned)
 
     def _resolve_scan(self, scanned: str) -> None:
@@ -211,9 +318,7 @@ class DistroApp(App[None]):
                 "Finish or close this form first (Esc), then scan again.", severity="warning"
             )
             return
-        self.switch_mode("families")
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
+        self._back_to_search()
         # One family screen, built once and kept installed: a scan then only reloads the data,
         # instead of composing a new screen while the queue waits.
         if self._family_screen is None:

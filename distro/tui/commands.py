@@ -23,6 +23,7 @@ FAMILY_ACTIONS = (
     ("history", "history", "Every change: who, when, before and after"),
     ("print_card", "print card", "Family card with barcode (PDF)"),
     ("merge", "merge duplicate", "Merge another record of this household into this one"),
+    ("reveal", "reveal", "Show this family's names, phones, claim ref in full (recorded)"),
 )
 
 
@@ -34,6 +35,11 @@ def palette_commands(app: DistroApp, screen: Screen[object]) -> Iterator[SystemC
             f"{area.mode}: open", area.purpose, lambda mode=area.mode: app.action_area(mode)
         )
     yield SystemCommand("volunteer: switch", "Hand the counter to someone else", app.action_sign_in)
+    yield SystemCommand("app: lock", "Cover the screen until you sign in", app.action_lock)
+    yield SystemCommand(
+        "app: privacy mode on/off", "Mask or show names and phones", app.action_privacy
+    )
+    yield SystemCommand("audit: view log", "Who changed what, when", app.action_audit_log)
     yield SystemCommand("help: keys", "Every key on this screen", app.action_help)
     if isinstance(screen, FamiliesScreen):
         yield SystemCommand("families: register", "New household", screen.action_register)

@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from distro.domain.access import Actor, Role
 from distro.domain.db import unit_of_work
 from distro.domain.families import register_family
 from distro.domain.models import Family
 from distro.domain.schemas import FamilyIn, validated
 
-ACTOR = "Test Volunteer"
+ACTOR = Actor(name="Test Coordinator", role=Role.COORDINATOR)
 
 FamilyBuilder = Callable[..., FamilyIn]
 Registrar = Callable[..., Family]
@@ -33,8 +34,8 @@ def family_dict(
 
 
 @pytest.fixture
-def actor() -> str:
-    """The volunteer every test change is made by."""
+def actor() -> Actor:
+    """The coordinator every test change is made by (coordinators may do every family change)."""
     return ACTOR
 
 

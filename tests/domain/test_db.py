@@ -19,6 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 import distro.domain
+import distro.domain.checks
+from distro.domain.access import Actor, Role
 from distro.domain.checks import backup_database, check_database
 from distro.domain.db import (
     BUSY_TIMEOUT_MS,
@@ -34,8 +36,11 @@ from distro.domain.families import load_family
 from distro.domain.models import Member
 from distro.domain.search import search_families
 from distro.migrations import alembic_config
+from tests.conftest import FIXED_NOW
 
 from .conftest import Registrar
+
+BACKUP_ADMIN = Actor(name="Test Admin", role=Role.ADMIN)
 
 
 def database_path(engine: Engine) -> str:
@@ -316,15 +321,26 @@ def test_check_reports_an_old_schema(bare_engine: Engine) -> None:
 
 
 def test_backup_is_a_readable_consistent_copy_while_a_counter_is_writing(
-    sound: Engine, register: Registrar, tmp_path: Path, now: datetime
+    sound: Engine,
+    register: Registrar,
+    tmp_path: Path,
+    now: datetime,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     target = tmp_path / "backups" / "copy.sqlite3"
     writer = raw(sound)
-    try:
+    real_copy = distro.domain.checks._copy_sqlite
+
+    def copy_while_a_counter_writes(database: str, copy_to: Path) -> None:
+        # After the backup's own audit row, before the copy: a counter is half-way through.
         writer.execute("BEGIN IMMEDIATE")
         writer.execute("UPDATE family SET notes = 'not yet committed'")
         writer.execute("DELETE FROM search_key")
-        assert backup_database(sound, target) == target
+        real_copy(database, copy_to)
+
+    monkeypatch.setattr(distro.domain.checks, "_copy_sqlite", copy_while_a_counter_writes)
+    try:
+        assert backup_database(sound, target, actor=BACKUP_ADMIN, now=FIXED_NOW) == target
     finally:
         writer.execute("ROLLBACK")
         writer.close()
@@ -353,7 +369,9 @@ def test_backup_includes_what_was_committed_in_the_write_ahead_log(
         reader.execute("BEGIN")
         reader.execute("SELECT count(*) FROM family").fetchone()
         register("Amina Yusuf")
-        target = backup_database(engine, tmp_path / "copy.sqlite3")
+        target = backup_database(
+            engine, tmp_path / "copy.sqlite3", actor=BACKUP_ADMIN, now=FIXED_NOW
+        )
     finally:
         reader.execute("ROLLBACK")
         reader.close()
@@ -368,7 +386,7 @@ def test_backup_refuses_an_existing_target(sound: Engine, tmp_path: Path) -> Non
     target = tmp_path / "existing.sqlite3"
     target.write_bytes(b"precious")
     with pytest.raises(DomainError, match="already exists"):
-        backup_database(sound, target)
+        backup_database(sound, target, actor=BACKUP_ADMIN, now=FIXED_NOW)
     assert target.read_bytes() == b"precious"
 
 
@@ -376,12 +394,12 @@ def test_backup_refuses_a_non_sqlite_database(tmp_path: Path) -> None:
     pytest.importorskip("psycopg")
     engine = make_engine("postgresql+psycopg://user@localhost/distro")  # never connects
     with pytest.raises(DomainError, match="pg_dump"):
-        backup_database(engine, tmp_path / "copy.sqlite3")
+        backup_database(engine, tmp_path / "copy.sqlite3", actor=BACKUP_ADMIN, now=FIXED_NOW)
     assert not (tmp_path / "copy.sqlite3").exists()
 
 
 def test_backup_refuses_an_in_memory_database(tmp_path: Path) -> None:
     engine = make_engine("sqlite://")
     with pytest.raises(DomainError):
-        backup_database(engine, tmp_path / "copy.sqlite3")
+        backup_database(engine, tmp_path / "copy.sqlite3", actor=BACKUP_ADMIN, now=FIXED_NOW)
     assert not (tmp_path / "copy.sqlite3").exists()

@@ -13,12 +13,15 @@ from sqlalchemy import Engine, text
 from sqlmodel import col, select
 
 from distro.cli import main
+from distro.domain.access import Actor, Role
 from distro.domain.checks import check_database
 from distro.domain.codes import parse_scan
 from distro.domain.db import make_engine, migrate, reading, unit_of_work
 from distro.domain.demo import (
     DEMO_ACTOR,
     DEMO_FAMILIES,
+    DEMO_PIN,
+    DEMO_USERS,
     bulk_synthetic,
     communities,
     create_demo,
@@ -26,10 +29,12 @@ from distro.domain.demo import (
     demo_families,
     registered_at,
 )
+from distro.domain.errors import Conflict
 from distro.domain.families import register_family
 from distro.domain.models import AuditEvent, DietaryNeed, Family, Member, Relationship
 from distro.domain.reference import districts
 from distro.domain.search import search_families
+from distro.domain.users import sign_in
 from tests.conftest import FIXED_NOW
 
 TODAY = FIXED_NOW.date()
@@ -39,6 +44,20 @@ SCRIPTS = {
     "Ethiopic": (0x1200, 0x137F),
     "Sinhala": (0x0D80, 0x0DFF),
 }
+
+
+BULK_CREATOR = Actor(name=DEMO_ACTOR, role=Role.COORDINATOR)
+
+
+def test_the_demo_has_one_user_per_role_with_the_demo_pin(demo_engine: Engine) -> None:
+    for role in DEMO_USERS:
+        actor = sign_in(demo_engine, role.value, DEMO_PIN, now=FIXED_NOW)
+        assert actor.role is role
+
+
+def test_the_demo_is_refused_on_a_database_that_has_users(demo_engine: Engine) -> None:
+    with pytest.raises(Conflict), unit_of_work(demo_engine) as session:
+        create_demo(session, now=FIXED_NOW, count=1)
 
 
 def _fresh_engine(path: Path) -> Engine:
@@ -52,7 +71,7 @@ def demo_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """One demo database shared by the tests that only read it (creating it takes seconds)."""
     engine = _fresh_engine(tmp_path_factory.mktemp("demo") / "demo.sqlite3")
     with unit_of_work(engine) as session:
-        assert create_demo(session, actor=DEMO_ACTOR, now=FIXED_NOW) == DEMO_FAMILIES
+        assert create_demo(session, now=FIXED_NOW) == DEMO_FAMILIES
     yield engine
     engine.dispose()
 
@@ -147,7 +166,7 @@ def test_bulk_rows_are_the_rows_registration_writes(
     with unit_of_work(registered) as session:
         for index, data in enumerate(demo_families(12, 3, now.date(), unique_names=False)):
             at = registered_at(data, index, now)
-            register_family(session, data, actor=DEMO_ACTOR, now=at, duplicate_reason="test")
+            register_family(session, data, actor=BULK_CREATOR, now=at, duplicate_reason="test")
     assert _rows(engine) == _rows(registered)
 
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from distro.domain.access import Actor
 from distro.domain.audit import family_history
 from distro.domain.checks import check_database
 from distro.domain.db import reading, unit_of_work
@@ -167,7 +168,7 @@ def test_any_member_can_match(
 
 
 def test_removed_members_and_merged_families_are_not_matched(
-    engine: Engine, register: Registrar, family_in: FamilyBuilder, now: datetime, actor: str
+    engine: Engine, register: Registrar, family_in: FamilyBuilder, now: datetime, actor: Actor
 ) -> None:
     family = register("Amina Yusuf", "Omar Abdullahi")
     omar_id = load(engine, family.id).members[1].id
@@ -235,7 +236,7 @@ def test_register_goes_on_with_a_reason_and_keeps_it(engine: Engine, register: R
 
 
 @pytest.fixture
-def pair(engine: Engine, register: Registrar, now: datetime, actor: str) -> tuple[Family, Family]:
+def pair(engine: Engine, register: Registrar, now: datetime, actor: Actor) -> tuple[Family, Family]:
     """Two records of one household; the second has a removed member and a shared phone."""
     keep = register(
         "Amina Yusuf",
@@ -265,7 +266,7 @@ def pair(engine: Engine, register: Registrar, now: datetime, actor: str) -> tupl
 MERGE_REASON = "same household, seen both cards"
 
 
-def merge(engine: Engine, keep: Family, gone: Family, now: datetime, actor: str) -> None:
+def merge(engine: Engine, keep: Family, gone: Family, now: datetime, actor: Actor) -> None:
     assert keep.id is not None and gone.id is not None
     with unit_of_work(engine) as session:
         merge_families(
@@ -274,7 +275,7 @@ def merge(engine: Engine, keep: Family, gone: Family, now: datetime, actor: str)
 
 
 def test_merge_keeps_every_member_phone_need_and_note(
-    engine: Engine, pair: tuple[Family, Family], now: datetime, actor: str
+    engine: Engine, pair: tuple[Family, Family], now: datetime, actor: Actor
 ) -> None:
     keep, gone = pair
     merge(engine, keep, gone, now, actor)
@@ -302,7 +303,7 @@ def test_merge_keeps_every_member_phone_need_and_note(
 
 
 def test_merge_keeps_both_histories(
-    engine: Engine, pair: tuple[Family, Family], now: datetime, actor: str
+    engine: Engine, pair: tuple[Family, Family], now: datetime, actor: Actor
 ) -> None:
     keep, gone = pair
     merge(engine, keep, gone, now, actor)
@@ -324,7 +325,7 @@ def test_merge_keeps_both_histories(
 
 
 def test_a_merged_card_still_opens_the_survivor(
-    engine: Engine, pair: tuple[Family, Family], now: datetime, actor: str
+    engine: Engine, pair: tuple[Family, Family], now: datetime, actor: Actor
 ) -> None:
     keep, gone = pair
     merge(engine, keep, gone, now, actor)
@@ -341,7 +342,7 @@ def test_a_merged_card_still_opens_the_survivor(
 
 
 def test_a_merged_family_is_gone_from_search(
-    engine: Engine, pair: tuple[Family, Family], now: datetime, actor: str
+    engine: Engine, pair: tuple[Family, Family], now: datetime, actor: Actor
 ) -> None:
     keep, gone = pair
     with reading(engine) as session:
@@ -355,7 +356,7 @@ def test_a_merged_family_is_gone_from_search(
 
 
 def test_merging_into_itself_is_refused(
-    engine: Engine, register: Registrar, now: datetime, actor: str
+    engine: Engine, register: Registrar, now: datetime, actor: Actor
 ) -> None:
     family = register("Amina Yusuf")
     assert family.id is not None
@@ -365,7 +366,7 @@ def test_merging_into_itself_is_refused(
 
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_merging_needs_a_reason(
-    engine: Engine, pair: tuple[Family, Family], now: datetime, actor: str, reason: str
+    engine: Engine, pair: tuple[Family, Family], now: datetime, actor: Actor, reason: str
 ) -> None:
     keep, gone = pair
     assert keep.id is not None and gone.id is not None
@@ -376,7 +377,7 @@ def test_merging_needs_a_reason(
 
 
 def test_a_merged_family_cannot_be_merged_again(
-    engine: Engine, pair: tuple[Family, Family], register: Registrar, now: datetime, actor: str
+    engine: Engine, pair: tuple[Family, Family], register: Registrar, now: datetime, actor: Actor
 ) -> None:
     keep, gone = pair
     merge(engine, keep, gone, now, actor)
@@ -388,7 +389,7 @@ def test_a_merged_family_cannot_be_merged_again(
 
 
 def test_a_failed_merge_changes_nothing(
-    engine: Engine, pair: tuple[Family, Family], now: datetime, actor: str
+    engine: Engine, pair: tuple[Family, Family], now: datetime, actor: Actor
 ) -> None:
     keep, gone = pair
     assert keep.id is not None and gone.id is not None
@@ -405,7 +406,7 @@ def test_a_failed_merge_changes_nothing(
 
 
 def test_the_survivor_can_be_edited_after_a_merge(
-    engine: Engine, pair: tuple[Family, Family], now: datetime, actor: str
+    engine: Engine, pair: tuple[Family, Family], now: datetime, actor: Actor
 ) -> None:
     keep, gone = pair
     merge(engine, keep, gone, now, actor)
@@ -422,7 +423,7 @@ def test_the_survivor_can_be_edited_after_a_merge(
 
 
 def test_the_survivor_keeps_one_head(
-    engine: Engine, pair: tuple[Family, Family], now: datetime, actor: str
+    engine: Engine, pair: tuple[Family, Family], now: datetime, actor: Actor
 ) -> None:
     keep, gone = pair
     merge(engine, keep, gone, now, actor)
@@ -439,7 +440,7 @@ def test_the_survivor_keeps_one_head(
 
 
 def test_history_follows_a_chain_of_merges(
-    engine: Engine, register: Registrar, now: datetime, actor: str
+    engine: Engine, register: Registrar, now: datetime, actor: Actor
 ) -> None:
     first = register("Tesfaye Bekele")
     second = register("Tesfaye Bekelle", reason="set-up")

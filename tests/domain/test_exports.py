@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from distro.domain.access import Actor, Role
 from distro.domain.csv_format import (
     BOM,
     COLUMNS,
@@ -32,9 +33,12 @@ from distro.domain.families import (
 )
 from distro.domain.members import add_member, remove_member
 from distro.domain.merge import merge_families
-from distro.domain.models import Family
+from distro.domain.models import AuditEvent, Family
 from distro.domain.schemas import FamilyIn, MemberIn, StatusChange, validated
+from tests.cli_runner import run_cli
 from tests.domain.test_imports import cli, run_import
+
+COORDINATOR = Actor(name="coordinator", role=Role.COORDINATOR)
 
 AMINA: dict[str, Any] = {
     "district": "Sham Shui Po",
@@ -67,7 +71,7 @@ OTHERS: list[dict[str, Any]] = [
 
 
 def register(session: Session, now: datetime, data: dict[str, Any]) -> int:
-    family = register_family(session, validated(FamilyIn, data), actor="coordinator", now=now)
+    family = register_family(session, validated(FamilyIn, data), actor=COORDINATOR, now=now)
     assert family.id is not None
     return family.id
 
@@ -102,11 +106,13 @@ def registry(engine: Engine, now: datetime) -> Engine:
     with unit_of_work(engine) as session:
         amina = register(session, now, AMINA)
         ids = [register(session, now, data) for data in OTHERS]
-        change_status(session, ids[0], StatusChange(status="suspended"), actor="c", now=now)
-        change_status(session, ids[1], StatusChange(status="left_hk"), actor="c", now=now)
-        gone = add_member(session, amina, MemberIn(full_name="Omar Gone"), actor="c", now=now)
+        change_status(session, ids[0], StatusChange(status="suspended"), actor=COORDINATOR, now=now)
+        change_status(session, ids[1], StatusChange(status="left_hk"), actor=COORDINATOR, now=now)
+        gone = add_member(
+            session, amina, MemberIn(full_name="Omar Gone"), actor=COORDINATOR, now=now
+        )
         assert gone.id is not None
-        remove_member(session, gone.id, "moved out", actor="c", now=now)
+        remove_member(session, gone.id, "moved out", actor=COORDINATOR, now=now)
     return engine
 
 
@@ -184,7 +190,7 @@ def test_formula_cells_are_escaped_and_restored(registry: Engine) -> None:
 def test_merged_families_are_left_out(engine: Engine, now: datetime) -> None:
     with unit_of_work(engine) as session:
         keep, gone = (register(session, now, data) for data in OTHERS[:2])
-        merge_families(session, keep, gone, "same household", actor="c", now=now)
+        merge_families(session, keep, gone, "same household", actor=COORDINATOR, now=now)
         codes = {f.id: f.code for f in session.exec(select(Family)).all()}
 
     rows = parsed(exported(engine))
@@ -239,6 +245,25 @@ def test_command_exports_to_a_file(
 
     assert cli("--db", database, "export", "families", str(target)) == 0
 
-    assert capsys.readouterr().out == f"Exported 4 families to {target}.\n"
+    printed = capsys.readouterr()
+    assert printed.out == f"Exported 4 families to {target}.\n"
+    assert "holds personal data" in printed.err
     assert target.read_bytes().decode("utf-8") == exported(registry)
     assert [path.name for path in target.parent.iterdir()] == ["families.csv"]
+    with reading(registry) as session:
+        [event] = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "personal_data.export")
+        ).all()
+    assert event.actor == "coordinator" and "families.csv" in event.summary
+
+
+def test_a_volunteer_may_not_export(
+    registry: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "families.csv"
+    database = str(registry.url.database)
+
+    assert run_cli("--db", database, "export", "families", str(target), user="volunteer") == 1
+
+    assert "may not export personal data" in capsys.readouterr().err
+    assert not target.exists()

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
+from distro.domain.access import Actor, Role
 from distro.domain.audit import changed_fields, family_history
 from distro.domain.codes import CodeKind, format_code, parse_scan
 from distro.domain.db import reading, unit_of_work
@@ -110,13 +111,13 @@ def test_register_keeps_a_head_chosen_further_down(engine: Engine, register: Reg
 
 
 def test_register_writes_a_history_row_with_the_after_snapshot(
-    engine: Engine, register: Registrar, now: datetime, actor: str
+    engine: Engine, register: Registrar, now: datetime, actor: Actor
 ) -> None:
     family = register("Amina Yusuf", "Omar Yusuf", phones=["9123 4567"], district="eastern")
     [event] = history(engine, family.id)
     assert event.action == "family.register"
     assert event.entity == "family" and event.entity_id == family.id == event.family_id
-    assert event.actor == actor and event.at == now
+    assert event.actor == actor.name and event.at == now
     assert event.before is None
     assert family.code in event.summary and "2 members" in event.summary
     assert event.reason == ""
@@ -128,7 +129,7 @@ def test_register_writes_a_history_row_with_the_after_snapshot(
 
 
 def test_register_stores_the_details(
-    engine: Engine, register: Registrar, now: datetime, actor: str
+    engine: Engine, register: Registrar, now: datetime, actor: Actor
 ) -> None:
     family = register(
         members=[
@@ -143,9 +144,9 @@ def test_register_stores_the_details(
     record = load(engine, family.id)
     assert [p.number for p in record.phones] == ["+85291234567", "+442079460958"]
     assert record.family.dietary == "halal|no_pork"
-    assert record.family.consent_recorded_by == actor
+    assert record.family.consent_recorded_by == actor.name
     assert record.family.notes == "Needs a ground-floor pickup\nCall before visiting"
-    assert record.family.created_at == now and record.family.created_by == actor
+    assert record.family.created_at == now and record.family.created_by == actor.name
     amina, omar = record.members
     assert amina.birth_date == date(1990, 5, 1) and not amina.birth_date_estimated
     assert amina.languages == "Arabic"
@@ -301,7 +302,7 @@ def test_joiners_that_scripts_need_are_kept(engine: Engine, register: Registrar)
 
 
 def test_update_family_records_before_and_after(
-    engine: Engine, register: Registrar, now: datetime, actor: str
+    engine: Engine, register: Registrar, now: datetime, actor: Actor
 ) -> None:
     family = register("Amina Yusuf", phones=["9123 4567"], district="Eastern")
     later = now + timedelta(hours=1)
@@ -335,11 +336,17 @@ def test_update_family_records_who_took_a_new_consent(
     family = register("Amina Yusuf")
     assert family.id is not None
     with unit_of_work(engine) as session:
-        update_family(session, family.id, details(consent_date="2026-11-24"), actor="Kit", now=now)
+        update_family(
+            session,
+            family.id,
+            details(consent_date="2026-11-24"),
+            actor=Actor(name="Kit", role=Role.VOLUNTEER),
+            now=now,
+        )
     assert load(engine, family.id).family.consent_recorded_by == "Kit"
 
 
-def test_add_member(engine: Engine, register: Registrar, now: datetime, actor: str) -> None:
+def test_add_member(engine: Engine, register: Registrar, now: datetime, actor: Actor) -> None:
     family = register("Amina Yusuf")
     assert family.id is not None
     with unit_of_work(engine) as session:
@@ -361,7 +368,7 @@ def test_add_member(engine: Engine, register: Registrar, now: datetime, actor: s
 
 
 def test_add_member_with_a_future_birth_date_is_refused(
-    engine: Engine, register: Registrar, now: datetime, actor: str
+    engine: Engine, register: Registrar, now: datetime, actor: Actor
 ) -> None:
     family = register("Amina Yusuf")
     assert family.id is not None
@@ -373,7 +380,7 @@ def test_add_member_with_a_future_birth_date_is_refused(
 
 
 def test_a_second_head_is_refused(
-    engine: Engine, register: Registrar, now: datetime, actor: str
+    engine: Engine, register: Registrar, now: datetime, actor: Actor
 ) -> None:
     family = register("Amina Yusuf", "Omar Yusuf")
     assert family.id is not None
@@ -391,7 +398,7 @@ def test_a_second_head_is_refused(
 
 
 def test_the_head_can_be_corrected_and_stays_head(
-    engine: Engine, register: Registrar, now: datetime, actor: str
+    engine: Engine, register: Registrar, now: datetime, actor: Actor
 ) -> None:
     family = register("Amina Yusuf", "Omar Yusuf")
     amina_id = load(engine, family.id).members[0].id
@@ -406,7 +413,7 @@ def test_the_head_can_be_corrected_and_stays_head(
     ]
 
 
-def test_update_member(engine: Engine, register: Registrar, now: datetime, actor: str) -> None:
+def test_update_member(engine: Engine, register: Registrar, now: datetime, actor: Actor) -> None:
     family = register("Amina Yusuf", "Omar Yusuf")
     omar = load(engine, family.id).members[1]
     assert omar.id is not None
@@ -425,7 +432,7 @@ def test_update_member(engine: Engine, register: Registrar, now: datetime, actor
     assert found(engine, "omaryusuf") == []  # the old name's joined key is gone
 
 
-def test_remove_member(engine: Engine, register: Registrar, now: datetime, actor: str) -> None:
+def test_remove_member(engine: Engine, register: Registrar, now: datetime, actor: Actor) -> None:
     family = register("Amina Yusuf", "Omar Yusuf", "Sara Yusuf")
     omar = load(engine, family.id).members[1]
     assert omar.id is not None
@@ -443,7 +450,7 @@ def test_remove_member(engine: Engine, register: Registrar, now: datetime, actor
 
 
 def test_the_last_member_cannot_be_removed(
-    engine: Engine, register: Registrar, now: datetime, actor: str
+    engine: Engine, register: Registrar, now: datetime, actor: Actor
 ) -> None:
     family = register("Amina Yusuf")
     amina = load(engine, family.id).members[0]
@@ -455,7 +462,7 @@ def test_the_last_member_cannot_be_removed(
 
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_removing_a_member_needs_a_reason(
-    engine: Engine, register: Registrar, now: datetime, actor: str, reason: str
+    engine: Engine, register: Registrar, now: datetime, actor: Actor, reason: str
 ) -> None:
     family = register("Amina Yusuf", "Omar Yusuf")
     omar = load(engine, family.id).members[1]
@@ -467,7 +474,7 @@ def test_removing_a_member_needs_a_reason(
 
 
 def test_a_removed_member_cannot_be_edited_or_removed_again(
-    engine: Engine, register: Registrar, now: datetime, actor: str
+    engine: Engine, register: Registrar, now: datetime, actor: Actor
 ) -> None:
     family = register("Amina Yusuf", "Omar Yusuf", "Sara Yusuf")
     omar_id = load(engine, family.id).members[1].id
@@ -482,7 +489,7 @@ def test_a_removed_member_cannot_be_edited_or_removed_again(
         update_member(session, 9999, member(full_name="Nobody"), actor=actor, now=now)
 
 
-def test_change_status(engine: Engine, register: Registrar, now: datetime, actor: str) -> None:
+def test_change_status(engine: Engine, register: Registrar, now: datetime, actor: Actor) -> None:
     family = register("Amina Yusuf")
     assert family.id is not None
     change = validated(StatusChange, {"status": "suspended", "reason": "missed three rounds"})
@@ -501,7 +508,7 @@ def test_status_merged_can_only_come_from_a_merge() -> None:
 
 
 def test_a_merged_family_cannot_be_edited(
-    engine: Engine, register: Registrar, now: datetime, actor: str
+    engine: Engine, register: Registrar, now: datetime, actor: Actor
 ) -> None:
     keep = register("Amina Yusuf")
     gone = register("Amina Yusuff", reason="second visit, not sure yet")
@@ -530,7 +537,7 @@ class Boom(Exception):
 
 
 def test_a_failed_unit_of_work_leaves_nothing(
-    engine: Engine, family_in: FamilyBuilder, now: datetime, actor: str
+    engine: Engine, family_in: FamilyBuilder, now: datetime, actor: Actor
 ) -> None:
     before = counts(engine)
     with pytest.raises(Boom), unit_of_work(engine) as session:
@@ -547,7 +554,7 @@ def test_a_failed_unit_of_work_leaves_nothing(
 
 
 def test_a_rule_failing_half_way_undoes_the_earlier_changes(
-    engine: Engine, register: Registrar, now: datetime, actor: str
+    engine: Engine, register: Registrar, now: datetime, actor: Actor
 ) -> None:
     family = register("Amina Yusuf", "Omar Yusuf")
     assert family.id is not None
@@ -563,7 +570,7 @@ def test_a_rule_failing_half_way_undoes_the_earlier_changes(
 
 
 def test_family_history_is_newest_first(
-    engine: Engine, register: Registrar, now: datetime, actor: str
+    engine: Engine, register: Registrar, now: datetime, actor: Actor
 ) -> None:
     family = register("Amina Yusuf")
     other = register("Chan Tai Man")
@@ -604,7 +611,7 @@ def test_find_family_by_code(engine: Engine, register: Registrar) -> None:
 
 
 def test_an_imported_code_is_never_handed_out_again(
-    engine: Engine, family_in: FamilyBuilder, now: datetime, actor: str
+    engine: Engine, family_in: FamilyBuilder, now: datetime, actor: Actor
 ) -> None:
     imported = format_code(CodeKind.FAMILY, 2)
     with unit_of_work(engine) as session:
@@ -618,7 +625,7 @@ def test_an_imported_code_is_never_handed_out_again(
 
 @pytest.mark.parametrize("bad_code", ["F-000002-Z", "hello", "X-000002-0"])
 def test_an_imported_code_must_be_a_valid_family_code(
-    engine: Engine, family_in: FamilyBuilder, now: datetime, actor: str, bad_code: str
+    engine: Engine, family_in: FamilyBuilder, now: datetime, actor: Actor, bad_code: str
 ) -> None:
     with pytest.raises(DomainError), unit_of_work(engine) as session:
         register_family(session, family_in("Amina Yusuf"), actor=actor, now=now, code=bad_code)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel, col, func, select
 
-from distro.cli import main
+from distro.domain.access import Actor, Role
 from distro.domain.audit import family_history
 from distro.domain.codes import CodeKind, format_code
 from distro.domain.csv_format import BOM
@@ -21,6 +21,9 @@ from distro.domain.import_registration import IN_FILE_MATCH_REASON
 from distro.domain.imports import ImportReport, import_families
 from distro.domain.models import AuditEvent, Family, Member, Phone
 from distro.domain.schemas import FamilyIn, validated
+from tests.cli_runner import run_cli
+
+COORDINATOR = Actor(name="coordinator", role=Role.COORDINATOR)
 
 Row = dict[str, str]
 
@@ -65,7 +68,7 @@ def run_import(
     """Import `content` in one unit of work, as the command does."""
     with unit_of_work(engine) as session:
         return import_families(
-            session, io.StringIO(content), actor="coordinator", now=now, dry_run=dry_run
+            session, io.StringIO(content), actor=COORDINATOR, now=now, dry_run=dry_run
         )
 
 
@@ -87,7 +90,9 @@ def register(session: Session, now: datetime, name: str, phone: str) -> Family:
     data = validated(
         FamilyIn, {"district": "Wan Chai", "phones": [phone], "members": [{"full_name": name}]}
     )
-    return register_family(session, data, actor="volunteer", now=now)
+    return register_family(
+        session, data, actor=Actor(name="volunteer", role=Role.VOLUNTEER), now=now
+    )
 
 
 def test_households_are_imported_with_their_members(engine: Engine, now: datetime) -> None:
@@ -165,7 +170,7 @@ def test_a_file_that_is_not_utf8_is_refused(engine: Engine, now: datetime) -> No
     latin1 = "household,district,full_name\nH1,Wan Chai,José\n".encode("latin-1")
     with unit_of_work(engine) as session:
         source = io.TextIOWrapper(io.BytesIO(latin1), encoding="utf-8", newline="")
-        report = import_families(session, source, actor="coordinator", now=now)
+        report = import_families(session, source, actor=COORDINATOR, now=now)
 
     assert messages(report) == [
         "file: is not UTF-8 text; in the spreadsheet, save it as 'CSV UTF-8'"
@@ -442,10 +447,8 @@ def test_a_dry_run_reports_problems_too(engine: Engine, now: datetime) -> None:
 
 
 def cli(*argv: str) -> int:
-    """Run the `distro` command and return its exit status."""
-    with pytest.raises(SystemExit) as exit_info:
-        main(["--user", "coordinator", *argv])
-    return int(exit_info.value.code or 0)
+    """Run the `distro` command as the coordinator and return its exit status."""
+    return run_cli(*argv)
 
 
 def test_command_imports_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

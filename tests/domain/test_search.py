@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
+from distro.domain.access import Actor
 from distro.domain.db import make_engine, migrate, reading, unit_of_work
 from distro.domain.families import change_status, load_family
 from distro.domain.members import remove_member
@@ -198,7 +199,7 @@ def test_limit_is_respected(engine: Engine, register: Registrar) -> None:
 
 
 def test_a_removed_member_is_no_longer_found(
-    engine: Engine, registry: Registry, now: datetime, actor: str
+    engine: Engine, registry: Registry, now: datetime, actor: Actor
 ) -> None:
     assert registry.amina.id is not None
     with reading(engine) as session:
@@ -211,7 +212,7 @@ def test_a_removed_member_is_no_longer_found(
 
 
 def test_hits_carry_head_size_district_and_status(
-    engine: Engine, registry: Registry, now: datetime, actor: str
+    engine: Engine, registry: Registry, now: datetime, actor: Actor
 ) -> None:
     assert registry.chan.id is not None
     suspend = validated(StatusChange, {"status": "suspended", "reason": "no show"})

@@ -10,16 +10,20 @@ from sqlmodel import col, select
 from textual.app import App
 from textual.pilot import Pilot
 
+from distro.domain.access import Actor, Role
 from distro.domain.db import reading, unit_of_work
 from distro.domain.families import register_family
 from distro.domain.models import AuditEvent, Family, Member
 from distro.domain.schemas import FamilyIn, validated
+from tests.cli_runner import CLI_PIN
+
+SETUP = Actor(name="setup", role=Role.COORDINATOR)
 
 
-async def sign_in(pilot: Pilot[None], name: str = "Volunteer Vi") -> None:
-    """Type a name on the start screen and wait for the Families area."""
-    await pilot.press(*name, "enter")
-    await pilot.pause()
+async def sign_in(pilot: Pilot[None], name: str = "coordinator", pin: str = CLI_PIN) -> None:
+    """Type a name and PIN on the sign-in screen and wait for the Families area."""
+    await pilot.press(*name, "enter", *pin, "enter")
+    await settle(pilot)
 
 
 def add_family(engine: Engine, now: datetime, name: str, phone: str = "91234567") -> Family:
@@ -28,7 +32,7 @@ def add_family(engine: Engine, now: datetime, name: str, phone: str = "91234567"
         FamilyIn, {"district": "Yau Tsim Mong", "phones": [phone], "members": [{"full_name": name}]}
     )
     with unit_of_work(engine) as session:
-        return register_family(session, data, actor="setup", now=now)
+        return register_family(session, data, actor=SETUP, now=now)
 
 
 def add_family_with(
@@ -37,7 +41,7 @@ def add_family_with(
     """A family with several members (the first is the head), registered through the service."""
     data = validated(FamilyIn, {"district": "Kwai Tsing", **fields, "members": members})
     with unit_of_work(engine) as session:
-        return register_family(session, data, actor="setup", now=now)
+        return register_family(session, data, actor=SETUP, now=now)
 
 
 async def settle(pilot: Pilot[Any]) -> None:

@@ -7,23 +7,39 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlmodel import select
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Label
 
+from distro.domain.access import Role
 from distro.domain.db import reading
 from distro.domain.models import AppUser, AuditEvent, Family, Member
 from distro.tui.app import DistroApp
 from distro.tui.screens.families import FamiliesScreen
 from distro.tui.screens.family import FamilyScreen
+from distro.tui.screens.signin import SignInScreen
 from tests.tui.helpers import add_family, sign_in
 
 
 async def test_sign_in_records_the_volunteer(app: DistroApp, engine: Engine) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, "Amina")
+        await sign_in(pilot, "volunteer")
         assert isinstance(app.screen, FamiliesScreen)
-        assert app.actor == "Amina"
+        assert app.actor is not None and app.actor.name == "volunteer"
+        assert app.actor.role is Role.VOLUNTEER
     with reading(engine) as session:
-        assert session.exec(select(AppUser.name)).all() == ["Amina"]
+        [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "user.sign_in")).all()
+        assert event.actor == "volunteer"
+
+
+async def test_a_wrong_pin_keeps_the_counter_closed(app: DistroApp, engine: Engine) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "volunteer", pin="wrong-pin")
+        assert isinstance(app.screen, SignInScreen)
+        assert app.actor is None
+        assert "do not match" in str(app.screen.query_one("#sign-in-error", Label).render())
+        assert app.screen.query_one("#sign-in-pin", Input).value == ""
+    with reading(engine) as session:
+        user = session.exec(select(AppUser).where(AppUser.name == "volunteer")).one()
+        assert user.failed_attempts == 1
 
 
 async def test_register_a_family_with_the_keyboard(app: DistroApp, engine: Engine) -> None:
@@ -39,11 +55,11 @@ async def test_register_a_family_with_the_keyboard(app: DistroApp, engine: Engin
     with reading(engine) as session:
         family = session.exec(select(Family)).one()
         member = session.exec(select(Member)).one()
-        event = session.exec(select(AuditEvent)).one()
+        event = session.exec(select(AuditEvent).where(AuditEvent.entity == "family")).one()
     assert family.district == "Sham Shui Po"
     assert member.full_name == "Tharani Sivakumar"
     assert member.relationship == "head"
-    assert event.actor == "Volunteer Vi" and event.action == "family.register"
+    assert event.actor == "coordinator" and event.action == "family.register"
 
 
 async def test_a_form_error_is_shown_and_nothing_is_saved(app: DistroApp, engine: Engine) -> None:
@@ -67,7 +83,7 @@ async def test_search_as_you_type_then_open(app: DistroApp, engine: Engine, now:
         await pilot.pause()
         table = app.screen.query_one("#family-results", DataTable)
         assert table.row_count == 1
-        assert "Abebe Girma" in table.get_row_at(0)
+        assert "Abebe G." in table.get_row_at(0)  # found by the full name, shown masked
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, FamilyScreen)

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from textual.pilot import Pilot
 
 from distro.tui.app import DistroApp
-from tests.tui.helpers import add_family, sign_in
+from tests.tui.helpers import add_family, add_family_with, open_family_by_name, sign_in
 
 SnapCompare = Callable[..., bool]
 
@@ -23,7 +23,7 @@ def seed(engine: Engine, now: datetime) -> None:
 
 
 async def search_for_a(pilot: Pilot[Any]) -> None:
-    await sign_in(pilot, "Snap")
+    await sign_in(pilot)
     await pilot.press("a")
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
@@ -47,3 +47,40 @@ def test_family_screen(
 ) -> None:
     seed(engine, now)
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_first_family)
+
+
+def seed_household(engine: Engine, now: datetime) -> None:
+    """A fictional household with everything privacy mode masks: names, phones, claim ref,
+    address."""
+    add_family_with(
+        engine,
+        now,
+        [{"full_name": "Amina Yusuf Ali"}, {"full_name": "Hassan Yusuf", "relationship": "spouse"}],
+        phones=["61234567", "92345678"],
+        claim_ref="USM-2025-00417",
+        address="Flat 3B, 12 Kwai Chung Road",
+    )
+
+
+async def open_household(pilot: Pilot[Any]) -> None:
+    await open_family_by_name(pilot, "Amina")
+
+
+async def lock_on_household(pilot: Pilot[Any]) -> None:
+    await open_household(pilot)
+    await pilot.press("ctrl+l")
+    await pilot.pause()
+
+
+def test_family_screen_masked(
+    snap_compare: SnapCompare, app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    seed_household(engine, now)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_household)
+
+
+def test_lock_screen(
+    snap_compare: SnapCompare, app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    seed_household(engine, now)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=lock_on_household)

@@ -10,12 +10,21 @@ benchmarks: same tables, same row shapes, same search keys, but no duplicate che
 from distro.domain.demo.bulk import bulk_synthetic
 from distro.domain.demo.data import communities, demo_districts
 from distro.domain.demo.households import demo_families, registered_at
-from distro.domain.demo.registry import DEMO_ACTOR, DEMO_FAMILIES, DEMO_SEED, create_demo
+from distro.domain.demo.registry import (
+    DEMO_ACTOR,
+    DEMO_FAMILIES,
+    DEMO_PIN,
+    DEMO_SEED,
+    DEMO_USERS,
+    create_demo,
+)
 
 __all__ = [
     "DEMO_ACTOR",
     "DEMO_FAMILIES",
+    "DEMO_PIN",
     "DEMO_SEED",
+    "DEMO_USERS",
     "bulk_synthetic",
     "communities",
     "create_demo",

@@ -104,6 +104,7 @@ def _family_row(data: FamilyIn, code: str, index: int, now: datetime) -> Family:
         created_at=at,
         created_by=DEMO_ACTOR,
         updated_at=at,
+        last_active_at=at,
         consent_recorded_by=DEMO_ACTOR if data.consent_date else "",
         **family_columns(data),
     )

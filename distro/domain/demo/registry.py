@@ -1,4 +1,5 @@
-"""Provides `create_demo`: demo households registered through the real services."""
+"""Provides `create_demo`: demo users, and demo households registered through the real
+services by the demo coordinator."""
 
 from __future__ import annotations
 
@@ -8,16 +9,23 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from distro.domain.access import Actor, Role
 from distro.domain.demo.households import demo_families, registered_at
 from distro.domain.demo.near_duplicates import DUPLICATE_REASONS, near_duplicates
 from distro.domain.duplicates import PossibleDuplicates
 from distro.domain.families import change_status, register_family
 from distro.domain.models import Family, FamilyStatus
 from distro.domain.schemas import FamilyIn, StatusChange
+from distro.domain.users import actor_of, add_first_admin, add_user
 
 DEMO_SEED = 852
 DEMO_FAMILIES = 300
 DEMO_ACTOR = "demo"
+"""Who the benchmarks' bulk-written families were created by."""
+DEMO_PIN = "1234"
+"""Every demo user's PIN; the demo's sign-in screen shows it (a real database refuses it)."""
+DEMO_USERS = (Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
+"""One demo user per role, named after the role."""
 STATUS_CHANGES: tuple[tuple[FamilyStatus, float, tuple[str, ...]], ...] = (
     (
         FamilyStatus.SUSPENDED,
@@ -44,7 +52,6 @@ STATUS_CHANGES: tuple[tuple[FamilyStatus, float, tuple[str, ...]], ...] = (
 def create_demo(
     session: Session,
     *,
-    actor: str,
     now: datetime,
     count: int = DEMO_FAMILIES,
     seed: int = DEMO_SEED,
@@ -54,7 +61,9 @@ def create_demo(
     Households that look like one already registered are skipped (the demo should not be full
     of warnings), except a few deliberate near-duplicates registered with a reason, so the
     duplicate warning and merging can be shown. A few families then change status.
+    Refused (Conflict) on a database that already has users: it is for a new demo database.
     """
+    actor = create_demo_users(session, now=now)
     generated = demo_families(count + count // 5 + 5, seed, now.date())
     households = enumerate(sorted(generated, key=lambda data: data.consent_date or now.date()))
     wanted_duplicates = len(DUPLICATE_REASONS) if count >= 20 else 0
@@ -70,11 +79,23 @@ def create_demo(
     return len(registered) + len(duplicates)
 
 
+def create_demo_users(session: Session, *, now: datetime) -> Actor:
+    """The demo's users, one per role, all with the demo PIN; returns the coordinator."""
+    admin = add_first_admin(session, Role.ADMIN.value, DEMO_PIN, now=now, demo=True)
+    add_user(
+        session, Role.VOLUNTEER.value, Role.VOLUNTEER, DEMO_PIN, actor=admin, now=now, demo=True
+    )
+    coordinator = add_user(
+        session, Role.COORDINATOR.value, Role.COORDINATOR, DEMO_PIN, actor=admin, now=now, demo=True
+    )
+    return actor_of(coordinator)
+
+
 def _register_households(
     session: Session,
     households: Iterator[tuple[int, FamilyIn]],
     count: int,
-    actor: str,
+    actor: Actor,
     now: datetime,
 ) -> list[tuple[Family, FamilyIn]]:
     """Register up to `count` of the households, skipping any that look like another."""
@@ -94,7 +115,7 @@ def _register_households(
 
 
 def _change_some_statuses(
-    session: Session, families: list[Family], rng: random.Random, actor: str, now: datetime
+    session: Session, families: list[Family], rng: random.Random, actor: Actor, now: datetime
 ) -> None:
     """Suspend a few families and mark a few as resettled or gone, as happens over time."""
     for family in families:

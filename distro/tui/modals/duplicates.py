@@ -1,9 +1,13 @@
-"""Provides the dialog shown when a new family looks like one already registered."""
+"""Provides the dialog shown when a new family looks like one already registered.
+
+The matches are other families, so in privacy mode their names and phones are masked here too;
+the volunteer judges a match by first name, size, district and the last digits of a phone.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,7 +18,39 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from distro.domain.duplicates import DuplicateMatch
+from distro.domain.privacy import mask_name, mask_phone
 from distro.tui.widgets.footer import CounterFooter
+
+if TYPE_CHECKING:
+    from distro.tui.app import DistroApp
+
+SAME_PHONE = "same phone "
+"""How find_duplicates starts a reason about a phone; a reason about a name ends ": NAME"."""
+
+
+def masked_household(household: str) -> str:
+    """ "Head Name, 3 members, District" with the head's name masked (a name may hold commas,
+    so the two known parts are split off from the right)."""
+    parts = household.rsplit(", ", 2)
+    return ", ".join([mask_name(parts[0]), *parts[1:]]) if len(parts) == 3 else household
+
+
+def masked_reason(reason: str) -> str:
+    """A reason with the other family's phone or name in it masked."""
+    if reason.startswith(SAME_PHONE):
+        return SAME_PHONE + mask_phone(reason.removeprefix(SAME_PHONE))
+    if ": " in reason:
+        why, name = reason.rsplit(": ", 1)
+        return f"{why}: {mask_name(name)}"
+    return reason
+
+
+def match_text(match: DuplicateMatch, *, masked: bool) -> str:
+    """Two lines: the code and household, then why it may be the same family."""
+    if not masked:
+        return f"{match.code}  {match.household}\n  " + "; ".join(match.reasons)
+    reasons = "; ".join(masked_reason(reason) for reason in match.reasons)
+    return f"{match.code}  {masked_household(match.household)}\n  {reasons}"
 
 
 @dataclass(frozen=True)
@@ -37,27 +73,38 @@ class DuplicatesModal(ModalScreen[DuplicateChoice | None]):
         super().__init__()
         self.matches = matches
 
+    @property
+    def distro(self) -> DistroApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="form-dialog"):
             yield Static("[b]This family may already be registered[/b]")
             yield Static("Enter opens the highlighted family instead of registering a new one.")
-            yield OptionList(
-                *[
-                    Option(
-                        f"{match.code}  {match.household}\n  " + "; ".join(match.reasons),
-                        id=str(match.family_id),
-                    )
-                    for match in self.matches
-                ],
-                id="duplicate-matches",
-            )
+            yield OptionList(*self._options(), id="duplicate-matches")
             yield Static("Not the same household? Say why, then Ctrl+R registers it anyway:")
             yield Input(placeholder="e.g. same name, different person", id="duplicate-reason")
             yield Label("", id="duplicate-error", classes="field-error")
         yield CounterFooter()
 
+    def _options(self) -> list[Option]:
+        masked = self.distro.privacy.on
+        return [
+            Option(match_text(match, masked=masked), id=str(match.family_id))
+            for match in self.matches
+        ]
+
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
+
+    def redraw_privacy(self) -> None:
+        """Privacy mode changed: the same matches, masked or not."""
+        matches = self.query_one(OptionList)
+        highlighted = matches.highlighted
+        matches.clear_options()
+        matches.add_options(self._options())
+        matches.highlighted = highlighted
 
     @on(OptionList.OptionSelected)
     def _open_match(self, event: OptionList.OptionSelected) -> None:

@@ -68,7 +68,11 @@ class EditFamilyModal(FormModal[bool]):
         details = validated(FamilyDetails, self.fields.values())
         with unit_of_work(self.distro.engine) as session:
             update_family(
-                session, self.family_id, details, actor=self.distro.actor, now=self.distro.clock()
+                session,
+                self.family_id,
+                details,
+                actor=self.distro.current_actor(),
+                now=self.distro.clock(),
             )
         return True
 
@@ -96,7 +100,7 @@ class MemberModal(FormModal[bool]):
         from distro.domain.members import add_member, update_member
 
         member_in = validated(MemberIn, self.fields.values())
-        actor, now = self.distro.actor, self.distro.clock()
+        actor, now = self.distro.current_actor(), self.distro.clock()
         with unit_of_work(self.distro.engine) as session:
             if self.member_id is None:
                 add_member(session, self.family_id, member_in, actor=actor, now=now)

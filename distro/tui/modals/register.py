@@ -71,7 +71,7 @@ class RegisterFamilyModal(FormModal[int]):
             family = register_family(
                 session,
                 data,
-                actor=self.distro.actor,
+                actor=self.distro.current_actor(),
                 now=self.distro.clock(),
                 duplicate_reason=duplicate_reason,
             )

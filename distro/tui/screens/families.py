@@ -13,11 +13,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from distro.domain.codes import looks_like_code
+from distro.domain.privacy import mask_name
+from distro.tui.screens.family_text import cell
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
     from textual.timer import Timer
 
+    from distro.domain.access import Actor
     from distro.domain.search import FamilyHit
     from distro.tui.app import DistroApp
 
@@ -36,14 +39,25 @@ class FamiliesScreen(Screen[None]):
     """Type a name, phone digits or a code; results appear while typing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+f", "focus_search", "Search", tooltip="Back to the search box", id="search"),
-        Binding("ctrl+n", "register", "Register family", tooltip="New household", id="register"),
+        Binding(
+            "ctrl+f",
+            "focus_search",
+            "Search",
+            tooltip="Back to the search box",
+            id="search",
+            show=False,  # the box has the cursor anyway; the footer is short of room
+        ),
+        Binding(
+            "ctrl+n", "register", "Register", tooltip="Register a new household", id="register"
+        ),
         Binding("down", "focus_results", "Results", show=False, id="focus-results"),
     ]
 
     def __init__(self) -> None:
         super().__init__(id="families-screen")
-        self._hit_ids: list[int] = []
+        self._hits: list[FamilyHit] = []
+        self._drawn_masked = True
+        self._searched_by: Actor | None = None
         self._last_change_at = 0.0
         self._held_search: Timer | None = None
 
@@ -79,13 +93,22 @@ class FamiliesScreen(Screen[None]):
         self.query_one("#family-search", Input).focus()
 
     def on_screen_resume(self) -> None:
-        """Back from a family: the next name typed replaces the last query. The family has
-        been served, so this is also the moment to collect garbage, rather than in the middle
-        of the next scan."""
+        """Back from a family: the next name typed replaces the last query, and a family
+        revealed there is masked again. The family has been served, so this is also the moment
+        to collect garbage, rather than in the middle of the next scan."""
+        self.distro.privacy.hide_again()
+        if self._searched_by != self.distro.actor:
+            self._forget_search()  # the next volunteer does not see what the last one looked for
+        elif self._drawn_masked != self.distro.privacy.on:
+            self.redraw_privacy()
         search = self.query_one("#family-search", Input)
         search.focus()
         search.select_all()
         self.call_after_refresh(self._collect_garbage_if_idle)
+
+    def _forget_search(self) -> None:
+        self.query_one("#family-search", Input).value = ""
+        self.show_hits("", [])
 
     def _collect_garbage_if_idle(self) -> None:
         # Not when a scan from the family screen came straight through to the next family.
@@ -128,17 +151,9 @@ class FamiliesScreen(Screen[None]):
 
     def show_hits(self, query: str, hits: list[FamilyHit]) -> None:
         """Fill the results table (at most one page of rows, never the whole registry)."""
-        table = self.query_one("#family-results", DataTable)
-        table.clear()
-        self._hit_ids = [hit.family_id for hit in hits]
-        for hit in hits:
-            table.add_row(
-                hit.code,
-                hit.head_name,
-                str(hit.household_size),
-                hit.district,
-                STATUS_LABELS.get(hit.status, hit.status),
-            )
+        self._searched_by = self.distro.actor
+        self._hits = hits
+        self._draw_hits()
         status = self.query_one("#search-status", Static)
         if not query.strip():
             status.update("Type to search. Ctrl+N registers a new family.")
@@ -150,20 +165,40 @@ class FamiliesScreen(Screen[None]):
             more = " (first 20; type more to narrow)" if len(hits) >= 20 else ""
             status.update(f"{len(hits)} found{more}. Down to choose, Enter to open.")
 
+    def _draw_hits(self, row: int = 0) -> None:
+        """The results, names masked in privacy mode (the search itself used the full names),
+        with the cursor on `row`."""
+        self._drawn_masked = masked = self.distro.privacy.on
+        table = self.query_one("#family-results", DataTable)
+        table.clear()
+        for hit in self._hits:
+            table.add_row(
+                hit.code,
+                cell(mask_name(hit.head_name) if masked else hit.head_name),
+                str(hit.household_size),
+                hit.district,
+                STATUS_LABELS.get(hit.status, hit.status),
+            )
+        table.move_cursor(row=row)
+
+    def redraw_privacy(self) -> None:
+        """Privacy mode changed: the same results, masked or not."""
+        self._draw_hits(self.query_one("#family-results", DataTable).cursor_row)
+
     @on(Input.Submitted, "#family-search")
     def _search_submitted(self, event: Input.Submitted) -> None:
         if looks_like_code(event.value):
             # Keep the typed code in the box, so one mistyped character is easy to correct.
             self.distro.handle_scan(event.value, clear_field=False)
             return
-        if len(self._hit_ids) == 1:
-            self.distro.open_family(self._hit_ids[0])
-        elif self._hit_ids:
+        if len(self._hits) == 1:
+            self.distro.open_family(self._hits[0].family_id)
+        elif self._hits:
             self.query_one("#family-results", DataTable).focus()
 
     @on(DataTable.RowSelected, "#family-results")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
-        self.distro.open_family(self._hit_ids[event.cursor_row])
+        self.distro.open_family(self._hits[event.cursor_row].family_id)
 
     def action_register(self) -> None:
         from distro.tui.modals.register import RegisterFamilyModal

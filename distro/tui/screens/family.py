@@ -11,10 +11,12 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from distro.domain.errors import DomainError
+from distro.domain.access import Permission, require
+from distro.domain.errors import DomainError, NotAllowed
+from distro.domain.privacy import mask_name
 from distro.tui.modals.ask import Answer, AskModal
 from distro.tui.modals.confirm import ConfirmModal
-from distro.tui.screens.family_text import SEX_SHORT, age_text, summary_text
+from distro.tui.screens.family_text import SEX_SHORT, age_text, cell, summary_text
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
@@ -36,7 +38,9 @@ class FamilyScreen(Screen[None]):
     """A family's details and members; every change goes through a dialog and a service."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", tooltip="Back to search", id="back"),
+        # Esc, Remove and Merge are left out of the footer (F1 and the palette list them), so
+        # that Reveal and the app's Help and Lock fit at 80 columns.
+        Binding("escape", "back", "Back", tooltip="Back to search", id="back", show=False),
         Binding("e", "edit", "Edit", tooltip="Phones, district, diet, consent, notes", id="edit"),
         Binding("a", "add_member", "Add", tooltip="Add a member: a person joins", id="add-member"),
         Binding(
@@ -45,6 +49,7 @@ class FamilyScreen(Screen[None]):
             "Remove",
             tooltip="Remove the highlighted member",
             id="remove-member",
+            show=False,
         ),
         Binding("s", "status", "Status", tooltip="Suspend, reactivate, left HK", id="status"),
         Binding(
@@ -58,7 +63,19 @@ class FamilyScreen(Screen[None]):
             "p", "print_card", "Card", tooltip="Print the family card with barcode", id="print-card"
         ),
         Binding(
-            "g", "merge", "Merge", tooltip="Merge a duplicate record into this one", id="merge"
+            "g",
+            "merge",
+            "Merge",
+            tooltip="Merge a duplicate record into this one",
+            id="merge",
+            show=False,
+        ),
+        Binding(
+            "v",
+            "reveal",
+            "Reveal",
+            tooltip="Show this family's names, phones, claim ref in full (recorded)",
+            id="reveal",
         ),
     ]
 
@@ -66,6 +83,7 @@ class FamilyScreen(Screen[None]):
         super().__init__(id="family-screen")
         self.family_id = family_id
         self.record: FamilyRecord | None = None
+        self._drawn_masked = True
 
     @property
     def distro(self) -> DistroApp:
@@ -111,27 +129,61 @@ class FamilyScreen(Screen[None]):
 
         with reading(self.distro.engine) as session:
             self.record = load_family(session, self.family_id)
-        self.query_one("#family-summary", Static).update(summary_text(self.record))
+        self._draw()
+        self.sub_title = self.record.family.code
+
+    def _masks(self) -> bool:
+        return self.distro.privacy.masks(self.family_id)
+
+    def _shown_name(self, full_name: str) -> str:
+        """A member's name as privacy mode allows it on screen now."""
+        return mask_name(full_name) if self._masks() else full_name
+
+    def _draw(self) -> None:
+        """Show the loaded family, masked or in full."""
+        assert self.record is not None
+        self._drawn_masked = masked = self._masks()
+        self.query_one("#family-summary", Static).update(summary_text(self.record, masked=masked))
         table = self.query_one("#member-table", DataTable)
+        row = table.cursor_row
         table.clear()
         today = self.distro.clock().date()
         for member in self.record.members:
             table.add_row(
-                member.full_name,
+                cell(self._shown_name(member.full_name)),
                 member.relationship.replace("_", " "),
                 SEX_SHORT.get(member.sex, "?"),
                 age_text(member, today),
-                member.nationality,
-                member.languages.replace("|", ", "),
-                " ".join(filter(None, [member.school, member.grade])),
+                cell(member.nationality),
+                cell(member.languages.replace("|", ", ")),
+                cell(" ".join(filter(None, [member.school, member.grade]))),
             )
-        self.sub_title = self.record.family.code
+        table.move_cursor(row=row)
+
+    def redraw_privacy(self) -> None:
+        """Privacy mode changed: draw the same family again without reading it again."""
+        if self.record is not None:
+            self._draw()
+
+    def on_screen_resume(self) -> None:
+        """Back from a dialog or the lock screen: mask again if the reveal has ended."""
+        if self.record is not None and self._drawn_masked != self._masks():
+            self._draw()
 
     def _selected_member(self) -> Member | None:
         if self.record is None or not self.record.members:
             return None
         row = self.query_one("#member-table", DataTable).cursor_row
         return self.record.members[min(max(row, 0), len(self.record.members) - 1)]
+
+    def _allowed(self, permission: Permission) -> bool:
+        """Whether the signed-in user may do this; if not, say so before any dialog opens."""
+        try:
+            require(self.distro.current_actor(), permission)
+        except NotAllowed as refusal:
+            self.notify(str(refusal), severity="error", timeout=8)
+            return False
+        return True
 
     def _change(self, work_in_session: Callable[[Session], object], done: str) -> None:
         """Run one change in its own transaction; a refusal becomes a notice, not a crash."""
@@ -179,7 +231,7 @@ class FamilyScreen(Screen[None]):
         if member is None:
             return
         ask = AskModal(
-            f"Remove {member.full_name}?",
+            f"Remove {self._shown_name(member.full_name)}?",
             "They stay in the history but no longer count in the household.",
         )
         self.app.push_screen(ask, lambda answer: self._remove(member, answer))
@@ -189,15 +241,17 @@ class FamilyScreen(Screen[None]):
 
         if answer is None or member.id is None:
             return
-        member_id, actor, now = member.id, self.distro.actor, self.distro.clock()
+        member_id, actor, now = member.id, self.distro.current_actor(), self.distro.clock()
         self._change(
             lambda s: remove_member(
                 s, member_id, answer.reason, actor=actor, now=now, family_id=self.family_id
             ),
-            f"{member.full_name} removed.",
+            f"{self._shown_name(member.full_name)} removed.",
         )
 
     def action_status(self) -> None:
+        if not self._allowed(Permission.CHANGE_FAMILY_STATUS):
+            return
         ask = AskModal(
             "Change status",
             "Only active families collect.",
@@ -213,13 +267,15 @@ class FamilyScreen(Screen[None]):
         if answer is None:
             return
         change = validated(StatusChange, {"status": answer.choice, "reason": answer.reason})
-        actor, now = self.distro.actor, self.distro.clock()
+        actor, now = self.distro.current_actor(), self.distro.clock()
         self._change(
             lambda s: change_status(s, self.family_id, change, actor=actor, now=now),
             f"Status is now {change.status.value.replace('_', ' ')}.",
         )
 
     def action_merge(self) -> None:
+        if not self._allowed(Permission.MERGE_FAMILIES):
+            return
         ask = AskModal(
             "Merge a duplicate into this family",
             "Every member, phone, note and history of the other record moves here; "
@@ -251,8 +307,10 @@ class FamilyScreen(Screen[None]):
             self.notify(str(refusal), severity="error", timeout=8)
             return
         question = f"Merge {hit.code} into {self.record.family.code}?"
+        masked = self.distro.privacy.masks(hit.family_id)
+        head = mask_name(hit.head_name) if masked else hit.head_name
         details = (
-            f"{hit.code}: {hit.head_name}, {hit.household_size} members, {hit.district}.\n"
+            f"{hit.code}: {head}, {hit.household_size} members, {hit.district}.\n"
             f"Its members, phones and notes move to {self.record.family.code}, which stays; "
             f"{hit.code} is closed and its card opens {self.record.family.code}. "
             "This cannot be undone."
@@ -265,11 +323,30 @@ class FamilyScreen(Screen[None]):
     def _merge_confirmed(self, duplicate_id: int, reason: str) -> None:
         from distro.domain.merge import merge_families
 
-        actor, now = self.distro.actor, self.distro.clock()
+        actor, now = self.distro.current_actor(), self.distro.clock()
         self._change(
             lambda s: merge_families(s, self.family_id, duplicate_id, reason, actor=actor, now=now),
             "Merged.",
         )
+
+    def action_reveal(self) -> None:
+        """Show this family in full while it stays on screen; the audit log records who did."""
+        from distro.domain.db import unit_of_work
+        from distro.domain.disclosure import record_reveal
+
+        if self.record is None or not self._masks():
+            self.notify("Everything of this family is already shown in full.")
+            return
+        code, actor, now = self.record.family.code, self.distro.current_actor(), self.distro.clock()
+        try:
+            with unit_of_work(self.distro.engine) as session:
+                record_reveal(session, self.family_id, code, actor=actor, now=now)
+        except DomainError as refusal:
+            self.notify(str(refusal), severity="error", timeout=8)
+            return
+        self.distro.privacy.revealed_family_id = self.family_id
+        self._draw()
+        self.notify("Shown in full until you leave this family; this is recorded.")
 
     def action_history(self) -> None:
         from distro.tui.screens.history import HistoryScreen

@@ -1,0 +1,51 @@
+"""Provides `distro settings show|set`: the settings every counter on the database shares."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from distro.commands import CommandContext, say
+
+
+def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Add the settings commands."""
+    settings = subparsers.add_parser("settings", parents=[common], help="shared settings")
+    actions = settings.add_subparsers(dest="settings_command", metavar="ACTION", required=True)
+    show = actions.add_parser("show", parents=[common], help="every setting and its meaning")
+    show.set_defaults(run=show_command)
+    change = actions.add_parser("set", parents=[common], help="change a setting (admins)")
+    change.add_argument("key", help="a name that `distro settings show` lists")
+    change.add_argument("value", type=int)
+    change.set_defaults(run=set_command)
+
+
+def show_command(_args: argparse.Namespace, context: CommandContext) -> int:
+    """Each setting's value, range and meaning; no sign-in, as none of it is personal."""
+    from distro.domain.app_settings import SETTING_RULES, get_setting
+    from distro.domain.db import reading
+
+    with reading(context.engine) as session:
+        values = {key: get_setting(session, key) for key in SETTING_RULES}
+    for key, rule in SETTING_RULES.items():
+        bounds = f"{rule.lowest}-{rule.highest}, default {rule.default}"
+        say(f"{key.value:<18} {values[key]:>4}  ({bounds}): {rule.meaning}")
+    return 0
+
+
+def set_command(args: argparse.Namespace, context: CommandContext) -> int:
+    """Change one setting for every counter. The key is checked here, not by argparse
+    choices, which would import the domain each time distro starts just to build the parser."""
+    from distro.domain.app_settings import SettingKey, set_setting
+    from distro.domain.db import unit_of_work
+    from distro.domain.errors import NotFound
+
+    if args.key not in set(SettingKey):
+        known = ", ".join(SettingKey)
+        raise NotFound(f"There is no setting called {args.key}; the settings are: {known}.")
+    key = SettingKey(args.key)
+    actor = context.actor()
+    with unit_of_work(context.engine) as session:
+        set_setting(session, key, args.value, actor=actor, now=context.clock())
+    say(f"{key.value} is now {args.value} on every counter.")
+    return 0

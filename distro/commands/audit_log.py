@@ -1,0 +1,82 @@
+"""Provides `distro audit`: the audit log, filtered, newest first, one line per change."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from distro.commands import CommandContext, say
+
+if TYPE_CHECKING:
+    from datetime import tzinfo
+
+    from distro.domain.models import AuditEvent
+
+
+def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Add the audit command."""
+    audit = subparsers.add_parser(
+        "audit", parents=[common], help="who changed what, when (coordinators and admins)"
+    )
+    # --user already names who signs in (as on every command), so the filter is --by.
+    audit.add_argument("--by", metavar="NAME", help="changes made by this user")
+    audit.add_argument("--family", metavar="CODE", help="changes to this family record")
+    audit.add_argument("--action", metavar="PREFIX", help="for example user. or family.merge")
+    audit.add_argument("--since", metavar="YYYY-MM-DD", help="from this day on")
+    audit.add_argument("--until", metavar="YYYY-MM-DD", help="up to and including this day")
+    audit.add_argument("--limit", type=int, default=100, metavar="N", help="at most N rows")
+    audit.add_argument("--before", type=int, metavar="ID", help="older than row ID (next page)")
+    audit.set_defaults(run=show_audit)
+
+
+def show_audit(args: argparse.Namespace, context: CommandContext) -> int:
+    """Print the matching rows and record that the log was read."""
+    from distro.domain.audit_log import (
+        AuditFilter,
+        audit_events,
+        family_codes,
+        record_audit_view,
+    )
+    from distro.domain.db import unit_of_work
+    from distro.domain.schemas import validated
+
+    filters = validated(AuditFilter, _filter_fields(args))
+    actor = context.actor()
+    now = context.clock()
+    zone = now.astimezone().tzinfo
+    assert zone is not None
+    with unit_of_work(context.engine) as session:
+        events = audit_events(session, filters, actor=actor, zone=zone)
+        codes = family_codes(session, events)
+        record_audit_view(session, filters, actor=actor, now=now)
+    for event in events:
+        say(audit_line(event, codes, zone))
+    if not events:
+        say("No change matches these filters.")
+    elif len(events) == filters.limit and events[-1].id is not None:
+        say(f"(more: add --before {events[-1].id})")
+    return 0
+
+
+def _filter_fields(args: argparse.Namespace) -> dict[str, Any]:
+    """The options given, under the filter's field names (absent options are left out)."""
+    given = {
+        "user": args.by,
+        "family_code": args.family,
+        "action": args.action,
+        "since": args.since,
+        "until": args.until,
+        "limit": args.limit,
+        "before_id": args.before,
+    }
+    return {name: value for name, value in given.items() if value is not None}
+
+
+def audit_line(event: AuditEvent, codes: dict[int, str], zone: tzinfo) -> str:
+    """Time, who, what, on which record, and the summary, in columns."""
+    from distro.domain.audit_log import on_clock, record_label
+
+    return (
+        f"{on_clock(event.at, zone):%Y-%m-%d %H:%M}  {event.actor:<14.14}  "
+        f"{event.action:<22.22}  {record_label(event, codes):<10.10}  {event.summary}"
+    )

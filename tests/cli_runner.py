@@ -1,0 +1,45 @@
+"""Runs the `distro` command in tests, signed in as one of the database's users."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+
+from distro.cli import main
+from distro.domain.access import Role
+from distro.domain.db import make_engine, migrate, reading, unit_of_work
+from distro.domain.users import add_first_admin, add_user, has_users
+from tests.conftest import FIXED_NOW
+
+CLI_PIN = "pin-for-tests-4821"
+"""Every test user's PIN; the users are named after their roles."""
+
+
+def add_role_users(database: str) -> None:
+    """Give a database (path or URL) one user per role, named after the role, unless it has
+    users already."""
+    url = database if "://" in database else f"sqlite:///{database}"
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+        with reading(engine) as session:
+            if has_users(session):
+                return
+        with unit_of_work(engine) as session:
+            admin = add_first_admin(session, Role.ADMIN.value, CLI_PIN, now=FIXED_NOW)
+            for role in (Role.COORDINATOR, Role.VOLUNTEER):
+                add_user(session, role.value, role, CLI_PIN, actor=admin, now=FIXED_NOW)
+    finally:
+        engine.dispose()
+
+
+def run_cli(*argv: str, user: str = Role.COORDINATOR.value, pin: str = CLI_PIN) -> int:
+    """Run `distro ARGV` with DISTRO_USER and DISTRO_PIN set, after giving the database named
+    by --db its users; returns the exit status."""
+    if "--db" in argv:
+        add_role_users(argv[argv.index("--db") + 1])
+    environment = {"DISTRO_USER": user, "DISTRO_PIN": pin}
+    with mock.patch.dict("os.environ", environment), pytest.raises(SystemExit) as exit_info:
+        main(list(argv))
+    return int(exit_info.value.code or 0)
