@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Engine
 from sqlmodel import select
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from distro.domain.db import reading
 from distro.domain.models import AuditEvent
@@ -15,7 +17,7 @@ from distro.tui.screens.audit import (
     AuditDetail,
     AuditScreen,
 )
-from tests.tui.helpers import notices, settle, sign_in
+from tests.tui.helpers import add_family, notices, settle, sign_in
 
 
 def views(engine: Engine) -> list[AuditEvent]:
@@ -74,3 +76,22 @@ async def test_volunteer_is_told_politely(app: DistroApp, engine: Engine) -> Non
         assert not isinstance(app.screen, AuditScreen)
         assert FOR_COORDINATORS in notices(app)
     assert views(engine) == []
+
+
+async def test_privacy_mode_masks_names_in_the_log(
+    app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    add_family(engine, now, "Zebulonia Quartermaine")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "coordinator")
+        await pilot.press("f8")
+        await settle(pilot)
+        table = app.screen.query_one("#audit-table", DataTable)
+        actions = [str(table.get_row_at(row)[2]) for row in range(table.row_count)]
+        table.focus()
+        table.move_cursor(row=actions.index("family.register"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AuditDetail)
+        detail = str(app.screen.query_one("#audit-detail", Static).render())
+        assert "Zebulonia Q." in detail and "Quartermaine" not in detail

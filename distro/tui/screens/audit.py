@@ -6,6 +6,7 @@ Each change of a filter waits for a pause in typing, then one worker reads a pag
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -17,6 +18,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
+from distro.domain.privacy import mask_names_in
+from distro.tui.screens.family_text import cell
 from distro.tui.screens.history import describe_change, local_time
 from distro.tui.widgets.footer import CounterFooter
 
@@ -188,9 +191,11 @@ class AuditScreen(Screen[None]):
         self.events = events
         table = self.query_one("#audit-table", DataTable)
         table.clear()
+        masked = self.distro.privacy.on
         for event in events:
             label = record_label(event, codes)
-            table.add_row(local_time(event.at), event.actor, event.action, label, event.summary)
+            summary = mask_names_in(event.summary, names_in(event)) if masked else event.summary
+            table.add_row(local_time(event.at), event.actor, event.action, label, cell(summary))
         found = f"{len(events)} shown, newest first" if events else "No change matches"
         self.query_one("#audit-status", Static).update(f"{found}. {HINT}")
 
@@ -209,7 +214,17 @@ class AuditScreen(Screen[None]):
     @on(DataTable.RowSelected, "#audit-table")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
         if 0 <= event.cursor_row < len(self.events):
-            self.app.push_screen(AuditDetail(self.events[event.cursor_row]))
+            chosen = self.events[event.cursor_row]
+            self.app.push_screen(AuditDetail(chosen, masked=self.distro.privacy.on))
+
+
+def names_in(event: AuditEvent) -> list[str]:
+    """Members' full names in a change's before and after, to mask them in its summary."""
+    names: list[str] = []
+    for snapshot in (event.before, event.after):
+        members = json.loads(snapshot).get("members", []) if snapshot else []
+        names += [member["full_name"] for member in members if member.get("full_name")]
+    return names
 
 
 class AuditDetail(ModalScreen[None]):
@@ -220,11 +235,15 @@ class AuditDetail(ModalScreen[None]):
         Binding("escape,enter", "dismiss", "Close", id="close-audit-detail"),
     ]
 
-    def __init__(self, event: AuditEvent) -> None:
+    def __init__(self, event: AuditEvent, *, masked: bool) -> None:
         super().__init__()
         self.event = event
+        self.masked = masked
+        """Privacy mode was on when the row was chosen: personal values are masked."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form-dialog", id="audit-detail-box"):
             yield Static(f"{self.event.action}  (row {self.event.id})  Esc closes")
-            yield Static(describe_change(self.event), id="audit-detail")
+            names = names_in(self.event)
+            detail = describe_change(self.event, masked=self.masked, names=names)
+            yield Static(detail, id="audit-detail")
