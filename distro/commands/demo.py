@@ -60,12 +60,28 @@ def run_demo(args: argparse.Namespace, context: CommandContext) -> int:
             )
         with reading(context.engine) as session:
             families = count_families(session)
-    elif args.families:
-        say(f"The demo database already has families; --families {args.families} is ignored.")
+    else:
+        _add_missing_demo_users(context)
+        if args.families:
+            say(f"The demo database already has families; --families {args.families} is ignored.")
     say(f"Demo database: {_where(context.settings.database_url)} ({families} fictional families)")
     if args.no_open:
         return 0
     return context.open_app(context.engine)
+
+
+def _add_missing_demo_users(context: CommandContext) -> None:
+    """A demo database made before sign-in existed gets its demo users, so its sign-in screen
+    still matches what it says (users volunteer, coordinator, admin with PIN 1234)."""
+    from distro.domain.db import reading, unit_of_work
+    from distro.domain.demo.registry import create_demo_users
+    from distro.domain.users import has_users
+
+    with reading(context.engine) as session:
+        if has_users(session):
+            return
+    with unit_of_work(context.engine) as session:
+        create_demo_users(session, now=context.clock())
 
 
 def _where(url: str) -> str:

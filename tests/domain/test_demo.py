@@ -225,3 +225,14 @@ def test_registration_times_fall_on_the_consent_date() -> None:
     assert at.date() == family.consent_date
     assert at <= FIXED_NOW
     assert isinstance(family.consent_date, date)
+
+
+def test_a_demo_database_from_before_sign_in_gets_its_users(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "old-demo.sqlite3"
+    engine = _fresh_engine(path)
+    bulk_synthetic(engine, 3, seed=1, now=FIXED_NOW)  # families, and nobody to sign in
+    assert _run_cli("demo", "--db", str(path), "--no-open") == 0
+    assert sign_in(engine, "volunteer", DEMO_PIN, now=FIXED_NOW).role is Role.VOLUNTEER
+    engine.dispose()
