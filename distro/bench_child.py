@@ -229,8 +229,12 @@ class Driver:
             await asyncio.sleep(KEY_GAP_SECONDS)
             self.post_key(character)
         await until(lambda: isinstance(self.app.screen, FamiliesScreen), "the Families area")
+        # The area's widgets appear a few frames after the screen itself: wait on focus by id
+        # rather than query a screen that may not have composed yet.
+        await until(
+            lambda: getattr(self.app.focused, "id", None) == "family-search", "the search box"
+        )
         screen = self.families_screen()
-        await until(lambda: self.app.focused is self.search_box(), "the search box")
         self._watch_hits(screen)
         await self.settle()
 
