@@ -39,6 +39,10 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage users"
     MANAGE_SETTINGS = "change settings"
     MAKE_BACKUPS = "make backups"
+    MANAGE_CATALOGUE = "change the item catalogue"
+    RECEIVE_STOCK = "receive stock"
+    ISSUE_STOCK = "issue stock"
+    ADJUST_STOCK = "adjust or count stock"
 
 
 _VOLUNTEER = frozenset(
@@ -51,6 +55,10 @@ _COORDINATOR = _VOLUNTEER | {
     Permission.EXPORT_PERSONAL_DATA,
     Permission.VIEW_AUDIT,
     Permission.REVIEW_RETENTION,
+    Permission.MANAGE_CATALOGUE,
+    Permission.RECEIVE_STOCK,
+    Permission.ISSUE_STOCK,
+    Permission.ADJUST_STOCK,
 }
 _ADMIN = _COORDINATOR | {
     Permission.MANAGE_USERS,

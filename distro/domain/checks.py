@@ -43,6 +43,17 @@ _INVARIANTS: tuple[tuple[str, str], ...] = (
         "(SELECT 1 FROM phone p WHERE p.family_id = f.id)",
         "family {0} is anonymised but still has phone numbers; anonymise it again",
     ),
+    (
+        "SELECT l.id, l.on_hand, COALESCE(SUM(m.quantity), 0) FROM stock_lot l "
+        "LEFT JOIN stock_movement m ON m.lot_id = l.id GROUP BY l.id, l.on_hand "
+        "HAVING l.on_hand <> COALESCE(SUM(m.quantity), 0)",
+        "stock lot {0} shows {1} on hand but its movements add up to {2}",
+    ),
+    (
+        "SELECT m.id, m.lot_id FROM stock_movement m JOIN stock_lot l ON l.id = m.lot_id "
+        "WHERE m.item_id <> l.item_id",
+        "stock movement {0} names another item than its lot {1}",
+    ),
 )
 
 

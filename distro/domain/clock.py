@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 Clock = Callable[[], datetime]
 
@@ -11,3 +11,12 @@ Clock = Callable[[], datetime]
 def utc_now() -> datetime:
     """The real clock: now, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+HONG_KONG = timezone(timedelta(hours=8), "HKT")
+"""Hong Kong keeps UTC+8 all year (no summer time), so a fixed offset needs no tz database."""
+
+
+def local_date(now: datetime) -> date:
+    """The calendar day at the counters for instant `now`: what 'expired' and 'today' mean."""
+    return now.astimezone(HONG_KONG).date()

@@ -29,6 +29,8 @@ class CodeKind(StrEnum):
     """The kinds of printable code; the value is the code's prefix letter."""
 
     FAMILY = "F"
+    ITEM = "S"
+    """A stock item (I is not in the Crockford alphabet, so S for stock)."""
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import distro.domain.models  # noqa: F401  (registers the tables on the metadata)
+import distro.domain.stock_models  # noqa: F401
 
 engine = context.config.attributes["engine"]
 with engine.connect() as connection:
