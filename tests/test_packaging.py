@@ -10,6 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 NEEDED_AT_RUN_TIME = (
     "distro/data/districts.csv",
+    "distro/data/catalogue.csv",
     "distro/migrations/env.py",
     "distro/migrations/versions/0001_initial.py",
     "distro/tui/styles/app.tcss",

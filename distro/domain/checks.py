@@ -20,6 +20,7 @@ from distro.domain.codes import CodeKind, parse_scan
 from distro.domain.db import SCHEMA_HEAD, reading, schema_revision, unit_of_work
 from distro.domain.errors import CodeError, DomainError
 from distro.domain.models import CodeCounter, Family
+from distro.domain.stock_models import Item
 
 # Each invariant: a query returning the offending rows, and how to say what is wrong.
 _INVARIANTS: tuple[tuple[str, str], ...] = (
@@ -81,18 +82,23 @@ def check_database(engine: Engine) -> list[str]:
 
 def _code_problems(session: Session) -> list[str]:
     problems = []
-    highest = 0
-    for (code,) in session.execute(select(Family.code)):
-        try:
-            parsed = parse_scan(code)
-        except CodeError:
-            problems.append(f"family code {code} has a wrong check character")
-            continue
-        if parsed.kind == CodeKind.FAMILY and parsed.text == code:
-            highest = max(highest, parsed.number)
-    counter = session.get(CodeCounter, CodeKind.FAMILY.value)
-    if counter is None or counter.last_number < highest:
-        problems.append(f"the family code counter is behind the highest code (F number {highest})")
+    for kind, label, codes in (
+        (CodeKind.FAMILY, "family", select(Family.code)),
+        (CodeKind.ITEM, "item", select(Item.code)),
+    ):
+        highest = 0
+        for (code,) in session.execute(codes):
+            try:
+                parsed = parse_scan(code)
+            except CodeError:
+                problems.append(f"{label} code {code} has a wrong check character")
+                continue
+            if parsed.kind == kind and parsed.text == code:
+                highest = max(highest, parsed.number)
+        counter = session.get(CodeCounter, kind.value)
+        if counter is None or counter.last_number < highest:
+            behind = f"the {label} code counter is behind the highest code"
+            problems.append(f"{behind} ({kind.value} number {highest})")
     return problems
 
 

@@ -8,7 +8,7 @@ shows them: the header is row 1.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -42,11 +42,11 @@ class Household:
 def read_households(source: TextIO) -> tuple[list[Household], list[RowProblem]]:
     """The file's households in the order they first appear, and the rows that cannot be read."""
     problems: list[RowProblem] = []
-    records = _records(source, problems)
+    records = csv_records(source, problems)
     header = next(records, None)
     if header is None:
         return [], problems or [RowProblem(0, "", "is empty; its first row must name the columns")]
-    names = _header_names(header[1], problems)
+    names = header_names(header[1], problems, COLUMNS, REQUIRED_COLUMNS)
     if problems:
         return [], problems
     households = _grouped(records, names, problems)
@@ -55,7 +55,7 @@ def read_households(source: TextIO) -> tuple[list[Household], list[RowProblem]]:
     return households, problems
 
 
-def _records(source: TextIO, problems: list[RowProblem]) -> Iterator[tuple[int, list[str]]]:
+def csv_records(source: TextIO, problems: list[RowProblem]) -> Iterator[tuple[int, list[str]]]:
     """(spreadsheet row, cells) of each record; stops at the first unreadable one."""
     row = 0
     try:
@@ -68,27 +68,30 @@ def _records(source: TextIO, problems: list[RowProblem]) -> Iterator[tuple[int, 
         problems.append(RowProblem(row + 1, "", f"cannot be read as CSV ({error})"))
 
 
-def _header_names(cells: list[str], problems: list[RowProblem]) -> list[str]:
+def header_names(
+    cells: list[str],
+    problems: list[RowProblem],
+    columns: Sequence[str],
+    required: Sequence[str],
+) -> list[str]:
     """Column names (forgiving case and spaces); unknown, repeated or missing ones reported."""
     names = [cell.lstrip(BOM).strip().lower().replace(" ", "_") for cell in cells]
     if not any(names):
-        problems.append(RowProblem(1, "", "must name the columns: " + ", ".join(COLUMNS)))
+        problems.append(RowProblem(1, "", "must name the columns: " + ", ".join(columns)))
         return names
-    wrong = _unknown_or_repeated(cells, names)
-    wrong += [
-        f"required column '{name}' is missing" for name in REQUIRED_COLUMNS if name not in names
-    ]
+    wrong = _unknown_or_repeated(cells, names, columns)
+    wrong += [f"required column '{name}' is missing" for name in required if name not in names]
     if wrong:
-        wrong.append("the columns distro reads are: " + ", ".join(COLUMNS))
+        wrong.append("the columns distro reads are: " + ", ".join(columns))
     problems += [RowProblem(1, "", message) for message in wrong]
     return names
 
 
-def _unknown_or_repeated(cells: list[str], names: list[str]) -> list[str]:
+def _unknown_or_repeated(cells: list[str], names: list[str], columns: Sequence[str]) -> list[str]:
     """What is wrong with each column name, in order."""
     wrong = []
     for index, name in enumerate(names):
-        if name and name not in COLUMNS:
+        if name and name not in columns:
             hint = "; columns must be separated by commas" if ";" in name or "\t" in name else ""
             wrong.append(f"unknown column '{cells[index].strip()}'{hint}")
         elif name and name in names[:index]:
@@ -102,7 +105,7 @@ def _grouped(
     """The rows under the header, grouped by household key; blank rows skipped."""
     households: dict[str, Household] = {}
     for row, record in records:
-        cells = _row_cells(row, record, names, problems)
+        cells = row_cells(row, record, names, problems)
         if cells is None or not any(cells.values()):
             continue
         key = cells.pop("household")
@@ -115,7 +118,7 @@ def _grouped(
     return list(households.values())
 
 
-def _row_cells(
+def row_cells(
     row: int, record: list[str], names: list[str], problems: list[RowProblem]
 ) -> dict[str, str] | None:
     """Column -> unescaped text; None when a value sits in a column without a name."""

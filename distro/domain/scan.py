@@ -1,4 +1,5 @@
-"""Provides what a scanned code refers to, for the scan line and `distro scan`."""
+"""Provides what a scanned code refers to, for the scan line and `distro scan`: a family card,
+an item's shelf label, or a product's own barcode."""
 
 from __future__ import annotations
 
@@ -6,9 +7,16 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from distro.domain.codes import CodeKind, parse_scan
+from distro.domain.catalogue import (
+    find_item_by_barcode,
+    find_item_by_code,
+    item_on_hand,
+)
+from distro.domain.codes import Code, CodeKind, looks_like_code, parse_scan
 from distro.domain.families import find_family_by_code
+from distro.domain.product_barcodes import is_valid_product_barcode, looks_like_product_barcode
 from distro.domain.search import describe_families
+from distro.domain.stock_models import Item
 
 
 @dataclass(frozen=True)
@@ -20,9 +28,26 @@ class ScanResult:
     description: str
 
 
+def looks_scannable(text: str) -> bool:
+    """Whether a burst of keys is a scan for the scan line: a distro code (right or mistyped,
+    to be refused in plain words), or a product barcode whose check digit matches. A scanner
+    checks that digit before it sends anything, so eight digits that fail it are someone
+    pasting a phone number, not a scan."""
+    return looks_like_code(text) or is_valid_product_barcode(text)
+
+
 def resolve_scan(session: Session, scanned: str) -> ScanResult:
-    """What `scanned` names, or CodeError / NotFound saying plainly why it names nothing."""
+    """What `scanned` names, or CodeError / NotFound saying plainly why it names nothing;
+    a product barcode no item carries raises UnknownProductBarcode (offer to attach it)."""
+    if looks_like_product_barcode(scanned):
+        return _item_result(session, find_item_by_barcode(session, scanned))
     code = parse_scan(scanned)
+    if code.kind == CodeKind.ITEM:
+        return _item_result(session, find_item_by_code(session, code.text))
+    return _family_result(session, code)
+
+
+def _family_result(session: Session, code: Code) -> ScanResult:
     family = find_family_by_code(session, code.text)
     assert family.id is not None
     [hit] = describe_families(session, [family.id])
@@ -32,4 +57,15 @@ def resolve_scan(session: Session, scanned: str) -> ScanResult:
         target_id=family.id,
         description=f"family {family.code}{via}: {hit.household_size} members, "
         f"{hit.district}, {hit.status}",
+    )
+
+
+def _item_result(session: Session, item: Item) -> ScanResult:
+    assert item.id is not None
+    retired = ", retired" if item.retired_at is not None else ""
+    on_hand = item_on_hand(session, item.id)
+    return ScanResult(
+        kind=CodeKind.ITEM,
+        target_id=item.id,
+        description=f"item {item.code}: {item.name}, {on_hand} {item.unit} on hand{retired}",
     )

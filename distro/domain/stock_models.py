@@ -15,9 +15,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Index, text
+from sqlalchemy import CheckConstraint, Index, String, text
 from sqlmodel import Field, SQLModel
 
+ITEM_KEY_TYPE = String(80).with_variant(String(80, collation="C"), "postgresql")
 MAX_QUANTITY = 100_000
 """The most units one movement may carry: more is a typing slip (an extra zero or two)."""
 
@@ -82,8 +83,9 @@ class Item(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=16, unique=True)
     name: str = Field(max_length=80)
-    name_key: str = Field(max_length=80, unique=True)
-    """The name folded (case, accents, spacing), so "rice 5kg" and "Rice 5 kg" are one item."""
+    name_key: str = Field(sa_type=ITEM_KEY_TYPE, unique=True)
+    """The name folded (case, accents, spacing), so "rice 5kg" and "Rice 5 kg" are one item;
+    compared by code point on every database, so name-prefix ranges mean the same."""
     category: str = Field(default=ItemCategory.FOOD.value, max_length=16, index=True)
     unit: str = Field(default=StockUnit.PIECE.value, max_length=8)
     pack_size: str = Field(default="", max_length=40)

@@ -79,7 +79,8 @@ def count(engine: Engine, model: type[SQLModel]) -> int:
 
 def last_number(engine: Engine) -> int:
     with reading(engine) as session:
-        return int(session.execute(text("SELECT last_number FROM code_counter")).scalar_one())
+        query = text("SELECT last_number FROM code_counter WHERE prefix = 'F'")
+        return int(session.execute(query).scalar_one())
 
 
 def messages(report: ImportReport) -> list[str]:

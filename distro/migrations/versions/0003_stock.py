@@ -31,7 +31,11 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=16), nullable=False),
         sa.Column("name", sa.String(length=80), nullable=False),
-        sa.Column("name_key", sa.String(length=80), nullable=False),
+        sa.Column(
+            "name_key",
+            sa.String(80).with_variant(sa.String(80, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("category", sa.String(length=16), nullable=False),
         sa.Column("unit", sa.String(length=8), nullable=False),
         sa.Column("pack_size", sa.String(length=40), nullable=False),
