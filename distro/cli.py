@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         database,
         demo,
         families,
+        stock,
         transfer,
         users,
     )
@@ -46,7 +47,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--user", metavar="NAME", help="who signs in (default: $DISTRO_USER; PIN: $DISTRO_PIN)"
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (database, families, transfer, users, app_settings, audit_log, demo, bench):
+    for module in (
+        database,
+        families,
+        stock,
+        transfer,
+        users,
+        app_settings,
+        audit_log,
+        demo,
+        bench,
+    ):
         module.add_commands(subparsers, common_options())
     return parser
 
@@ -108,6 +119,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             status = args.run(args, context)
     except DomainError as error:
         status = refuse(str(error))
+    except BrokenPipeError:
+        # `distro stock levels | head` closed the pipe: what was asked for has been read.
+        # Point stdout at nothing so the interpreter's final flush does not complain again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = 0
     except Exception as error:
         status = refuse(_database_problem(error))
     except KeyboardInterrupt:

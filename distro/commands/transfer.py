@@ -1,5 +1,7 @@
 """Provides `distro import families FILE.csv [--dry-run]`, `distro export families FILE.csv`,
-`distro export family CODE FILE` (an access request) and `distro export stats FILE.csv`."""
+`distro export family CODE FILE` (an access request) and `distro export stats FILE.csv`; for
+stock, `distro import items FILE.csv [--dry-run]`, `distro export items FILE.csv` and
+`distro export stock FILE.csv`."""
 
 from __future__ import annotations
 
@@ -11,11 +13,15 @@ from typing import TYPE_CHECKING, Any, TextIO
 from distro.commands import CommandContext, refuse, say, warn
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlmodel import Session
+
+    from distro.domain.catalogue_csv import ItemImportReport
     from distro.domain.imports import ImportReport
 
 
 def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    """Add `import` and `export`, each with one action per kind of record (families for now)."""
+    """Add `import` and `export`, each with one action per kind of record."""
     importing = subparsers.add_parser("import", parents=[common], help="read records from CSV")
     kinds = importing.add_subparsers(dest="import_command", metavar="WHAT", required=True)
     families = kinds.add_parser(
@@ -28,6 +34,12 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "--dry-run", action="store_true", help="check every row and write nothing"
     )
     families.set_defaults(run=import_families_command)
+    items = kinds.add_parser(
+        "items", parents=[common], help="add or edit catalogue items: all rows, or none"
+    )
+    items.add_argument("file", type=Path, metavar="FILE.csv", help="UTF-8 CSV, one row per item")
+    items.add_argument("--dry-run", action="store_true", help="check every row and write nothing")
+    items.set_defaults(run=import_items_command)
 
     exporting = subparsers.add_parser("export", parents=[common], help="write records to CSV")
     kinds = exporting.add_subparsers(dest="export_command", metavar="WHAT", required=True)
@@ -47,6 +59,13 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     stats.add_argument("file", type=Path, metavar="FILE.csv", help="where to write the CSV")
     stats.set_defaults(run=export_stats_command)
+    for kind, handler, help_text in (
+        ("items", export_items_command, "the catalogue, as `import items` reads it"),
+        ("stock", export_stock_command, "every lot on the shelves, one row per lot"),
+    ):
+        action = kinds.add_parser(kind, parents=[common], help=help_text)
+        action.add_argument("file", type=Path, metavar="FILE.csv", help="where to write the CSV")
+        action.set_defaults(run=handler)
 
 
 def import_families_command(args: argparse.Namespace, context: CommandContext) -> int:
@@ -72,12 +91,12 @@ def _report(report: ImportReport) -> int:
         for problem in report.problems:
             say(str(problem))
         dry = " (dry run)" if report.dry_run else ""
-        return refuse(f"{_count(len(report.problems), 'problem')}; nothing was imported{dry}.")
+        return refuse(f"{how_many(len(report.problems), 'problem')}; nothing was imported{dry}.")
     for family in report.families:
         say(f"  row {family.row}: {family.household} -> {family.code}, {family.members} members")
     counted = (
-        f"{_count(len(report.families), 'family', 'families')} "
-        f"({_count(report.member_count, 'member')})"
+        f"{how_many(len(report.families), 'family', 'families')} "
+        f"({how_many(report.member_count, 'member')})"
     )
     if report.dry_run:
         say(f"Dry run: {counted} would be imported; nothing was written.")
@@ -88,7 +107,7 @@ def _report(report: ImportReport) -> int:
 
 def export_families_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Write the CSV next to FILE first and move it into place, so no half file is left."""
-    from distro.domain.db import reading, unit_of_work
+    from distro.domain.db import unit_of_work
     from distro.domain.disclosure import record_export
     from distro.domain.exports import export_families
 
@@ -96,16 +115,10 @@ def export_families_command(args: argparse.Namespace, context: CommandContext) -
     with unit_of_work(context.engine) as session:
         what = f"all families to {args.file.name}"
         record_export(session, what, actor=actor, now=context.clock())
-    counted: list[int] = []
-
-    def write(target: TextIO) -> None:
-        with reading(context.engine) as session:
-            counted.append(export_families(session, target))
-
-    if not _write_whole(args.file, write):
+    count = export_whole(args.file, context.engine, export_families)
+    if count is None:
         return 1
-    count = counted[0]
-    say(f"Exported {_count(count, 'family', 'families')} to {args.file}.")
+    say(f"Exported {how_many(count, 'family', 'families')} to {args.file}.")
     warn(
         "this file holds personal data of people seeking protection: keep it on an encrypted "
         "disk, share it with nobody who does not need it, and delete it when done."
@@ -128,7 +141,7 @@ def export_family_command(args: argparse.Namespace, context: CommandContext) -> 
         f"{args.file} will hold everything about {family.code}: give it only to the family "
         "(or whom they name), and delete your copy when done."
     )
-    if not _write_whole(args.file, lambda target: target.write(report)):
+    if not write_whole(args.file, lambda target: target.write(report)):
         return 1
     say(f"Wrote everything held about {family.code} to {args.file}.")
     return 0
@@ -142,13 +155,94 @@ def export_stats_command(args: argparse.Namespace, context: CommandContext) -> i
     context.actor()
     with reading(context.engine) as session:
         rows = statistics_rows(session, now=context.clock())
-    if not _write_whole(args.file, lambda target: write_statistics(rows, target)):
+    if not write_whole(args.file, lambda target: write_statistics(rows, target)):
         return 1
-    say(f"Wrote {_count(len(rows), 'count')} to {args.file} (under {SMALL_CELL} shown as <5).")
+    say(f"Wrote {how_many(len(rows), 'count')} to {args.file} (under {SMALL_CELL} shown as <5).")
     return 0
 
 
-def _write_whole(path: Path, write: Callable[[TextIO], object]) -> bool:
+def import_items_command(args: argparse.Namespace, context: CommandContext) -> int:
+    """Import the catalogue in one transaction; print every problem and exit 1 if any."""
+    from distro.domain.catalogue_csv import import_items
+    from distro.domain.db import unit_of_work
+
+    actor, now = context.actor(), context.clock()
+    try:
+        with args.file.open(encoding="utf-8", newline="") as source:
+            with unit_of_work(context.engine) as session:
+                report = import_items(session, source, actor=actor, now=now, dry_run=args.dry_run)
+    except OSError as error:
+        return refuse(f"cannot read {args.file}: {error.strerror or error}.")
+    return _item_report(report)
+
+
+def _item_report(report: ItemImportReport) -> int:
+    """Each item added or changed, or every problem; 0 only when every row was fine."""
+    if report.problems:
+        for problem in report.problems:
+            say(str(problem))
+        dry = " (dry run)" if report.dry_run else ""
+        return refuse(f"{how_many(len(report.problems), 'problem')}; nothing was imported{dry}.")
+    for item in report.items:
+        if item.outcome != "unchanged":
+            say(f"  row {item.row}: {item.outcome} {item.code} {item.name}")
+    outcomes = ", ".join(
+        f"{report.count(outcome)} {outcome}" for outcome in ("added", "updated", "unchanged")
+    )
+    if report.dry_run:
+        say(f"Dry run: {how_many(len(report.items), 'item')} ({outcomes}); nothing was written.")
+    else:
+        say(f"Imported {how_many(len(report.items), 'item')}: {outcomes}.")
+    return 0
+
+
+def export_items_command(args: argparse.Namespace, context: CommandContext) -> int:
+    """The active items, in the format `import items` reads back."""
+    from distro.domain.catalogue_csv import export_items
+
+    context.actor()
+    count = export_whole(args.file, context.engine, export_items)
+    if count is None:
+        return 1
+    say(f"Exported {how_many(count, 'item')} to {args.file}.")
+    return 0
+
+
+def export_stock_command(args: argparse.Namespace, context: CommandContext) -> int:
+    """Every lot with stock, one row each; items and shelves only, never a family."""
+    from distro.domain.clock import local_date
+    from distro.domain.stock_export import export_stock
+
+    context.actor()
+    today = local_date(context.clock())
+    count = export_whole(
+        args.file,
+        context.engine,
+        lambda session, target: export_stock(session, target, today=today),
+    )
+    if count is None:
+        return 1
+    say(f"Exported {how_many(count, 'lot')} on the shelves to {args.file}.")
+    return 0
+
+
+def export_whole(
+    path: Path, engine: Engine, export: Callable[[Session, TextIO], int]
+) -> int | None:
+    """Run `export` (it writes rows and says how many) in one read-only session into `path`,
+    written whole; None (after saying why) if the file could not be written."""
+    from distro.domain.db import reading
+
+    written: list[int] = []
+
+    def write(target: TextIO) -> None:
+        with reading(engine) as session:
+            written.append(export(session, target))
+
+    return written[0] if write_whole(path, write) else None
+
+
+def write_whole(path: Path, write: Callable[[TextIO], object]) -> bool:
     """Write next to `path` first and move it into place, so no half file is left; False
     (after saying why) if the file could not be written."""
     partial = path.with_name(path.name + ".part")
@@ -165,5 +259,6 @@ def _write_whole(path: Path, write: Callable[[TextIO], object]) -> bool:
     return True
 
 
-def _count(number: int, one: str, many: str = "") -> str:
+def how_many(number: int, one: str, many: str = "") -> str:
+    """ "3 families", "1 family": the number and the noun that goes with it."""
     return f"{number} {one if number == 1 else many or one + 's'}"

@@ -38,6 +38,8 @@ from distro.domain.stock_models import (
 MAX_BARCODES = 20
 """Barcodes one item may carry (its sizes and brands); more is a file gone wrong."""
 CANDIDATES_SHOWN = 5
+CATALOGUE_LIMIT = 5000
+"""More items than any NGO store keeps; listing stops there rather than at the memory's end."""
 _BOOKKEEPING = {"id", "name_key", "created_at", "updated_at"}
 _NUMBER_OR_OTHER = re.compile(r"\d+(?:[.,]\d+)*|\D+")
 
@@ -337,6 +339,16 @@ def search_items(session: Session, typed: str, limit: int = RESULT_LIMIT) -> lis
     seen = {item.id for item in found}
     found += [item for item in _words_start(session, key, limit) if item.id not in seen]
     return found[:limit]
+
+
+def catalogue_items(
+    session: Session, *, include_retired: bool = False, limit: int = CATALOGUE_LIMIT
+) -> list[Item]:
+    """The catalogue as it sits on the shelves: by category, then name."""
+    query = select(Item).order_by(col(Item.category), col(Item.name_key)).limit(limit)
+    if not include_retired:
+        query = query.where(col(Item.retired_at).is_(None))
+    return list(session.exec(query).all())
 
 
 def _name_starts(session: Session, key: str, limit: int) -> list[Item]:

@@ -7,35 +7,16 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-import zxingcpp
-from PIL import Image
 
 from distro.printing.card import CARD_HEIGHT_MM, CARD_WIDTH_MM, FamilyCard, render_family_card
 from distro.printing.printers import FolderPrinter, Printer, safe_filename
+from tests.printing.pdf_reading import decoded, page_text
 
 POINTS_PER_MM = 72 / 25.4
 
 
 def card(code: str = "F-004217-B", names: tuple[str, ...] = ("Amina", "Yusuf")) -> FamilyCard:
     return FamilyCard(code=code, names=names, household_size=4, languages=("Arabic", "English"))
-
-
-def page_image(pdf: bytes, dpi: int = 300) -> Image.Image:
-    document = pdfium.PdfDocument(pdf)
-    assert len(document) == 1
-    image: Image.Image = document[0].render(scale=dpi / 72).to_pil()
-    return image
-
-
-def decoded(pdf: bytes) -> list[str]:
-    """Every Code128 the decoder finds on the rendered page."""
-    results = zxingcpp.read_barcodes(page_image(pdf))
-    return [result.text for result in results if result.format == zxingcpp.BarcodeFormat.Code128]
-
-
-def page_text(pdf: bytes) -> list[str]:
-    page = pdfium.PdfDocument(pdf)[0]
-    return [line.strip() for line in page.get_textpage().get_text_range().splitlines()]
 
 
 # Real codes, check characters from distro.domain.codes.format_code; 7 digits past 999,999.

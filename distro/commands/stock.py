@@ -1,0 +1,20 @@
+"""Provides `distro stock ...`: receiving, issuing, adjusting and counting stock, the views of
+what is on the shelves, and the item catalogue. ITEM is always an item code, a product barcode
+or an unambiguous name; each area's actions live in a `stock_*` module next to this one."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from distro.commands import stock_count, stock_items, stock_labels, stock_moves, stock_reports
+
+
+def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Add `distro stock` and its actions."""
+    stock = subparsers.add_parser(
+        "stock", parents=[common], help="receive, issue, adjust and count stock; the catalogue"
+    )
+    actions = stock.add_subparsers(dest="stock_command", metavar="ACTION", required=True)
+    for module in (stock_moves, stock_reports, stock_count, stock_items, stock_labels):
+        module.add_actions(actions, common)
