@@ -5,7 +5,8 @@ memory are measured in child processes (see distro.bench_child), each started co
 same way as a bare Textual app with the sign-in screen's widgets, so the figures are ratios
 to what any Textual app costs on this machine. Search and scan latency are measured on the
 real app in this process, keys posted as a terminal posts them, up to the frame that shows
-the result. The goals are the ones the issue asking for this benchmark set.
+the result. A stock ledger sized with the registry (distro.bench_stock) is measured in the same
+database. The goals are the ones the issues asking for these figures set.
 """
 
 from __future__ import annotations
@@ -29,6 +30,14 @@ from sqlalchemy import Engine
 
 from distro.bench_access import EDIT_RATIO_GOAL, SIGN_IN_GOAL_MS, AccessFigures, measure_access
 from distro.bench_child import BENCH_PIN, BENCH_VOLUNTEER, BenchError, Keystroke, Plan, Timings
+from distro.bench_stock import (
+    ISSUE_P95_GOAL_MS,
+    ISSUE_RATIO_GOAL,
+    LEVELS_GOAL_MS,
+    StockFigures,
+    ledger_items,
+    measure_stock,
+)
 
 STARTUP_RATIO_GOAL = 1.3
 MEMORY_RATIO_GOAL = 1.3
@@ -115,6 +124,8 @@ class SizeReport:
     checks: list[Check]
     access: AccessFigures | None = None
     """Absent from reports saved before sign-in existed."""
+    stock: StockFigures | None = None
+    """Absent from reports saved before the stock ledger existed."""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SizeReport:
@@ -133,6 +144,7 @@ class SizeReport:
             scan=Percentiles(**data["scan"]),
             checks=[Check(**check) for check in data["checks"]],
             access=AccessFigures(**data["access"]) if data.get("access") else None,
+            stock=StockFigures(**data["stock"]) if data.get("stock") else None,
         )
 
 
@@ -185,11 +197,17 @@ def bench_size(families: int, options: BenchOptions) -> SizeReport:
             phones = search_figures(engine, timings.phones)
             options.progress(f"{families:,} families: audited edits and sign-in ...")
             access = measure_access(engine, BENCH_VOLUNTEER, BENCH_PIN)
+            items = ledger_items(families)
+            options.progress(f"{families:,} families: stock ledger of {items:,} items ...")
+            stock = measure_stock(engine, items, options.seed)
         finally:
             engine.dispose()
     scan = percentiles(timings.scans)
-    checks = size_checks(startup, memory, names, phones, scan) + access_checks(access)
-    return SizeReport(families, build_s, startup, memory, names, phones, scan, checks, access)
+    checks = size_checks(startup, memory, names, phones, scan)
+    checks += access_checks(access) + stock_checks(stock)
+    return SizeReport(
+        families, build_s, startup, memory, names, phones, scan, checks, access, stock
+    )
 
 
 def build_database(folder: Path, families: int, seed: int) -> tuple[Engine, float]:
@@ -377,6 +395,15 @@ def access_checks(access: AccessFigures) -> list[Check]:
     ]
 
 
+def stock_checks(stock: StockFigures) -> list[Check]:
+    """The goals for the stock ledger."""
+    return [
+        check("stock levels view ready, p95", stock.levels_p95_ms, LEVELS_GOAL_MS, "ms"),
+        check("stock issue committed, p95", stock.issue_p95_ms, ISSUE_P95_GOAL_MS, "ms"),
+        check("stock issue p95, x bare insert p95", stock.issue_ratio, ISSUE_RATIO_GOAL, "x"),
+    ]
+
+
 def compare_sizes(small: SizeReport, large: SizeReport) -> list[Check]:
     """The goals that compare the largest registry with the smallest."""
     return [
@@ -428,6 +455,9 @@ def goals() -> dict[str, float]:
         "memory_growth": MEMORY_GROWTH_GOAL,
         "edit_ratio": EDIT_RATIO_GOAL,
         "sign_in_ms": SIGN_IN_GOAL_MS,
+        "stock_levels_ms": LEVELS_GOAL_MS,
+        "stock_issue_p95_ms": ISSUE_P95_GOAL_MS,
+        "stock_issue_ratio": ISSUE_RATIO_GOAL,
     }
 
 

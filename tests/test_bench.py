@@ -8,10 +8,21 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Engine, func
+from sqlmodel import col, select
+
 from distro.bench import BenchOptions, SizeReport, bench_object, run_bench
+from distro.bench_ledger import build_ledger
+from distro.bench_stock import ledger_items
 from distro.commands.bench import render_table
+from distro.domain.checks import check_database
+from distro.domain.clock import local_date
+from distro.domain.db import reading
+from distro.domain.stock_models import StockLot, StockMovement
+from distro.domain.stock_views import stock_levels
 
 
 def numbers(value: Any, path: str = "") -> Iterator[tuple[str, float]]:
@@ -34,12 +45,18 @@ def test_a_tiny_bench_reports_every_figure() -> None:
     assert size["families"] == 120
     assert {"startup", "memory", "search_names", "search_phones", "scan", "access"} <= set(size)
     assert {"edit_plain_ms", "edit_audited_ms", "edit_ratio", "sign_in_ms"} == set(size["access"])
+    stock = size["stock"]
+    assert (stock["items"], stock["lots"], stock["movements"]) == (12, 300, 3_000)
+    assert {"levels_p95_ms", "issue_p95_ms", "bare_insert_p95_ms", "issue_ratio"} <= set(stock)
     assert len(figures) >= 30
     assert [path for path, value in figures.items() if not value > 0] == []
     assert {check["figure"] for check in size["checks"]} >= {
         "scan to family screen, p95",
         "family edit with audit + role, x without",
         "sign-in with the slow PIN hash",
+        "stock levels view ready, p95",
+        "stock issue committed, p95",
+        "stock issue p95, x bare insert p95",
     }
 
     larger = replace(SizeReport.from_dict(size), families=1_000)
@@ -47,3 +64,24 @@ def test_a_tiny_bench_reports_every_figure() -> None:
     assert [path for path, value in numbers(compared["comparisons"]) if not value > 0] == []
     table = render_table(compared)
     assert "1,000 families" in table and "Growth" in table
+    assert "stock (12 items, 300 lots, 3,000 movements" in table
+
+
+def test_the_stock_ledger_grows_with_the_registry_up_to_the_issues_size() -> None:
+    items_for_families = {5: 10, 120: 12, 19_990: 1_999, 20_000: 2_000, 100_000: 2_000}
+    assert {n: ledger_items(n) for n in items_for_families} == items_for_families
+
+
+def test_the_bench_ledger_is_sound_and_has_stock_on_the_shelves(
+    engine: Engine, now: datetime
+) -> None:
+    item_ids = build_ledger(engine, 20, seed=3, now=now)
+    assert check_database(engine) == []
+    with reading(engine) as session:
+        lots = session.exec(select(func.count()).select_from(StockLot)).one()
+        movements = session.exec(select(func.count()).select_from(StockMovement)).one()
+        emptied = session.exec(select(func.count()).where(col(StockLot.on_hand) == 0)).one()
+        levels = stock_levels(session, today=local_date(now))
+    assert (lots, movements, emptied) == (500, 5_000, 440)
+    assert {level.item_id for level in levels} == set(item_ids)
+    assert all(level.on_hand > 0 and level.daily_rate > 0 for level in levels)

@@ -18,9 +18,12 @@ Builds a synthetic registry of N households in a temp folder (your database is n
 touched) and measures, next to a bare Textual app with the same widgets started the same way:
 startup to first frame and peak memory (cold processes, medians), search-as-you-type latency
 for 1-3 letter name prefixes and 3-4 digit phone fragments (key to results in the table; the
-frame that shows them is reported too), and scan to family screen shown. Give several sizes
-(--families 20000 100000) or a saved --json output (--compare-with) to also check how the
-figures grow from the smallest registry to the largest.
+frame that shows them is reported too), and scan to family screen shown. A stock ledger
+grows with the registry, one item per 10 households up to 2,000 items (so from 20,000
+households on, 2,000 items, 50,000 lots and 500,000 movements): the stock levels view, and an
+issue committed next to a bare SQLite insert in its own transaction on the same file.
+Give several sizes (--families 20000 100000) or a saved --json output (--compare-with) to also
+check how the figures grow from the smallest registry to the largest.
 Progress goes to stderr; a figure that misses its goal does not change the exit status."""
 
 
@@ -29,7 +32,7 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     bench = subparsers.add_parser(
         "bench",
         parents=[common],
-        help="measure startup, search, scan and memory on a synthetic registry",
+        help="measure startup, search, scan, memory and stock on a synthetic registry",
         description=DESCRIPTION,
     )
     bench.add_argument(
@@ -128,6 +131,15 @@ def _size_lines(report: SizeReport) -> list[str]:
             f"{access.edit_audited_ms:.1f} with role check and audit row; "
             f"sign-in {access.sign_in_ms:.0f} ms"
         )
+    if report.stock:
+        stock = report.stock
+        lines += [
+            f"  stock ({stock.items:,} items, {stock.lots:,} lots, {stock.movements:,} movements, "
+            f"written in {stock.build_s:.1f} s; p50/p95 ms):",
+            f"    levels view {stock.levels_p50_ms:.1f}/{stock.levels_p95_ms:.1f}; "
+            f"issue committed {stock.issue_p50_ms:.2f}/{stock.issue_p95_ms:.2f}; "
+            f"bare insert committed {stock.bare_insert_p50_ms:.2f}/{stock.bare_insert_p95_ms:.2f}",
+        ]
     return lines
 
 

@@ -62,6 +62,7 @@ def run_demo(args: argparse.Namespace, context: CommandContext) -> int:
             families = count_families(session)
     else:
         _add_missing_demo_users(context)
+        _add_missing_demo_stock(context)
         if args.families:
             say(f"The demo database already has families; --families {args.families} is ignored.")
     say(f"Demo database: {_where(context.settings.database_url)} ({families} fictional families)")
@@ -82,6 +83,20 @@ def _add_missing_demo_users(context: CommandContext) -> None:
             return
     with unit_of_work(context.engine) as session:
         create_demo_users(session, now=context.clock())
+
+
+def _add_missing_demo_stock(context: CommandContext) -> None:
+    """A demo database made before stock existed gets the demo's catalogue and months of stock
+    movements, so its Stock area has something to show."""
+    from distro.domain.db import reading, unit_of_work
+    from distro.domain.demo import DEMO_SEED, create_demo_stock, needs_demo_stock
+
+    with reading(context.engine) as session:
+        if not needs_demo_stock(session):
+            return
+    say("Adding the demo stock: the starter catalogue and months of deliveries ...")
+    with unit_of_work(context.engine) as session:
+        create_demo_stock(session, now=context.clock(), seed=DEMO_SEED)
 
 
 def _where(url: str) -> str:

@@ -18,9 +18,9 @@ from enum import Enum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import ColumnElement, and_, func, or_, update
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, func, insert, or_, update
 from sqlalchemy import select as sql_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from distro.domain.access import Actor, Permission, requires
 from distro.domain.audit import record_change
@@ -42,6 +42,49 @@ EXPIRY_YEARS_AHEAD = 20
 """An expiry further ahead than this is a typing slip in the year."""
 
 
+_ITEMS: Table = SQLModel.metadata.tables[Item.__tablename__]
+_LOTS: Table = SQLModel.metadata.tables[StockLot.__tablename__]
+_MOVEMENTS: Table = SQLModel.metadata.tables[StockMovement.__tablename__]
+# The issue path's statements, built once: building them anew on every issue cost more than
+# SQLite took to run them.
+_ITEM = sql_select(_ITEMS.c.id, _ITEMS.c.code, _ITEMS.c.name, _ITEMS.c.unit).where(
+    _ITEMS.c.id == bindparam("item_id")
+)
+
+
+def _item_with_lots(lots_wanted: ColumnElement[bool]) -> Select[Any]:
+    """One row per lot wanted of item `:item_id`, first expiry first (no expiry last); one
+    row with empty lot columns when there is none, and no row when there is no such item."""
+    joined = and_(_LOTS.c.item_id == _ITEMS.c.id, _LOTS.c.on_hand > 0, lots_wanted)
+    return (
+        sql_select(
+            _ITEMS.c.code,
+            _ITEMS.c.name,
+            _ITEMS.c.unit,
+            _LOTS.c.id.label("lot_id"),
+            _LOTS.c.on_hand,
+            _LOTS.c.expiry,
+        )
+        .select_from(_ITEMS.outerjoin(_LOTS, joined))
+        .where(_ITEMS.c.id == bindparam("item_id"))
+        .order_by(_LOTS.c.expiry.asc().nulls_last(), _LOTS.c.id)
+    )
+
+
+_WITH_LOTS = {
+    # A lot expiring today is still usable.
+    "usable": _item_with_lots(or_(_LOTS.c.expiry.is_(None), _LOTS.c.expiry >= bindparam("today"))),
+    "expired": _item_with_lots(_LOTS.c.expiry < bindparam("today")),
+}
+_TAKE = (
+    update(_LOTS)
+    .where(_LOTS.c.id == bindparam("lot_id"), _LOTS.c.on_hand >= bindparam("taken"))
+    .values(on_hand=_LOTS.c.on_hand - bindparam("taken"))
+)
+"""The conditional decrement: it changes the lot only if enough is still there."""
+_INSERT_MOVEMENT = insert(_MOVEMENTS)
+
+
 class NotEnoughStock(Conflict):
     """Fewer usable units are on the shelves than asked for; nothing was taken."""
 
@@ -54,6 +97,17 @@ class Taken:
     item_id: int
     quantity: int
     expiry: date | None
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    """What the ledger needs of an item: read as four columns, not as an ORM object, because
+    the issue path is timed against a bare insert."""
+
+    id: int
+    code: str
+    name: str
+    unit: str
 
 
 @dataclass(frozen=True)
@@ -94,7 +148,7 @@ class ReceiptIn(BaseModel):
 class LotChoice(Enum):
     """Which lots a first-expiry-first-out take may draw on."""
 
-    USABLE = "not expired"
+    USABLE = "usable"
     EXPIRED = "expired"
 
 
@@ -144,9 +198,11 @@ def receive_stock(session: Session, receipt: ReceiptIn, *, actor: Actor, now: da
     session.add_all(lots)
     session.flush()
     for lot in lots:
+        assert lot.id is not None
         _add_movement(
-            session, lot, MovementKind.RECEIVE, lot.on_hand, now, actor.name, "", reference
-        )
+            session, lot.id, lot.item_id, MovementKind.RECEIVE, lot.on_hand, now, actor.name, "",
+            reference,
+        )  # fmt: skip
     described = [_describe_line(items[line.item_id], line) for line in receipt.lines]
     source = f" from {receipt.source}" if receipt.source else ""
     record_change(
@@ -172,10 +228,9 @@ def issue_stock(
     kitchen), first expiry first out; expired lots are never issued."""
     quantity = checked_quantity(quantity)
     reason = _required_reason(reason)
-    item = _item(session, item_id)
-    taken = take_first_expiry_first(
+    item, taken = take_first_expiry_first(
         session,
-        item,
+        item_id,
         quantity,
         kind=MovementKind.ISSUE,
         at=now,
@@ -184,18 +239,8 @@ def issue_stock(
         reference="",
         choice=LotChoice.USABLE,
     )
-    record_change(
-        session,
-        actor=actor,
-        now=now,
-        action="stock.issue",
-        entity="item",
-        entity_id=item.id,
-        family_id=None,
-        summary=f"Issued {quantity} {item.unit} of {item.name} ({item.code})",
-        after={"lots": _lots_json(taken)},
-        reason=reason,
-    )
+    summary = f"Issued {quantity} {item.unit} of {item.name} ({item.code})"
+    _record_taken(session, "stock.issue", item.id, summary, taken, reason, actor=actor, now=now)
     return taken
 
 
@@ -230,30 +275,19 @@ def adjust_stock(
         taken = [_change_lot(session, item, lot_id, quantity, now, actor.name, text)]
     else:
         choice = LotChoice.EXPIRED if reason is AdjustReason.EXPIRED else LotChoice.USABLE
-        kind = MovementKind.ADJUST
-        taken = take_first_expiry_first(
+        _, taken = take_first_expiry_first(
             session,
-            item,
+            item_id,
             -quantity,
-            kind=kind,
+            kind=MovementKind.ADJUST,
             at=now,
             actor_name=actor.name,
             reason=text,
             reference="",
             choice=choice,
         )
-    record_change(
-        session,
-        actor=actor,
-        now=now,
-        action="stock.adjust",
-        entity="item",
-        entity_id=item.id,
-        family_id=None,
-        summary=f"Adjusted {item.name} ({item.code}) by {quantity:+d} {item.unit}",
-        after={"lots": _lots_json(taken)},
-        reason=text,
-    )
+    summary = f"Adjusted {item.name} ({item.code}) by {quantity:+d} {item.unit}"
+    _record_taken(session, "stock.adjust", item.id, summary, taken, text, actor=actor, now=now)
     return taken
 
 
@@ -274,38 +308,22 @@ def write_off_expired(
     for lot_id, lot_item_id, on_hand, expiry in expired:
         _take_from_lot(session, lot_id, on_hand)
         reason = f"expired on {expiry.isoformat()}" if expiry else "expired"
-        session.add(
-            StockMovement(
-                lot_id=lot_id,
-                item_id=lot_item_id,
-                kind=MovementKind.EXPIRE.value,
-                quantity=-on_hand,
-                at=now,
-                actor=actor.name,
-                reason=reason,
-            )
+        _add_movement(
+            session, lot_id, lot_item_id, MovementKind.EXPIRE, -on_hand, now, actor.name, reason
         )
         taken.append(Taken(lot_id, lot_item_id, -on_hand, expiry))
     if taken:
         units = -sum(part.quantity for part in taken)
-        record_change(
-            session,
-            actor=actor,
-            now=now,
-            action="stock.write_off",
-            entity="stock_lot",
-            entity_id=None,
-            family_id=None,
-            summary=f"Wrote off {len(taken)} expired lots ({units} units)",
-            after={"lots": _lots_json(taken)},
-            reason="expired",
+        summary = f"Wrote off {len(taken)} expired lots ({units} units)"
+        _record_taken(
+            session, "stock.write_off", None, summary, taken, "expired", actor=actor, now=now
         )
     return taken
 
 
 def take_first_expiry_first(
     session: Session,
-    item: Item,
+    item_id: int,
     quantity: int,
     *,
     kind: MovementKind,
@@ -314,17 +332,17 @@ def take_first_expiry_first(
     reason: str,
     reference: str,
     choice: LotChoice,
-) -> list[Taken]:
-    """Take `quantity` units of `item`, soonest expiry first (lots without expiry last), one
-    movement per lot drawn on. Only for guarded services (issue, adjust, later the handout),
-    which write the audit row; raises NotEnoughStock, taking nothing, when too few are there."""
-    assert item.id is not None
+) -> tuple[ItemRef, list[Taken]]:
+    """Take `quantity` units of item `item_id`, soonest expiry first (lots without expiry
+    last), one movement per lot drawn on; the item is read in the same query as its lots. Only
+    for guarded services (issue, adjust, later the handout), which write the audit row; raises
+    NotFound or NotEnoughStock, taking nothing."""
     today = local_date(at)
-    lots = session.execute(
-        sql_select(col(StockLot.id), col(StockLot.on_hand), col(StockLot.expiry))
-        .where(col(StockLot.item_id) == item.id, col(StockLot.on_hand) > 0, _chosen(choice, today))
-        .order_by(col(StockLot.expiry).asc().nulls_last(), col(StockLot.id))
-    ).all()
+    rows = session.execute(_WITH_LOTS[choice.value], {"item_id": item_id, "today": today}).all()
+    if not rows:
+        raise NotFound(f"There is no item number {item_id}.")
+    item = ItemRef(item_id, rows[0].code, rows[0].name, rows[0].unit)
+    lots = [(row.lot_id, row.on_hand, row.expiry) for row in rows if row.lot_id is not None]
     available = sum(on_hand for _id, on_hand, _expiry in lots)
     if available < quantity:
         raise NotEnoughStock(_shortage(session, item, quantity, available, choice, today))
@@ -335,21 +353,10 @@ def take_first_expiry_first(
             break
         part = min(on_hand, remaining)
         _take_from_lot(session, lot_id, part)
-        session.add(
-            StockMovement(
-                lot_id=lot_id,
-                item_id=item.id,
-                kind=kind.value,
-                quantity=-part,
-                at=at,
-                actor=actor_name,
-                reason=reason,
-                reference=reference,
-            )
-        )
-        taken.append(Taken(lot_id, item.id, -part, expiry))
+        _add_movement(session, lot_id, item_id, kind, -part, at, actor_name, reason, reference)
+        taken.append(Taken(lot_id, item_id, -part, expiry))
         remaining -= part
-    return taken
+    return item, taken
 
 
 def checked_quantity(quantity: int, field: str = "quantity") -> int:
@@ -363,15 +370,8 @@ def checked_quantity(quantity: int, field: str = "quantity") -> int:
     return quantity
 
 
-def _chosen(choice: LotChoice, today: date) -> ColumnElement[bool]:
-    expiry = col(StockLot.expiry)
-    if choice is LotChoice.USABLE:
-        return or_(expiry.is_(None), expiry >= today)
-    return and_(expiry.is_not(None), expiry < today)
-
-
 def _shortage(
-    session: Session, item: Item, wanted: int, available: int, choice: LotChoice, today: date
+    session: Session, item: ItemRef, wanted: int, available: int, choice: LotChoice, today: date
 ) -> str:
     kind = "expired " if choice is LotChoice.EXPIRED else ""
     message = f"Only {available} {item.unit} of {kind}{item.name} can be taken, not {wanted}"
@@ -388,12 +388,7 @@ def _shortage(
 
 def _take_from_lot(session: Session, lot_id: int, quantity: int) -> None:
     """The conditional decrement: it changes the lot only if enough is still there."""
-    result = session.execute(
-        update(StockLot)
-        .where(col(StockLot.id) == lot_id, col(StockLot.on_hand) >= quantity)
-        .values(on_hand=StockLot.on_hand - quantity)
-        .execution_options(synchronize_session=False)
-    )
+    result = session.execute(_TAKE, {"lot_id": lot_id, "taken": quantity})
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise NotEnoughStock(
             "Another counter took some of this stock a moment ago; nothing was taken. "
@@ -402,7 +397,13 @@ def _take_from_lot(session: Session, lot_id: int, quantity: int) -> None:
 
 
 def _change_lot(
-    session: Session, item: Item, lot_id: int, quantity: int, now: datetime, actor: str, text: str
+    session: Session,
+    item: ItemRef,
+    lot_id: int,
+    quantity: int,
+    now: datetime,
+    actor: str,
+    text: str,
 ) -> Taken:
     lot = session.get(StockLot, lot_id)
     if lot is None or lot.item_id != item.id:
@@ -421,23 +422,13 @@ def _change_lot(
             .values(on_hand=StockLot.on_hand + quantity)
             .execution_options(synchronize_session=False)
         )
-    session.add(
-        StockMovement(
-            lot_id=lot_id,
-            item_id=lot.item_id,
-            kind=MovementKind.ADJUST.value,
-            quantity=quantity,
-            at=now,
-            actor=actor,
-            reason=text,
-        )
-    )
+    _add_movement(session, lot_id, lot.item_id, MovementKind.ADJUST, quantity, now, actor, text)
     return Taken(lot_id, lot.item_id, quantity, lot.expiry)
 
 
 def _new_found_lot(
     session: Session,
-    item: Item,
+    item: ItemRef,
     quantity: int,
     expiry: date | None,
     location: str,
@@ -457,33 +448,35 @@ def _new_found_lot(
     )
     session.add(lot)
     session.flush()
-    _add_movement(session, lot, MovementKind.ADJUST, quantity, now, actor, text, "")
     assert lot.id is not None
+    _add_movement(session, lot.id, item.id, MovementKind.ADJUST, quantity, now, actor, text)
     return Taken(lot.id, item.id, quantity, expiry)
 
 
 def _add_movement(
     session: Session,
-    lot: StockLot,
+    lot_id: int,
+    item_id: int,
     kind: MovementKind,
     quantity: int,
     at: datetime,
     actor: str,
     reason: str,
-    reference: str,
+    reference: str = "",
 ) -> None:
-    assert lot.id is not None
-    session.add(
-        StockMovement(
-            lot_id=lot.id,
-            item_id=lot.item_id,
-            kind=kind.value,
-            quantity=quantity,
-            at=at,
-            actor=actor,
-            reason=reason,
-            reference=reference,
-        )
+    """The ledger row; callers have already changed the lot's on_hand by `quantity`."""
+    session.execute(
+        _INSERT_MOVEMENT,
+        {
+            "lot_id": lot_id,
+            "item_id": item_id,
+            "kind": kind.value,
+            "quantity": quantity,
+            "at": at,
+            "actor": actor,
+            "reason": reason,
+            "reference": reference,
+        },
     )
 
 
@@ -527,11 +520,11 @@ def _clean_note(text: str, *, field: str) -> str:
     return cleaned
 
 
-def _item(session: Session, item_id: int) -> Item:
-    item = session.get(Item, item_id)
-    if item is None:
+def _item(session: Session, item_id: int) -> ItemRef:
+    row = session.execute(_ITEM, {"item_id": item_id}).one_or_none()
+    if row is None:
         raise NotFound(f"There is no item number {item_id}.")
-    return item
+    return ItemRef(row.id, row.code, row.name, row.unit)
 
 
 def _items(session: Session, item_ids: Iterable[int]) -> dict[int, Item]:
@@ -553,5 +546,27 @@ def _describe_line(item: Item, line: ReceiptLineIn) -> str:
     return f"{line.quantity} {item.unit} {item.name}{expiry}{where}"
 
 
-def _lots_json(taken: list[Taken]) -> list[dict[str, Any]]:
-    return [{"lot": part.lot_id, "quantity": part.quantity} for part in taken]
+def _record_taken(
+    session: Session,
+    action: str,
+    item_id: int | None,
+    summary: str,
+    taken: list[Taken],
+    reason: str,
+    *,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """The audit row of a change that took from (or added to) lots: which lots, how many."""
+    record_change(
+        session,
+        actor=actor,
+        now=now,
+        action=action,
+        entity="item" if item_id is not None else "stock_lot",
+        entity_id=item_id,
+        family_id=None,
+        summary=summary,
+        after={"lots": [{"lot": part.lot_id, "quantity": part.quantity} for part in taken]},
+        reason=reason,
+    )

@@ -15,25 +15,31 @@ from sqlmodel import col, select
 from distro.cli import main
 from distro.domain.access import Actor, Role
 from distro.domain.checks import check_database
+from distro.domain.clock import local_date
 from distro.domain.codes import parse_scan
 from distro.domain.db import make_engine, migrate, reading, unit_of_work
 from distro.domain.demo import (
     DEMO_ACTOR,
     DEMO_FAMILIES,
     DEMO_PIN,
+    DEMO_SEED,
     DEMO_USERS,
     bulk_synthetic,
     communities,
     create_demo,
+    create_demo_stock,
     demo_districts,
     demo_families,
     registered_at,
 )
+from distro.domain.demo.registry import create_demo_users
 from distro.domain.errors import Conflict
 from distro.domain.families import register_family
 from distro.domain.models import AuditEvent, DietaryNeed, Family, Member, Relationship
-from distro.domain.reference import districts
+from distro.domain.reference import districts, read_data_csv
 from distro.domain.search import search_families
+from distro.domain.stock_models import Item, MovementKind, StockMovement, StockReceipt
+from distro.domain.stock_views import stock_alerts, stock_levels
 from distro.domain.users import sign_in
 from tests.conftest import FIXED_NOW
 
@@ -227,12 +233,67 @@ def test_registration_times_fall_on_the_consent_date() -> None:
     assert isinstance(family.consent_date, date)
 
 
-def test_a_demo_database_from_before_sign_in_gets_its_users(
+def test_a_demo_database_from_before_sign_in_gets_its_users_and_stock(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "old-demo.sqlite3"
     engine = _fresh_engine(path)
-    bulk_synthetic(engine, 3, seed=1, now=FIXED_NOW)  # families, and nobody to sign in
+    bulk_synthetic(engine, 3, seed=1, now=FIXED_NOW)  # families, nobody to sign in, no stock
     assert _run_cli("demo", "--db", str(path), "--no-open") == 0
+    assert "Adding the demo stock" in capsys.readouterr().out
     assert sign_in(engine, "volunteer", DEMO_PIN, now=FIXED_NOW).role is Role.VOLUNTEER
+    with reading(engine) as session:
+        items = len(session.exec(select(Item)).all())
+        receipts = len(session.exec(select(StockReceipt)).all())
+    assert items == len(read_data_csv("catalogue.csv")) and receipts >= 10
+    assert _run_cli("demo", "--db", str(path), "--no-open") == 0
+    assert "Adding the demo stock" not in capsys.readouterr().out
+    with reading(engine) as session:
+        assert len(session.exec(select(StockReceipt)).all()) == receipts
+    assert check_database(engine) == []
     engine.dispose()
+
+
+def test_the_demo_stock_has_months_of_movements_and_something_to_watch(
+    demo_engine: Engine,
+) -> None:
+    today = local_date(FIXED_NOW)
+    with reading(demo_engine) as session:
+        items = session.exec(select(Item)).all()
+        sources = set(session.exec(select(StockReceipt.source)).all())
+        kinds = set(session.exec(select(StockMovement.kind)).all())
+        first = session.exec(select(StockMovement.at).order_by(col(StockMovement.at))).first()
+        alerts = stock_alerts(session, today=today)
+        levels = stock_levels(session, today=today)
+    assert len(items) == len(read_data_csv("catalogue.csv"))
+    assert {"Food Angel", "Feeding Hong Kong"} <= sources and len(sources) >= 4
+    assert {MovementKind.RECEIVE, MovementKind.ISSUE, MovementKind.EXPIRE} <= set(kinds)
+    assert first is not None and first.date() <= today - timedelta(days=90)
+    assert alerts.lots_expiring_soon >= 1
+    assert 1 <= alerts.lots_expired_on_shelf <= 2
+    assert 1 <= alerts.items_below_threshold <= 5
+    assert sum(level.days_of_stock is not None for level in levels) >= len(levels) * 3 // 4
+    assert check_database(demo_engine) == []
+
+
+def test_the_demo_stock_is_the_same_story_whatever_the_day(
+    demo_engine: Engine, tmp_path: Path
+) -> None:
+    later = FIXED_NOW + timedelta(days=40)
+    engine = _fresh_engine(tmp_path / "stock.sqlite3")
+    with unit_of_work(engine) as session:
+        create_demo_users(session, now=later)
+        assert create_demo_stock(session, now=later, seed=DEMO_SEED) > 0
+    assert _levels(engine, local_date(later)) == _levels(demo_engine, local_date(FIXED_NOW))
+    engine.dispose()
+
+
+def _levels(engine: Engine, today: date) -> list[tuple[Any, ...]]:
+    """Each item's level, with what is relative to today, but not today itself."""
+    with reading(engine) as session:
+        levels = stock_levels(session, today=today)
+    return [
+        (level.name, level.on_hand, level.expired_on_hand, level.expiring_soon, level.daily_rate)
+        + ((level.next_expiry - today).days if level.next_expiry else None,)
+        for level in levels
+    ]

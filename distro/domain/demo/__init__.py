@@ -3,8 +3,10 @@
 `demo_families` builds believable households of the communities a Hong Kong counter serves,
 from the name lists in distro/data/demo/ (combined at random, so no real person is described).
 `create_demo` registers them through the real services, so history, duplicate checks and codes
-work as they do at a counter. `bulk_synthetic` writes tens of thousands of them fast for the
-benchmarks: same tables, same row shapes, same search keys, but no duplicate checks or history.
+work as they do at a counter, and gives the demo a stock (`create_demo_stock`: the starter
+catalogue and months of deliveries and issues). `bulk_synthetic` writes tens of thousands of
+them fast for the benchmarks: same tables, same row shapes, same search keys, but no duplicate
+checks or history.
 """
 
 from distro.domain.demo.bulk import bulk_synthetic
@@ -18,6 +20,7 @@ from distro.domain.demo.registry import (
     DEMO_USERS,
     create_demo,
 )
+from distro.domain.demo.stock import create_demo_stock, needs_demo_stock
 
 __all__ = [
     "DEMO_ACTOR",
@@ -28,7 +31,9 @@ __all__ = [
     "bulk_synthetic",
     "communities",
     "create_demo",
+    "create_demo_stock",
     "demo_districts",
     "demo_families",
+    "needs_demo_stock",
     "registered_at",
 ]

@@ -1,5 +1,5 @@
-"""Provides `create_demo`: demo users, and demo households registered through the real
-services by the demo coordinator."""
+"""Provides `create_demo`: demo users, demo households registered through the real services
+by the demo coordinator, and the demo's stock."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlmodel import Session
 from distro.domain.access import Actor, Role
 from distro.domain.demo.households import demo_families, registered_at
 from distro.domain.demo.near_duplicates import DUPLICATE_REASONS, near_duplicates
+from distro.domain.demo.stock import create_demo_stock
 from distro.domain.duplicates import PossibleDuplicates
 from distro.domain.families import change_status, register_family
 from distro.domain.models import Family, FamilyStatus
@@ -60,7 +61,8 @@ def create_demo(
 
     Households that look like one already registered are skipped (the demo should not be full
     of warnings), except a few deliberate near-duplicates registered with a reason, so the
-    duplicate warning and merging can be shown. A few families then change status.
+    duplicate warning and merging can be shown. A few families then change status, and the
+    stock gets its catalogue and months of movements (`create_demo_stock`).
     Refused (Conflict) on a database that already has users: it is for a new demo database.
     """
     actor = create_demo_users(session, now=now)
@@ -76,6 +78,7 @@ def create_demo(
     for data, reason in duplicates:
         register_family(session, data, actor=actor, now=now, duplicate_reason=reason)
     _change_some_statuses(session, [family for family, _ in registered], rng, actor, now)
+    create_demo_stock(session, now=now, seed=seed)
     return len(registered) + len(duplicates)
 
 
