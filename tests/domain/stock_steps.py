@@ -1,4 +1,4 @@
-"""Random steps against the stock ledger, each with a reference model of what the ledger must
+"""Steps against the stock ledger, each with a reference model of what the ledger must
 do (or refuse): the property tests run a step through the real service and compare.
 
 The model is deliberately naive (a dict of lots, a sort for first expiry first), so that it is
@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from hypothesis import strategies as st
 from sqlmodel import Session
 
 from distro.domain.clock import local_date
@@ -287,49 +286,3 @@ class WriteOff:
 
 
 Step = Receive | Issue | Adjust | Count | WriteOff
-
-items = st.integers(0, 1)
-units = st.integers(1, 12)
-expiries = st.none() | st.sampled_from([-3, -1, 0, 1, 2, 10]) | st.integers(-20, 60)
-
-
-@st.composite
-def adjustments(draw: st.DrawFn) -> Adjust:
-    """Adjustments whose sign mostly fits their reason (else nearly all would be refused), and
-    now and then one that does not, or of zero units."""
-    reason = draw(st.sampled_from(AdjustReason))
-    fitting = -1 if reason in TAKE_ONLY else 1 if reason is AdjustReason.FOUND else 0
-    sign = fitting or draw(st.sampled_from([-1, 1]))
-    if draw(st.sampled_from([False, False, False, False, True])):
-        sign = -sign
-    return Adjust(
-        item=draw(items),
-        quantity=sign * draw(st.integers(0, 12)),
-        reason=reason,
-        note=draw(st.sampled_from(["", "miscounted", "miscounted", "  "])),
-        lot=draw(st.none() | st.integers(0, 20)),
-        expiry=draw(expiries),
-    )
-
-
-receipt_lines = st.lists(st.tuples(items, units, expiries), min_size=1, max_size=3).map(tuple)
-opening_receipt = st.builds(Receive, lines=receipt_lines, days_ago=st.just(0))
-"""Every sequence starts with stock on the shelves, so the steps after it have work to do."""
-steps: st.SearchStrategy[Step] = st.one_of(
-    st.builds(Receive, lines=receipt_lines, days_ago=st.sampled_from([0, 0, 0, 2, -1])),
-    st.builds(
-        Issue,
-        item=items,
-        quantity=st.integers(-1, 15),
-        reason=st.sampled_from(["Christian Action shelter", "kitchen", "ISS", "  "]),
-    ),
-    adjustments(),
-    st.builds(
-        Count,
-        counts=st.lists(st.tuples(st.integers(0, 20), st.integers(0, 15)), max_size=4).map(tuple),
-    ),
-    st.builds(WriteOff, item=st.none() | items),
-)
-hours_between_steps = st.sampled_from([0, 0, 0, 0, 6, 15, 24, 24 * 9])
-"""How far the clock moves before a step: mostly not at all, sometimes past a local midnight
-(15 hours takes 17:30 at the counter to the next morning) or by days, so lots expire mid-run."""

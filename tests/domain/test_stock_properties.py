@@ -9,6 +9,7 @@ from collections import Counter
 from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -21,21 +22,23 @@ from distro.domain.checks import check_database
 from distro.domain.clock import local_date
 from distro.domain.db import make_engine, migrate, reading, unit_of_work
 from distro.domain.errors import DomainError
-from distro.domain.stock_models import MovementKind, StockLot, StockMovement
+from distro.domain.stock_models import AdjustReason, MovementKind, StockLot, StockMovement
 from tests.conftest import FIXED_NOW
 from tests.domain.conftest import ACTOR
 from tests.domain.stock_fixtures import add_item
 from tests.domain.stock_steps import (
+    TAKE_ONLY,
+    Adjust,
     Books,
     Changed,
+    Count,
     Issue,
     Lot,
     Receive,
     Refused,
     Step,
-    hours_between_steps,
-    opening_receipt,
-    steps,
+    TakenRow,
+    WriteOff,
 )
 
 NO_SYNC = "PRAGMA synchronous=OFF"
@@ -51,6 +54,55 @@ SNAPSHOT_TABLES = (
     "audit_chain_head",
 )
 """Everything a stock service may write: a refused step must leave all of it as it was."""
+
+
+item_indexes = st.integers(0, 1)
+lot_units = st.integers(1, 12)
+expiry_days = st.none() | st.sampled_from([-3, -1, 0, 1, 2, 10]) | st.integers(-20, 60)
+
+
+@st.composite
+def adjustments(draw: st.DrawFn) -> Adjust:
+    """Adjustments whose sign mostly fits their reason (else nearly all would be refused), and
+    now and then one that does not, or of zero units."""
+    reason = draw(st.sampled_from(AdjustReason))
+    fitting = -1 if reason in TAKE_ONLY else 1 if reason is AdjustReason.FOUND else 0
+    sign = fitting or draw(st.sampled_from([-1, 1]))
+    if draw(st.sampled_from([False, False, False, False, True])):
+        sign = -sign
+    return Adjust(
+        item=draw(item_indexes),
+        quantity=sign * draw(st.integers(0, 12)),
+        reason=reason,
+        note=draw(st.sampled_from(["", "miscounted", "miscounted", "  "])),
+        lot=draw(st.none() | st.integers(0, 20)),
+        expiry=draw(expiry_days),
+    )
+
+
+receipt_lines = st.lists(
+    st.tuples(item_indexes, lot_units, expiry_days), min_size=1, max_size=3
+).map(tuple)
+opening_receipt = st.builds(Receive, lines=receipt_lines, days_ago=st.just(0))
+"""Every sequence starts with stock on the shelves, so the steps after it have work to do."""
+steps: st.SearchStrategy[Step] = st.one_of(
+    st.builds(Receive, lines=receipt_lines, days_ago=st.sampled_from([0, 0, 0, 2, -1])),
+    st.builds(
+        Issue,
+        item=item_indexes,
+        quantity=st.integers(-1, 8),
+        reason=st.sampled_from(["Christian Action shelter", "kitchen", "ISS", "  "]),
+    ),
+    adjustments(),
+    st.builds(
+        Count,
+        counts=st.lists(st.tuples(st.integers(0, 20), st.integers(0, 15)), max_size=4).map(tuple),
+    ),
+    st.builds(WriteOff, item=st.none() | item_indexes),
+)
+hours_between_steps = st.sampled_from([0, 0, 0, 0, 6, 15, 24, 24 * 9])
+"""How far the clock moves before a step: mostly not at all, sometimes past a local midnight
+(15 hours takes 17:30 at the counter to the next morning) or by days, so lots expire mid-run."""
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +149,9 @@ def fresh_copy(template: Path, folder: Path) -> Engine:
     engine = make_engine(f"sqlite:///{target}")
     # Durability after a power cut is not under test here, and waiting for the disk at every
     # commit would make most of the run's time; this runs after make_engine's own pragmas.
-    sqlalchemy_event.listen(engine, "connect", lambda connection, _record: connection.execute(NO_SYNC))
+    sqlalchemy_event.listen(
+        engine, "connect", lambda connection, _record: connection.execute(NO_SYNC)
+    )
     return engine
 
 
@@ -119,7 +173,8 @@ def take_step(engine: Engine, books: Books, step: Step, now: datetime) -> None:
     assert isinstance(expected, Changed), f"{step} should have been refused: {expected}"
     assert returned == expected.returned
     if isinstance(step, Issue):
-        assert all(expiry is None or expiry >= today for _lot, _units, expiry in returned)
+        taken = cast(tuple[TakenRow, ...], returned)
+        assert all(expiry is None or expiry >= today for _lot, _units, expiry in taken)
     after = snapshot(engine)
     audit_rows = len(after["audit_event"]) - len(before["audit_event"])
     assert audit_rows == (1 if expected.audited else 0)
