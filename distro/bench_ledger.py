@@ -97,8 +97,8 @@ def _receipt_rows(first_id: int, items: int, rng: random.Random, today: date) ->
 def _item_rows(
     session: Session, first_id: int, items: int, rng: random.Random, now: datetime
 ) -> list[Row]:
-    from distro.domain.catalogue import fold_item_name
     from distro.domain.codes import CodeKind, format_code
+    from distro.domain.item_lookup import fold_item_name
     from distro.domain.numbering import next_number, reserve_up_to
     from distro.domain.stock_models import ItemCategory, StockUnit
 

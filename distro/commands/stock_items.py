@@ -102,9 +102,10 @@ def add_item_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def edit_item_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Change the fields given; the others keep their values."""
-    from distro.domain.catalogue import ItemIn, find_item, update_item
+    from distro.domain.catalogue import ItemIn, update_item
     from distro.domain.db import unit_of_work
     from distro.domain.errors import InvalidInput
+    from distro.domain.item_lookup import find_item
     from distro.domain.schemas import validated
 
     changes = {field: getattr(args, field) for field in EDITABLE}
@@ -124,8 +125,9 @@ def edit_item_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def retire_item_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Retire the item; refused while any of it is on the shelves."""
-    from distro.domain.catalogue import find_item, retire_item
+    from distro.domain.catalogue import retire_item
     from distro.domain.db import unit_of_work
+    from distro.domain.item_lookup import find_item
 
     actor = context.actor()
     with unit_of_work(context.engine) as session:
@@ -138,8 +140,9 @@ def retire_item_command(args: argparse.Namespace, context: CommandContext) -> in
 
 def reactivate_item_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Bring a retired item back into use."""
-    from distro.domain.catalogue import find_item, reactivate_item
+    from distro.domain.catalogue import reactivate_item
     from distro.domain.db import unit_of_work
+    from distro.domain.item_lookup import find_item
 
     actor = context.actor()
     with unit_of_work(context.engine) as session:
@@ -173,8 +176,9 @@ def items_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def barcode_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Attach the product barcode to the item (or detach it with --remove)."""
-    from distro.domain.catalogue import attach_barcode, detach_barcode, find_item
+    from distro.domain.catalogue import attach_barcode, detach_barcode
     from distro.domain.db import unit_of_work
+    from distro.domain.item_lookup import find_item
     from distro.domain.product_barcodes import product_barcode
 
     change = detach_barcode if args.remove else attach_barcode

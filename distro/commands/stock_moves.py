@@ -80,9 +80,9 @@ def add_actions(actions: Any, common: argparse.ArgumentParser) -> None:
 
 def receive_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Post one receipt: the line given as arguments, or every line of --lines FILE.csv."""
-    from distro.domain.catalogue import load_item
     from distro.domain.clock import local_date
     from distro.domain.db import unit_of_work
+    from distro.domain.item_lookup import load_item
     from distro.domain.schemas import validated
     from distro.domain.stock_ledger import ReceiptIn, receive_stock
 
@@ -146,8 +146,8 @@ def _receipt_lines(
 ) -> tuple[list[ReceiptLineIn], list[str]]:
     """Each row as a receipt line, and what is wrong with the rows that are not one. Arguments
     typed on the command line fail at once; a file's rows are all checked, to fix in one go."""
-    from distro.domain.catalogue import find_item
     from distro.domain.errors import DomainError
+    from distro.domain.item_lookup import find_item
     from distro.domain.schemas import validated
     from distro.domain.stock_ledger import ReceiptLineIn
 
@@ -172,8 +172,8 @@ def _receipt_lines(
 
 def issue_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Issue first expiry first; NotEnoughStock says how many can be, and nothing is taken."""
-    from distro.domain.catalogue import find_item
     from distro.domain.db import unit_of_work
+    from distro.domain.item_lookup import find_item
     from distro.domain.stock_ledger import issue_stock
 
     quantity = whole_number(args.quantity)
@@ -190,8 +190,8 @@ def issue_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def adjust_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Adjust by a signed quantity with a reason; from a lot, first expiry first, or a new lot."""
-    from distro.domain.catalogue import find_item
     from distro.domain.db import unit_of_work
+    from distro.domain.item_lookup import find_item
     from distro.domain.stock_ledger import adjust_stock
     from distro.domain.stock_models import AdjustReason
 
@@ -220,8 +220,8 @@ def adjust_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def write_off_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Write off every expired lot still on the shelves (of one item with --item)."""
-    from distro.domain.catalogue import find_item, load_item
     from distro.domain.db import unit_of_work
+    from distro.domain.item_lookup import find_item, load_item
     from distro.domain.stock_ledger import write_off_expired
 
     actor = context.actor()

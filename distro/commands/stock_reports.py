@@ -116,10 +116,10 @@ def level_line(level: ItemLevel) -> str:
 
 def lots_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The item's lots with stock, soonest expiry first, as issuing takes them."""
-    from distro.domain.catalogue import find_item
     from distro.domain.clock import local_date
     from distro.domain.db import reading
-    from distro.domain.stock_views import item_lots
+    from distro.domain.item_lookup import find_item
+    from distro.domain.stock_lists import item_lots
 
     context.actor()
     with reading(context.engine) as session:
@@ -147,9 +147,9 @@ def lots_command(args: argparse.Namespace, context: CommandContext) -> int:
 def history_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The item's movements, newest first: when, what, how many, which lot, who and why."""
     from distro.domain.audit_log import on_clock
-    from distro.domain.catalogue import find_item
     from distro.domain.db import reading
-    from distro.domain.stock_views import item_movements
+    from distro.domain.item_lookup import find_item
+    from distro.domain.stock_lists import item_movements
 
     context.actor()
     zone = context.clock().astimezone().tzinfo
@@ -176,7 +176,7 @@ def expiring_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Lots expiring within --days, and expired ones not yet written off, soonest first."""
     from distro.domain.clock import local_date
     from distro.domain.db import reading
-    from distro.domain.stock_views import expiring_lots
+    from distro.domain.stock_lists import expiring_lots
 
     context.actor()
     with reading(context.engine) as session:

@@ -19,18 +19,12 @@ from typing import Any, TextIO
 from sqlmodel import Session, col, select
 
 from distro.domain.access import Actor, Permission, requires
-from distro.domain.catalogue import (
-    ItemIn,
-    add_item,
-    fold_item_name,
-    item_snapshot,
-    parse_item_code,
-    update_item,
-)
+from distro.domain.catalogue import ItemIn, add_item, item_snapshot, update_item
 from distro.domain.csv_format import BOM, escape_cell
 from distro.domain.csv_reading import RowProblem, csv_records, header_names, row_cells
 from distro.domain.errors import CodeError, DomainError, InvalidInput
 from distro.domain.import_cells import choice
+from distro.domain.item_lookup import fold_item_name, parse_item_code
 from distro.domain.schemas import validated
 from distro.domain.stock_models import Item, ItemBarcode, StockUnit
 

@@ -7,13 +7,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from distro.domain.catalogue import (
-    find_item_by_barcode,
-    find_item_by_code,
-    item_on_hand,
-)
 from distro.domain.codes import Code, CodeKind, looks_like_code, parse_scan
 from distro.domain.families import find_family_by_code
+from distro.domain.item_lookup import find_item_by_barcode, find_item_by_code, item_on_hand
 from distro.domain.product_barcodes import is_valid_product_barcode, looks_like_product_barcode
 from distro.domain.search import describe_families
 from distro.domain.stock_models import Item

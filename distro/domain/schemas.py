@@ -188,6 +188,8 @@ def plain_problems(error: ValidationError) -> dict[str, str]:
             message = f"must be one of: {context.get('expected')}"
         elif kind == "greater_than_equal":
             message = f"must be at least {context.get('ge')}"
+        elif kind == "greater_than":
+            message = f"must be more than {context.get('gt')}"
         elif kind == "less_than_equal":
             message = f"must be at most {context.get('le')}"
         elif kind.startswith("date") and "range" in str(detail["msg"]):

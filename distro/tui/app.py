@@ -19,7 +19,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
 from distro.domain.clock import Clock, utc_now
-from distro.domain.codes import looks_like_code
 from distro.printing.printers import Printer
 from distro.settings import Settings
 from distro.tui.scanning import ScanDetector
@@ -30,6 +29,8 @@ from distro.tui.screens.family_text import Privacy, ShowsFamilies
 from distro.tui.screens.help import HelpScreen
 from distro.tui.screens.lock import IDLE_CHECK_SECONDS, IdleWatch, LockScreen
 from distro.tui.screens.signin import SignInScreen
+from distro.tui.screens.stock import StockScreen
+from distro.tui.screens.stock_routing import announce_stock_alerts, offer_to_attach, open_item
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -42,13 +43,33 @@ FULL_COLLECTION_AFTER = 100
 over a day-long heap were the slow tail of scans (p95 about 100 ms, 38 ms with this)."""
 
 
+def _looks_scannable(text: str) -> bool:
+    """Whether a burst of keys is a code or a product barcode. Asked only when a burst ends
+    with Enter, so the domain's scan module (and the database layer it needs) is not imported
+    before the first frame."""
+    from distro.domain.scan import looks_scannable
+
+    return looks_scannable(text)
+
+
+def without_scan(value: str, scanned: str) -> str:
+    """`value` without the keys of a scan that landed at its end: all of them, or what a length
+    limit or a digits-only field let through, which is the scan with some keys left out."""
+    unmatched = iter(reversed(scanned))
+    kept = len(value)
+    while kept and value[kept - 1] in unmatched:
+        kept -= 1
+    return value[:kept]
+
+
 class DistroApp(App[None]):
     """The counter app, built with its dependencies so tests can pass a temp database."""
 
-    CSS_PATH = "styles/app.tcss"
+    CSS_PATH = ["styles/app.tcss", "styles/stock.tcss"]
     TITLE = "distro"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         "families": FamiliesScreen,
+        "stock": StockScreen,
         **{area.mode: partial(AreaScreen, area) for area in AREAS},
     }
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -70,7 +91,7 @@ class DistroApp(App[None]):
             "f4",
             "area('stock')",
             "Stock",
-            tooltip="Donations, lots, expiry",
+            tooltip="Levels, lots, expiry, receive, issue, count",
             id="stock",
             show=False,
         ),
@@ -180,6 +201,7 @@ class DistroApp(App[None]):
             self._back_to_search()
             self.idle.touch()
             self._read_lock_minutes()
+            announce_stock_alerts(self)
             self.keep_out_of_full_collections()
 
     def _show_who(self) -> None:
@@ -270,7 +292,7 @@ class DistroApp(App[None]):
             self.idle.touch()
         if isinstance(event, events.Key) and not event.is_forwarded and not self._scan_in_field():
             scanned = self.scan_detector.feed(event.key, event.character)
-            if scanned is not None and looks_like_code(scanned):
+            if scanned is not None and _looks_scannable(scanned):
                 event.prevent_default()
                 event.stop()
                 self.handle_scan(scanned)
@@ -286,8 +308,8 @@ class DistroApp(App[None]):
 
         A scanner's keys also landed in the focused field; `clear_field` takes them out."""
         focused = self.focused
-        if clear_field and isinstance(focused, Input) and focused.value.endswith(scanned):
-            focused.value = focused.value[: -len(scanned)]
+        if clear_field and isinstance(focused, Input):
+            focused.value = without_scan(focused.value, scanned)
         if self.actor is None:  # signed out or locked: not even whether the code exists
             self.notify("Sign in first, then scan again.", severity="warning")
             return
@@ -296,17 +318,25 @@ class DistroApp(App[None]):
     def _resolve_scan(self, scanned: str) -> None:
         """Look the code up on the UI thread: a few indexed reads (a few ms), whereas a hop to a
         worker thread and back costs more than the queries while the queue waits."""
+        from distro.domain.codes import CodeKind
         from distro.domain.db import reading
         from distro.domain.errors import DomainError
+        from distro.domain.item_lookup import UnknownProductBarcode
         from distro.domain.scan import resolve_scan
 
         try:
             with reading(self.engine) as session:
                 result = resolve_scan(session, scanned)
+        except UnknownProductBarcode as unknown:
+            offer_to_attach(self, unknown.barcode)
+            return
         except DomainError as error:
             self.notify(str(error), title="Scan", severity="error")
             return
-        self.open_family(result.target_id)
+        if result.kind == CodeKind.ITEM:
+            open_item(self, result.target_id)
+        else:
+            self.open_family(result.target_id)
 
     def open_family(self, family_id: int) -> None:
         """Show a family's screen in the Families area (not while a form is open)."""

@@ -11,6 +11,9 @@ from textual.screen import Screen
 from distro.tui.screens.area import AREAS
 from distro.tui.screens.families import FamiliesScreen
 from distro.tui.screens.family import FamilyScreen
+from distro.tui.screens.stock import StockScreen
+from distro.tui.screens.stock_expiry import ExpiryScreen
+from distro.tui.screens.stock_item import StockItemScreen
 
 if TYPE_CHECKING:
     from distro.tui.app import DistroApp
@@ -26,10 +29,30 @@ FAMILY_ACTIONS = (
     ("reveal", "reveal", "Show this family's names, phones, claim ref in full (recorded)"),
 )
 
+STOCK_ACTIONS = (
+    ("receive", "receive", "A delivery or donation: items, quantities, expiry, location"),
+    ("issue", "issue", "To a shelter or kitchen, first expiry first out"),
+    ("adjust", "adjust", "Damaged, expired, lost, found, or a correction"),
+    ("write_off", "write off expired", "Take every expired lot off the books"),
+    ("count", "count", "Stock take: type what is on the shelf, see the variance, post"),
+    ("expiry", "expiry list", "Lots expiring within 30 days, expired first"),
+    ("sort", "sort", "Next order: name, on hand, days of stock, expiring, low"),
+    ("category", "filter category", "Show one category, then the next, then all"),
+)
+ITEM_ACTIONS = (
+    ("issue", "issue", "Issue this item to a shelter or kitchen"),
+    ("adjust", "adjust", "Adjust this item (the highlighted lot, if the lots have the cursor)"),
+    ("receive", "receive", "Receive a delivery of this item"),
+    ("older", "older movements", "Read the next page of older movements"),
+    ("write_off", "write off expired", "Take this item's expired lots off the books"),
+    ("barcode", "attach barcode", "Make scanning a product barcode select this item"),
+)
+
 
 def palette_commands(app: DistroApp, screen: Screen[object]) -> Iterator[SystemCommand]:
     """Areas always; the actions of the screen the palette was opened on."""
     yield SystemCommand("families: search", "Find a family", lambda: app.action_area("families"))
+    yield SystemCommand("stock: levels", "Stock of every item", lambda: app.action_area("stock"))
     for area in AREAS:
         yield SystemCommand(
             f"{area.mode}: open", area.purpose, lambda mode=area.mode: app.action_area(mode)
@@ -46,3 +69,15 @@ def palette_commands(app: DistroApp, screen: Screen[object]) -> Iterator[SystemC
     if isinstance(screen, FamilyScreen):
         for action, verb, help_text in FAMILY_ACTIONS:
             yield SystemCommand(f"family: {verb}", help_text, getattr(screen, f"action_{action}"))
+    if isinstance(screen, StockScreen):
+        for action, verb, help_text in STOCK_ACTIONS:
+            yield SystemCommand(f"stock: {verb}", help_text, getattr(screen, f"action_{action}"))
+    if isinstance(screen, StockItemScreen):
+        for action, verb, help_text in ITEM_ACTIONS:
+            yield SystemCommand(f"item: {verb}", help_text, getattr(screen, f"action_{action}"))
+    if isinstance(screen, ExpiryScreen):
+        yield SystemCommand(
+            "stock: write off expired",
+            "Take every expired lot off the books",
+            screen.action_write_off,
+        )

@@ -14,24 +14,26 @@ from sqlmodel import Session, col, select
 
 from distro.domain.access import Actor, Role
 from distro.domain.catalogue import (
-    AmbiguousItem,
     ItemIn,
-    UnknownProductBarcode,
     add_item,
     attach_barcode,
     detach_barcode,
-    find_item,
-    fold_item_name,
-    item_barcodes,
     reactivate_item,
     retire_item,
-    search_items,
     update_item,
 )
 from distro.domain.checks import check_database
 from distro.domain.codes import CodeKind, format_code
 from distro.domain.db import reading, unit_of_work
 from distro.domain.errors import CodeError, Conflict, InvalidInput, NotAllowed, NotFound
+from distro.domain.item_lookup import (
+    AmbiguousItem,
+    UnknownProductBarcode,
+    find_item,
+    fold_item_name,
+    item_barcodes,
+    search_items,
+)
 from distro.domain.models import AuditEvent
 from distro.domain.schemas import validated
 from distro.domain.stock_ledger import ReceiptIn, ReceiptLineIn, receive_stock

@@ -13,11 +13,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, func, select
 
-from distro.domain.catalogue import attach_barcode, item_barcodes
+from distro.domain.catalogue import attach_barcode
 from distro.domain.catalogue_csv import ITEM_COLUMNS, ItemImportReport, export_items, import_items
 from distro.domain.codes import CodeKind, format_code
 from distro.domain.csv_format import BOM
 from distro.domain.db import make_engine, migrate, reading, unit_of_work
+from distro.domain.item_lookup import item_barcodes
 from distro.domain.models import AuditEvent
 from distro.domain.stock_models import Item
 from tests.domain.conftest import ACTOR

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from distro.domain.clock import HONG_KONG, local_date
 from distro.domain.db import unit_of_work
+from distro.domain.stock_lists import expiring_lots, item_lots, item_movements, locations
 from distro.domain.stock_models import (
     ItemCategory,
     MovementKind,
@@ -24,16 +25,7 @@ from distro.domain.stock_models import (
     StockSource,
     StockUnit,
 )
-from distro.domain.stock_views import (
-    LevelSort,
-    StockAlerts,
-    expiring_lots,
-    item_lots,
-    item_movements,
-    locations,
-    stock_alerts,
-    stock_levels,
-)
+from distro.domain.stock_views import LevelSort, StockAlerts, stock_alerts, stock_levels
 from tests.conftest import FIXED_NOW
 from tests.domain.stock_fixtures import add_item
 

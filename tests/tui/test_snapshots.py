@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 
 from distro.tui.app import DistroApp
 from tests.tui.helpers import add_family, add_family_with, open_family_by_name, sign_in
+from tests.tui.stock_helpers import open_stock, seed_stock
 
 SnapCompare = Callable[..., bool]
 
@@ -84,3 +85,10 @@ def test_lock_screen(
 ) -> None:
     seed_household(engine, now)
     assert snap_compare(app, terminal_size=(80, 24), run_before=lock_on_household)
+
+
+def test_stock_levels_screen(
+    snap_compare: SnapCompare, app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    seed_stock(engine, now)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_stock)

@@ -30,8 +30,8 @@ from distro.domain.stock_ledger import (
     receive_stock,
     write_off_expired,
 )
+from distro.domain.stock_lists import item_lots
 from distro.domain.stock_models import Item, ItemCategory, StockSource
-from distro.domain.stock_views import item_lots
 from distro.domain.users import actor_of
 
 FOOD, BABY = ItemCategory.FOOD, ItemCategory.BABY

@@ -24,7 +24,6 @@ AREAS = (
     Area(
         "counter", "Counter", "Hand out to a family: entitlements, one collection per round, slips."
     ),
-    Area("stock", "Stock", "Receive donations in lots, issue first-expiry-first-out, count."),
     Area("lending", "Lending", "Lend laptops and tablets to children for online school."),
     Area("referrals", "Referrals", "Vaccine appointment referrals and next doses."),
     Area("reports", "Reports", "Figures for coordinators and donors."),

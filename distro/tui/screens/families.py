@@ -187,7 +187,7 @@ class FamiliesScreen(Screen[None]):
 
     @on(Input.Submitted, "#family-search")
     def _search_submitted(self, event: Input.Submitted) -> None:
-        if looks_like_code(event.value):
+        if looks_like_code(event.value) or _typed_product_barcode(event.value):
             # Keep the typed code in the box, so one mistyped character is easy to correct.
             self.distro.handle_scan(event.value, clear_field=False)
             return
@@ -208,3 +208,13 @@ class FamiliesScreen(Screen[None]):
     def _registered(self, family_id: int | None) -> None:
         if family_id is not None:
             self.distro.open_family(family_id)
+
+
+def _typed_product_barcode(typed: str) -> bool:
+    """A product barcode typed from its label (12 or 13 digits, check digit right) opens its
+    item like a scan. Eight digits are a phone number here, even when they would pass as an
+    EAN-8: a scanner reaches the scan line without Enter in this box."""
+    from distro.domain.product_barcodes import is_valid_product_barcode
+
+    digits = "".join(ch for ch in typed if ch.isdigit())
+    return len(digits) >= 12 and is_valid_product_barcode(typed)

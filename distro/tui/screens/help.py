@@ -10,8 +10,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
 SCAN_HELP = (
-    "Scan a family card from any screen, or type its code (like F-000123-R) "
-    "in the search box and press Enter."
+    "Scan a family card, a shelf label or a product's barcode from any screen: it opens the "
+    "family or the item. Or type a code (like F-000123-R or S-000012-X) in the families "
+    "search box and press Enter."
 )
 
 

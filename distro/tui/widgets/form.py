@@ -34,7 +34,9 @@ class FormFields(Vertical):
     FormFields { height: auto; }
     FormFields .field-row { height: auto; }
     FormFields .field-label { width: 28; padding: 0 1 0 0; }
-    FormFields .field-error { color: $error; height: auto; padding-left: 28; display: none; }
+    FormFields .field-error {
+        color: $error; width: 1fr; height: auto; padding-left: 28; display: none;
+    }
     FormFields .field-error.-shown { display: block; }
     FormFields Input { width: 1fr; height: 1; border: none; padding: 0 1; }
     FormFields Input:focus { background: $accent 40%; }

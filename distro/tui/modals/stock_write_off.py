@@ -1,0 +1,77 @@
+"""Provides writing off expired stock: a confirmation that lists what will leave the books."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual.markup import escape
+
+from distro.domain.access import Permission
+from distro.domain.errors import DomainError
+from distro.tui.modals.confirm import ConfirmModal
+from distro.tui.screens.stock_text import may_change, quantity_text, today_at_counter
+
+if TYPE_CHECKING:
+    from distro.domain.stock_lists import ExpiringLot
+    from distro.tui.app import DistroApp
+
+LISTED = 8
+"""Lots named in the confirmation; the rest are counted."""
+
+
+def confirm_write_off(
+    app: DistroApp, done: Callable[[str | None], None], *, item_id: int | None = None
+) -> None:
+    """Say which expired lots (of one item, or all) will be written off, and do it on a yes."""
+    from distro.domain.db import reading
+    from distro.domain.stock_lists import expiring_lots
+
+    if not may_change(app, Permission.ADJUST_STOCK):
+        return
+    with reading(app.engine) as session:
+        soon = expiring_lots(session, today=today_at_counter(app), within_days=0)
+    expired = [
+        lot for lot in soon if lot.days_left < 0 and (item_id is None or lot.item_id == item_id)
+    ]
+    if not expired:
+        app.notify("Nothing expired is on the shelves.", title="Write off")
+        return
+    app.push_screen(
+        ConfirmModal(_question(expired), _details(expired)),
+        lambda yes: _write_off(app, done, item_id) if yes else None,
+    )
+
+
+def _question(expired: list[ExpiringLot]) -> str:
+    units = sum(lot.on_hand for lot in expired)
+    lots = f"{len(expired)} expired lot{'s' if len(expired) != 1 else ''}"
+    return f"Write off {lots} ({units:,} units)?"
+
+
+def _details(expired: list[ExpiringLot]) -> str:
+    lines = [
+        f"{lot.item_name}: {quantity_text(lot.on_hand, lot.unit)}, expired "
+        f"{lot.expiry.isoformat()} (lot {lot.lot_id}{', ' + lot.location if lot.location else ''})"
+        for lot in expired[:LISTED]
+    ]
+    if len(expired) > LISTED:
+        lines.append(f"... and {len(expired) - LISTED} more lots.")
+    lines.append("They leave the books as 'expire' movements; this cannot be undone.")
+    return escape("\n".join(lines))
+
+
+def _write_off(app: DistroApp, done: Callable[[str | None], None], item_id: int | None) -> None:
+    from distro.domain.db import unit_of_work
+    from distro.domain.stock_ledger import write_off_expired
+
+    try:
+        with unit_of_work(app.engine) as session:
+            taken = write_off_expired(
+                session, actor=app.current_actor(), now=app.clock(), item_id=item_id
+            )
+    except DomainError as refusal:
+        app.notify(str(refusal), title="Write off", severity="error", timeout=8)
+        return
+    units = -sum(part.quantity for part in taken)
+    done(f"Wrote off {len(taken)} expired lots ({units:,} units).")
