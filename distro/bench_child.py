@@ -158,12 +158,13 @@ def start_distro(database_url: str, slips_dir: str) -> DistroApp:
     """The app as `distro` builds it (cli.main and cli.run_app): parse the command line, load
     the settings, and give the app the engine's factory, so the database opens as it does in
     real use. Keep this in step with cli.run_app."""
-    from distro.cli import build_parser, open_engine
+    from distro.cli import build_parser, names_a_command, open_engine
     from distro.printing.printers import FolderPrinter
     from distro.settings import load_settings
     from distro.tui.app import DistroApp
 
-    args = build_parser().parse_args(["--db", database_url])
+    argv = ["--db", database_url]
+    args = build_parser(with_commands=names_a_command(argv)).parse_args(argv)
     settings = load_settings({"DISTRO_SLIPS": slips_dir}, args.db)
     return DistroApp(settings, lambda: open_engine(settings), FolderPrinter(settings.slips_dir))
 

@@ -20,20 +20,9 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every command's subparser."""
-    from distro.commands import (
-        app_settings,
-        audit_log,
-        bench,
-        database,
-        demo,
-        families,
-        stock,
-        transfer,
-        users,
-    )
-
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
+    """The argument parser with every command's subparser; without them when only the app is
+    opened, because building them costs more than a tenth of the app's start."""
     parser = argparse.ArgumentParser(
         prog="distro",
         description="Distribution counter for families seeking protection. "
@@ -46,20 +35,38 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--user", metavar="NAME", help="who signs in (default: $DISTRO_USER; PIN: $DISTRO_PIN)"
     )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (
+    if not with_commands:
+        parser.set_defaults(command=None)
+        return parser
+    from distro.commands import (
+        app_settings,
+        audit_log,
+        bench,
         database,
+        demo,
         families,
         stock,
         transfer,
         users,
-        app_settings,
-        audit_log,
-        demo,
-        bench,
-    ):
+    )
+
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = (database, families, stock, transfer, users, app_settings, audit_log, demo, bench)
+    for module in commands:
         module.add_commands(subparsers, common_options())
     return parser
+
+
+def names_a_command(argv: Sequence[str]) -> bool:
+    """Whether `argv` holds more than the global options, so the commands' parsers are needed
+    (for a command, or for --help listing them)."""
+    words = iter(argv)
+    for word in words:
+        if word in ("--db", "--user"):
+            next(words, None)  # the option's value
+        elif not word.startswith("-") or word in ("-h", "--help"):
+            return True
+    return False
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -93,7 +100,8 @@ def run_app(settings: Settings, engine: Engine | Callable[[], Engine]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the `distro` console script."""
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(with_commands=names_a_command(words)).parse_args(words)
     demo_mode = getattr(args, "demo_mode", False)
     if demo_mode:
         # The demo never touches the real database, whatever DISTRO_DB says.

@@ -509,3 +509,25 @@ def test_a_printed_count_sheet_lists_the_lots_of_its_scope(
     assert "printable count sheet of 1 lot" in capsys.readouterr().out
     text = " ".join(page_text(sheet.read_bytes()))
     assert rice in text and "Shelf A" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "needed"),
+    [
+        ([], False),
+        (["--db", "x.sqlite3"], False),
+        (["--user", "kit", "--db", "x.sqlite3"], False),
+        (["--version"], False),
+        (["--db", "x.sqlite3", "demo"], True),
+        (["--help"], True),
+    ],
+)
+def test_only_a_command_or_help_needs_the_commands_parsers(argv: list[str], needed: bool) -> None:
+    from distro.cli import names_a_command
+
+    assert names_a_command(argv) is needed
+
+
+def test_opening_the_app_parses_the_global_options_alone() -> None:
+    args = build_parser(with_commands=False).parse_args(["--db", "x.sqlite3", "--user", "kit"])
+    assert (args.db, args.user, args.command) == ("x.sqlite3", "kit", None)

@@ -65,7 +65,7 @@ def without_scan(value: str, scanned: str) -> str:
 class DistroApp(App[None]):
     """The counter app, built with its dependencies so tests can pass a temp database."""
 
-    CSS_PATH = ["styles/app.tcss", "styles/stock.tcss"]
+    CSS_PATH = "styles/app.tcss"
     TITLE = "distro"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         "families": FamiliesScreen,

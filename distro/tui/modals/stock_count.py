@@ -68,6 +68,8 @@ class CountScope:
 class CountScopeModal(ModalScreen[CountScope | None]):
     """Everything, a category or a storage location in use; Enter chooses."""
 
+    CSS_PATH = "../styles/stock.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Cancel", tooltip="Count nothing", id="cancel-scope"),
     ]

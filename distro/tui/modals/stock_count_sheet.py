@@ -38,6 +38,8 @@ class CountSheetModal(ModalScreen[str | None]):
     """The lots of the scope, shelf order; the count box below takes the highlighted lot's
     count. Scanning a product moves to its first lot. Dismisses with what was posted."""
 
+    CSS_PATH = "../styles/stock.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "preview", "Variance", tooltip="Show the variance, then post", id="var"),
         Binding("escape", "leave", "Leave", tooltip="Leave without posting", id="leave-count"),

@@ -25,6 +25,8 @@ SHOWN = 8
 class ItemPickModal(ModalScreen[int | None]):
     """Type to narrow the list, Down to walk it, Enter to choose; dismisses with the item's id."""
 
+    CSS_PATH = "../styles/stock.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", tooltip="Choose nothing", id="cancel-pick"),
         Binding("down", "focus_list", "List", show=False, id="pick-list"),

@@ -131,6 +131,8 @@ class ReceiptLines(FormFields):
 class ReceiveModal(FormModal[Received]):
     """Where the stock came from and when, then its lines; dismisses with the posted receipt."""
 
+    CSS_PATH = "../styles/stock.tcss"
+
     form_title = "Receive stock"
 
     def __init__(self, item_code: str = "") -> None:

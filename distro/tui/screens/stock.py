@@ -52,6 +52,8 @@ def alert_text(level: ItemLevel) -> str:
 class StockScreen(Screen[None]):
     """Stock levels: S changes the order, C the category; Enter opens an item."""
 
+    CSS_PATH = "../styles/stock.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "receive", "Receive", tooltip="A delivery or donation, many lines", id="r"),
         Binding(

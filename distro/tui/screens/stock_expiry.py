@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 class ExpiryScreen(Screen[None]):
     """Soonest expiry first (so expired lots lead); Enter opens the lot's item."""
 
+    CSS_PATH = "../styles/stock.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the stock levels", id="expiry-back"),
         Binding("w", "write_off", "Write off", tooltip="Write off every expired lot", id="w-off"),

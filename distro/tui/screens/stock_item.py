@@ -29,6 +29,8 @@ PAGE = 50
 class StockItemScreen(Screen[None]):
     """One item: what is on the shelves, lot by lot, and every movement that put it there."""
 
+    CSS_PATH = "../styles/stock.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the stock levels", id="item-back"),
         Binding("i", "issue", "Issue", tooltip="Issue this item to a shelter or kitchen", id="i"),
