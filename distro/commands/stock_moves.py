@@ -24,8 +24,9 @@ from distro.commands.transfer import how_many
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from distro.domain.stock_ledger import ReceiptLineIn, Taken
+    from distro.domain.stock_ledger import Taken
     from distro.domain.stock_models import Item
+    from distro.domain.stock_receiving import ReceiptLineIn
 
 LINE_COLUMNS = ("item", "quantity", "expiry", "location")
 ITEM_HELP = "an item code, a product barcode or an unambiguous name"
@@ -84,7 +85,7 @@ def receive_command(args: argparse.Namespace, context: CommandContext) -> int:
     from distro.domain.db import unit_of_work
     from distro.domain.item_lookup import load_item
     from distro.domain.schemas import validated
-    from distro.domain.stock_ledger import ReceiptIn, receive_stock
+    from distro.domain.stock_receiving import ReceiptIn, receive_stock
 
     rows = _receipt_rows(args)
     typed_date = optional_day(args.date, "date")
@@ -149,7 +150,7 @@ def _receipt_lines(
     from distro.domain.errors import DomainError
     from distro.domain.item_lookup import find_item
     from distro.domain.schemas import validated
-    from distro.domain.stock_ledger import ReceiptLineIn
+    from distro.domain.stock_receiving import ReceiptLineIn
 
     lines: list[ReceiptLineIn] = []
     problems: list[str] = []
@@ -192,7 +193,7 @@ def adjust_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Adjust by a signed quantity with a reason; from a lot, first expiry first, or a new lot."""
     from distro.domain.db import unit_of_work
     from distro.domain.item_lookup import find_item
-    from distro.domain.stock_ledger import adjust_stock
+    from distro.domain.stock_adjusting import adjust_stock
     from distro.domain.stock_models import AdjustReason
 
     quantity = whole_number(args.quantity)
@@ -222,7 +223,7 @@ def write_off_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Write off every expired lot still on the shelves (of one item with --item)."""
     from distro.domain.db import unit_of_work
     from distro.domain.item_lookup import find_item, load_item
-    from distro.domain.stock_ledger import write_off_expired
+    from distro.domain.stock_adjusting import write_off_expired
 
     actor = context.actor()
     with unit_of_work(context.engine) as session:

@@ -36,8 +36,8 @@ from distro.domain.item_lookup import (
 )
 from distro.domain.models import AuditEvent
 from distro.domain.schemas import validated
-from distro.domain.stock_ledger import ReceiptIn, ReceiptLineIn, receive_stock
 from distro.domain.stock_models import Item, StockSource
+from distro.domain.stock_receiving import ReceiptIn, ReceiptLineIn, receive_stock
 from tests.domain.conftest import ACTOR
 
 EAN_13 = "4006381333931"

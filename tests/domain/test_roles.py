@@ -18,6 +18,7 @@ from distro.domain.errors import NotAllowed
 NOT_SERVICES = {
     "distro.domain.audit.record_change",
     "distro.domain.families.record_family_change",
+    "distro.domain.stock_ledger.record_taken",
 }
 """Functions that take an actor only to write the audit row of a guarded service's change."""
 

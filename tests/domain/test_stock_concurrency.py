@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from distro.domain.access import Actor, Role
 from distro.domain.checks import check_database
 from distro.domain.db import make_engine, reading, unit_of_work
-from distro.domain.stock_ledger import NotEnoughStock, _take_from_lot, issue_stock
+from distro.domain.stock_ledger import NotEnoughStock, issue_stock, take_from_lot
 from distro.domain.stock_models import Item, MovementKind, StockLot, StockMovement
 from distro.domain.stock_take import _set_on_hand, count_variances
 from tests.domain.conftest import ACTOR
@@ -156,7 +156,7 @@ def test_a_take_planned_on_a_stale_look_at_the_shelves_is_refused(
     with unit_of_work(engine) as session:
         issue_stock(session, item_id, 4, "community kitchen", actor=ACTOR, now=now)
     with pytest.raises(NotEnoughStock, match="Another counter"), unit_of_work(engine) as session:
-        _take_from_lot(session, lot.id, planned)
+        take_from_lot(session, lot.id, planned)
     assert on_hand(engine, item_id) == {LATER: 1}
     assert check_database(engine) == []
 

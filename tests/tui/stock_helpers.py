@@ -13,8 +13,9 @@ from textual.pilot import Pilot
 from distro.domain.catalogue import ItemIn, add_item
 from distro.domain.db import reading, unit_of_work
 from distro.domain.product_barcodes import check_digit
-from distro.domain.stock_ledger import ReceiptIn, ReceiptLineIn, issue_stock, receive_stock
+from distro.domain.stock_ledger import issue_stock
 from distro.domain.stock_models import Item, ItemBarcode, StockLot, StockMovement
+from distro.domain.stock_receiving import ReceiptIn, ReceiptLineIn, receive_stock
 from tests.tui.helpers import SETUP, settle, sign_in
 
 

@@ -23,15 +23,11 @@ from distro.domain.catalogue_csv import import_items
 from distro.domain.clock import HONG_KONG, local_date
 from distro.domain.errors import DomainError
 from distro.domain.models import AppUser
-from distro.domain.stock_ledger import (
-    ReceiptIn,
-    ReceiptLineIn,
-    issue_stock,
-    receive_stock,
-    write_off_expired,
-)
+from distro.domain.stock_adjusting import write_off_expired
+from distro.domain.stock_ledger import issue_stock
 from distro.domain.stock_lists import item_lots
 from distro.domain.stock_models import Item, ItemCategory, StockSource
+from distro.domain.stock_receiving import ReceiptIn, ReceiptLineIn, receive_stock
 from distro.domain.users import actor_of
 
 FOOD, BABY = ItemCategory.FOOD, ItemCategory.BABY

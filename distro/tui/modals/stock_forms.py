@@ -102,7 +102,7 @@ class AdjustModal(ItemFormModal):
         return {"lot": str(self.lot_id)} if self.lot_id else {}
 
     def change(self, session: Session, item: Item, values: dict[str, str]) -> str:
-        from distro.domain.stock_ledger import adjust_stock
+        from distro.domain.stock_adjusting import adjust_stock
         from distro.domain.stock_models import AdjustReason
 
         assert item.id is not None

@@ -19,7 +19,8 @@ from textual.widgets import DataTable, Input
 
 from distro.domain.errors import DomainError, InvalidInput
 from distro.domain.schemas import validated
-from distro.domain.stock_ledger import ReceiptIn, ReceiptLineIn, Received, checked_quantity
+from distro.domain.stock_ledger import checked_quantity
+from distro.domain.stock_receiving import ReceiptIn, ReceiptLineIn, Received
 from distro.tui.modals.form_modal import FormModal
 from distro.tui.modals.stock_fields import LINE_FIELDS, RECEIPT_FIELDS, ItemField, optional_date
 from distro.tui.screens.family_text import cell
@@ -156,7 +157,7 @@ class ReceiveModal(FormModal[Received]):
 
     def submit(self) -> Received:
         from distro.domain.db import unit_of_work
-        from distro.domain.stock_ledger import receive_stock
+        from distro.domain.stock_receiving import receive_stock
 
         if self.lines.has_entry():
             self.lines.take_entry()

@@ -63,7 +63,7 @@ def _details(expired: list[ExpiringLot]) -> str:
 
 def _write_off(app: DistroApp, done: Callable[[str | None], None], item_id: int | None) -> None:
     from distro.domain.db import unit_of_work
-    from distro.domain.stock_ledger import write_off_expired
+    from distro.domain.stock_adjusting import write_off_expired
 
     try:
         with unit_of_work(app.engine) as session:

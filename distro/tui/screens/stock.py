@@ -27,7 +27,7 @@ from distro.tui.screens.stock_text import (
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
-    from distro.domain.stock_ledger import Received
+    from distro.domain.stock_receiving import Received
     from distro.domain.stock_views import ItemLevel, StockAlerts
     from distro.tui.app import DistroApp
 

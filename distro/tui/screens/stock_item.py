@@ -17,9 +17,9 @@ from distro.tui.screens.stock_text import expiry_text, may_change, quantity_text
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
-    from distro.domain.stock_ledger import Received
     from distro.domain.stock_lists import LotView, MovementView
     from distro.domain.stock_models import Item
+    from distro.domain.stock_receiving import Received
     from distro.tui.app import DistroApp
 
 PAGE = 50
