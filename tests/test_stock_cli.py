@@ -18,7 +18,9 @@ from sqlmodel import col, select
 
 from distro.cli import build_parser
 from distro.commands.stock_input import ADJUST_REASONS, CATEGORIES, SOURCES, UNITS
+from distro.commands.stock_items import DIETARY
 from distro.commands.stock_reports import LEVEL_SORTS
+from distro.domain.catalogue import DIETARY_FLAGS
 from distro.domain.clock import local_date, utc_now
 from distro.domain.db import reading
 from distro.domain.stock_models import (
@@ -116,6 +118,7 @@ def test_choices_offered_match_the_domain() -> None:
     assert SOURCES == tuple(StockSource)
     assert ADJUST_REASONS == tuple(AdjustReason)
     assert set(LEVEL_SORTS.values()) == set(LevelSort.__members__)
+    assert DIETARY == DIETARY_FLAGS
 
 
 def test_building_the_parser_does_not_load_the_database_layer() -> None:

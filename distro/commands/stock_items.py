@@ -13,18 +13,8 @@ if TYPE_CHECKING:
     from distro.domain.stock_models import Item
 
 ITEM_HELP = "an item code, a product barcode or an unambiguous name"
-EDITABLE = (
-    "name",
-    "category",
-    "unit",
-    "pack_size",
-    "halal",
-    "contains_pork",
-    "vegetarian",
-    "low_stock_threshold",
-)
-"""The item's fields an edit may change (its barcodes change with `distro stock barcode`)."""
 DIETARY = ("halal", "contains_pork", "vegetarian")
+"""catalogue.DIETARY_FLAGS, spelt out so that building the parser loads no database layer."""
 
 
 def add_actions(actions: Any, common: argparse.ArgumentParser) -> None:
@@ -102,22 +92,22 @@ def add_item_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def edit_item_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Change the fields given; the others keep their values."""
-    from distro.domain.catalogue import ItemIn, update_item
+    from distro.domain.catalogue import ITEM_FIELDS, ItemIn, update_item
     from distro.domain.db import unit_of_work
     from distro.domain.errors import InvalidInput
     from distro.domain.item_lookup import find_item
     from distro.domain.schemas import validated
 
-    changes = {field: getattr(args, field) for field in EDITABLE}
+    changes = {field: getattr(args, field) for field in ITEM_FIELDS}
     changes = {field: value for field, value in changes.items() if value is not None}
     if not changes:
-        options = ", ".join(_option(field) for field in EDITABLE)
+        options = ", ".join(_option(field) for field in ITEM_FIELDS)
         raise InvalidInput({"edit": f"nothing to change: give at least one of {options}"})
     actor = context.actor()
     with unit_of_work(context.engine) as session:
         item = find_item(session, args.item)
         assert item.id is not None
-        data = validated(ItemIn, {**item.model_dump(include=set(EDITABLE)), **changes})
+        data = validated(ItemIn, {**item.model_dump(include=set(ITEM_FIELDS)), **changes})
         item = update_item(session, item.id, data, actor=actor, now=context.clock())
     say(f"Now {describe(item)}.")
     return 0

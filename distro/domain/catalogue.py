@@ -51,6 +51,11 @@ def _checked_barcode(value: str) -> str:
 ProductBarcode = Annotated[str, AfterValidator(_checked_barcode)]
 
 
+DIETARY_FLAGS = ("halal", "contains_pork", "vegetarian")
+ITEM_FIELDS = ("name", "category", "unit", "pack_size", *DIETARY_FLAGS, "low_stock_threshold")
+"""An item's own fields, in the order forms and CSV files show them (barcodes apart)."""
+
+
 class ItemIn(BaseModel):
     """An item as typed on the catalogue form or read from a catalogue CSV row."""
 

@@ -19,7 +19,14 @@ from typing import Any, TextIO
 from sqlmodel import Session, col, select
 
 from distro.domain.access import Actor, Permission, requires
-from distro.domain.catalogue import ItemIn, add_item, item_snapshot, update_item
+from distro.domain.catalogue import (
+    DIETARY_FLAGS,
+    ITEM_FIELDS,
+    ItemIn,
+    add_item,
+    item_snapshot,
+    update_item,
+)
 from distro.domain.csv_format import BOM, escape_cell
 from distro.domain.csv_reading import RowProblem, csv_records, header_names, row_cells
 from distro.domain.errors import CodeError, DomainError, InvalidInput
@@ -28,20 +35,8 @@ from distro.domain.item_lookup import fold_item_name, parse_item_code
 from distro.domain.schemas import validated
 from distro.domain.stock_models import Item, ItemBarcode, StockUnit
 
-ITEM_COLUMNS = (
-    "code",
-    "name",
-    "category",
-    "unit",
-    "pack_size",
-    "halal",
-    "contains_pork",
-    "vegetarian",
-    "low_stock_threshold",
-    "barcodes",
-)
+ITEM_COLUMNS = ("code", *ITEM_FIELDS, "barcodes")
 REQUIRED_ITEM_COLUMNS = ("name", "category", "unit")
-FLAG_COLUMNS = ("halal", "contains_pork", "vegetarian")
 BARCODE_SEPARATOR = "|"
 _YES = frozenset({"yes", "y", "true", "1", "x"})
 _NO = frozenset({"no", "n", "false", "0", ""})
@@ -132,7 +127,7 @@ def _item_cells(item: Item, barcodes: list[str]) -> dict[str, str]:
         "category": item.category,
         "unit": item.unit,
         "pack_size": item.pack_size,
-        **{flag: "yes" if getattr(item, flag) else "no" for flag in FLAG_COLUMNS},
+        **{flag: "yes" if getattr(item, flag) else "no" for flag in DIETARY_FLAGS},
         "low_stock_threshold": str(item.low_stock_threshold),
         "barcodes": BARCODE_SEPARATOR.join(barcodes),
     }
@@ -235,7 +230,7 @@ def _item_in(cells: dict[str, str]) -> ItemIn:
             data[column] = choice(cells[column])
     if data.get("unit", "").endswith("s") and data["unit"] not in _UNITS:
         data["unit"] = data["unit"][:-1]
-    for flag in FLAG_COLUMNS:
+    for flag in DIETARY_FLAGS:
         answer = choice(cells.get(flag, ""))
         if answer not in _YES | _NO:
             problems[flag] = "must be yes or no (empty means no)"
