@@ -6,11 +6,13 @@ stock, `distro import items FILE.csv [--dry-run]`, `distro export items FILE.csv
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from distro.commands import CommandContext, refuse, say, warn
+
+ReportT = TypeVar("ReportT")
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -70,28 +72,40 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def import_families_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Import in one transaction; print every problem and exit 1 if there is any."""
-    from distro.domain.db import unit_of_work
     from distro.domain.imports import import_families
+
+    return _report(_run_import(import_families, args, context))
+
+
+def _run_import(
+    importer: Callable[..., ReportT], args: argparse.Namespace, context: CommandContext
+) -> ReportT:
+    """Run one of the CSV importers on `args.file` in one transaction (a dry run rolls back
+    inside the importer); a file that cannot be read is refused in plain words."""
+    from distro.domain.db import unit_of_work
+    from distro.domain.errors import DomainError
 
     actor, now = context.actor(), context.clock()
     try:
         with args.file.open(encoding="utf-8", newline="") as source:
             with unit_of_work(context.engine) as session:
-                report = import_families(
-                    session, source, actor=actor, now=now, dry_run=args.dry_run
-                )
+                return importer(session, source, actor=actor, now=now, dry_run=args.dry_run)
     except OSError as error:
-        return refuse(f"cannot read {args.file}: {error.strerror or error}.")
-    return _report(report)
+        raise DomainError(f"cannot read {args.file}: {error.strerror or error}.") from None
+
+
+def _refuse_problems(problems: Sequence[object], dry_run: bool) -> int:
+    """Every row's problem, then the one-line refusal: nothing of the file was imported."""
+    for problem in problems:
+        say(str(problem))
+    dry = " (dry run)" if dry_run else ""
+    return refuse(f"{how_many(len(problems), 'problem')}; nothing was imported{dry}.")
 
 
 def _report(report: ImportReport) -> int:
     """Each family and its code, or every problem; 0 only when every row was fine."""
     if report.problems:
-        for problem in report.problems:
-            say(str(problem))
-        dry = " (dry run)" if report.dry_run else ""
-        return refuse(f"{how_many(len(report.problems), 'problem')}; nothing was imported{dry}.")
+        return _refuse_problems(report.problems, report.dry_run)
     for family in report.families:
         say(f"  row {family.row}: {family.household} -> {family.code}, {family.members} members")
     counted = (
@@ -164,25 +178,14 @@ def export_stats_command(args: argparse.Namespace, context: CommandContext) -> i
 def import_items_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Import the catalogue in one transaction; print every problem and exit 1 if any."""
     from distro.domain.catalogue_csv import import_items
-    from distro.domain.db import unit_of_work
 
-    actor, now = context.actor(), context.clock()
-    try:
-        with args.file.open(encoding="utf-8", newline="") as source:
-            with unit_of_work(context.engine) as session:
-                report = import_items(session, source, actor=actor, now=now, dry_run=args.dry_run)
-    except OSError as error:
-        return refuse(f"cannot read {args.file}: {error.strerror or error}.")
-    return _item_report(report)
+    return _item_report(_run_import(import_items, args, context))
 
 
 def _item_report(report: ItemImportReport) -> int:
     """Each item added or changed, or every problem; 0 only when every row was fine."""
     if report.problems:
-        for problem in report.problems:
-            say(str(problem))
-        dry = " (dry run)" if report.dry_run else ""
-        return refuse(f"{how_many(len(report.problems), 'problem')}; nothing was imported{dry}.")
+        return _refuse_problems(report.problems, report.dry_run)
     for item in report.items:
         if item.outcome != "unchanged":
             say(f"  row {item.row}: {item.outcome} {item.code} {item.name}")
