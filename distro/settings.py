@@ -17,6 +17,12 @@ class Settings:
     slips_dir: Path
     organisation: str = "distro"
     demo: bool = False
+    counter: str = "counter"
+    """This counter's name, on every slip and in the refusal of a second collection."""
+    slip_printer: str = ""
+    """Where slips go: "" (PDF files in `slips_dir`), "lp:NAME" or "escpos:DEVICE|HOST:PORT"."""
+    slip_layout: str = "receipt"
+    """The slip's layout: "receipt" (80 mm thermal), "a6" or "a4"."""
 
 
 def database_url(value: str) -> str:
@@ -47,7 +53,17 @@ def load_settings(
         slips_dir=slips,
         organisation=environ.get("DISTRO_ORGANISATION", "distro"),
         demo=demo,
+        counter=" ".join(environ.get("DISTRO_COUNTER", "").split())[:40] or _host_name(),
+        slip_printer=environ.get("DISTRO_SLIP_PRINTER", "").strip(),
+        slip_layout=environ.get("DISTRO_SLIP_LAYOUT", "receipt").strip().lower() or "receipt",
     )
+
+
+def _host_name() -> str:
+    """The machine's short name: the counter's name when DISTRO_COUNTER is not set."""
+    import socket
+
+    return socket.gethostname().split(".")[0][:40] or "counter"
 
 
 def describe_url(url: str) -> str:

@@ -43,10 +43,19 @@ class Permission(StrEnum):
     RECEIVE_STOCK = "receive stock"
     ISSUE_STOCK = "issue stock"
     ADJUST_STOCK = "adjust or count stock"
+    HAND_OUT = "hand out and collect at the counter"
+    OVERRIDE_HANDOUT = "let a family collect when a rule says no"
+    MANAGE_ROUNDS = "set up rounds and basket rules"
+    VOID_SLIPS = "void handout slips"
 
 
 _VOLUNTEER = frozenset(
-    {Permission.REGISTER_FAMILIES, Permission.EDIT_FAMILIES, Permission.REVEAL_PERSONAL_DATA}
+    {
+        Permission.REGISTER_FAMILIES,
+        Permission.EDIT_FAMILIES,
+        Permission.REVEAL_PERSONAL_DATA,
+        Permission.HAND_OUT,
+    }
 )
 _COORDINATOR = _VOLUNTEER | {
     Permission.CHANGE_FAMILY_STATUS,
@@ -59,6 +68,9 @@ _COORDINATOR = _VOLUNTEER | {
     Permission.RECEIVE_STOCK,
     Permission.ISSUE_STOCK,
     Permission.ADJUST_STOCK,
+    Permission.OVERRIDE_HANDOUT,
+    Permission.MANAGE_ROUNDS,
+    Permission.VOID_SLIPS,
 }
 _ADMIN = _COORDINATOR | {
     Permission.MANAGE_USERS,

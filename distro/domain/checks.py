@@ -19,6 +19,7 @@ from distro.domain.backup_crypto import check_passphrase, encrypt_file, secure_r
 from distro.domain.codes import CodeKind, parse_scan
 from distro.domain.db import SCHEMA_HEAD, reading, schema_revision, unit_of_work
 from distro.domain.errors import CodeError, DomainError
+from distro.domain.handout_models import Handout
 from distro.domain.models import CodeCounter, Family
 from distro.domain.stock_models import Item
 
@@ -55,6 +56,15 @@ _INVARIANTS: tuple[tuple[str, str], ...] = (
         "WHERE m.item_id <> l.item_id",
         "stock movement {0} names another item than its lot {1}",
     ),
+    (
+        "SELECT h.code, l.units, -COALESCE(m.units, 0) FROM handout h "
+        "JOIN (SELECT handout_id, SUM(quantity) AS units FROM handout_line "
+        "GROUP BY handout_id) l ON l.handout_id = h.id "
+        "LEFT JOIN (SELECT reference, SUM(quantity) AS units FROM stock_movement "
+        "WHERE kind = 'handout' GROUP BY reference) m ON m.reference = h.code "
+        "WHERE l.units <> -COALESCE(m.units, 0)",
+        "handout {0} lists {1} units but its stock movements took {2}",
+    ),
 )
 
 
@@ -85,6 +95,7 @@ def _code_problems(session: Session) -> list[str]:
     for kind, label, codes in (
         (CodeKind.FAMILY, "family", select(Family.code)),
         (CodeKind.ITEM, "item", select(Item.code)),
+        (CodeKind.SLIP, "slip", select(Handout.code)),
     ):
         highest = 0
         for (code,) in session.execute(codes):

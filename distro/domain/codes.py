@@ -31,6 +31,8 @@ class CodeKind(StrEnum):
     FAMILY = "F"
     ITEM = "S"
     """A stock item (I is not in the Crockford alphabet, so S for stock)."""
+    SLIP = "H"
+    """A handout slip."""
 
 
 @dataclass(frozen=True)

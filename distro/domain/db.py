@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 BUSY_TIMEOUT_MS = 10_000
-SCHEMA_HEAD = "0003_stock"
+SCHEMA_HEAD = "0004_handouts"
 """The newest migration; a test keeps it equal to Alembic's head."""
 
 

@@ -22,15 +22,17 @@ from distro.domain.access import Actor, Permission, requires
 from distro.domain.app_settings import SettingKey, get_setting
 from distro.domain.audit import record_change
 from distro.domain.errors import DomainError, InvalidInput, NotFound
+from distro.domain.handout_models import Handout, HandoutLine, RoundFamily
 from distro.domain.models import AuditEvent, Family, FamilyStatus, Member, Phone, SearchKey
 
-FAMILY_ROWS: tuple[type[Phone] | type[Member] | type[SearchKey], ...] = (SearchKey, Phone, Member)
+FamilyRowModel = type[Phone] | type[Member] | type[SearchKey] | type[RoundFamily] | type[Handout]
+FAMILY_ROWS: tuple[FamilyRowModel, ...] = (SearchKey, Phone, Member, RoundFamily, Handout)
 """Every table whose rows belong to a family (through `family_id`), erased with it.
 
 A new table that points at `family.id` (handouts, loans, referrals ...) must be added here, or
 handled in `erase_family` (for example a stock ledger row that must stay would get its family
 cleared instead); tests/domain/test_retention.py fails until it is."""
-_PURGED_TABLES = ("family", "member", "phone", "search_key", "audit_event")
+_PURGED_TABLES = ("family", "member", "phone", "search_key", "handout", "audit_event")
 """The PostgreSQL tables rewritten after an erase, so no dead row keeps the erased data."""
 _NOT_REVIEWED = (FamilyStatus.MERGED.value, FamilyStatus.ANONYMISED.value)
 
@@ -118,7 +120,8 @@ def anonymise_family(
     Kept: district, dietary needs, when it registered and was last active, consent date (that
     consent was given, not what it said), and for each member sex, relationship, nationality,
     birth year (as an estimated 1 July) and when they were removed. Gone: address, claim
-    reference, allergies, notes, consent wording, phones, names (each member becomes
+    reference, allergies, notes, consent wording, phones, the proxy collectors and notes of its
+    handouts, names (each member becomes
     "Anonymised member N"), aliases, languages, school and grade. Only the code search key
     stays, so a scanned card opens the family and shows it was anonymised, while no name or
     phone finds it. Families merged into it are blanked too and stay merged. Anonymising
@@ -131,6 +134,11 @@ def anonymise_family(
     redact_history(session, ids, now)
     count = _anonymise_members(session, family_id)
     session.exec(delete(Phone).where(col(Phone.family_id).in_(ids)))
+    session.exec(
+        update(Handout)
+        .where(col(Handout.family_id).in_(ids))
+        .values(proxy_name="", proxy_relation="", note="")
+    )
     session.exec(
         delete(SearchKey).where(col(SearchKey.family_id).in_(ids), col(SearchKey.kind) != "code")
     )
@@ -160,6 +168,8 @@ def erase_family(
     ids = family_with_merged_ids(session, family_id)
     count = household_sizes(session, [family_id]).get(family_id, 0)
     redact_history(session, ids, now)
+    handouts = select(Handout.id).where(col(Handout.family_id).in_(ids))
+    session.exec(delete(HandoutLine).where(col(HandoutLine.handout_id).in_(handouts)))
     for model in FAMILY_ROWS:
         session.exec(delete(model).where(col(model.family_id).in_(ids)))
     # One statement for all: foreign keys are checked at its end, when the merged families

@@ -1,5 +1,5 @@
 """Provides what a scanned code refers to, for the scan line and `distro scan`: a family card,
-an item's shelf label, or a product's own barcode."""
+a handout slip, an item's shelf label, or a product's own barcode."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from distro.domain.clock import HONG_KONG
 from distro.domain.codes import Code, CodeKind, looks_like_code, parse_scan
 from distro.domain.families import find_family_by_code
 from distro.domain.item_lookup import find_item_by_barcode, find_item_by_code, item_on_hand
 from distro.domain.product_barcodes import is_valid_product_barcode, looks_like_product_barcode
 from distro.domain.search import describe_families
+from distro.domain.slips import SlipState, find_slip
 from distro.domain.stock_models import Item
 
 
@@ -40,6 +42,8 @@ def resolve_scan(session: Session, scanned: str) -> ScanResult:
     code = parse_scan(scanned)
     if code.kind == CodeKind.ITEM:
         return _item_result(session, find_item_by_code(session, code.text))
+    if code.kind == CodeKind.SLIP:
+        return _slip_result(find_slip(session, code.text))
     return _family_result(session, code)
 
 
@@ -53,6 +57,18 @@ def _family_result(session: Session, code: Code) -> ScanResult:
         target_id=family.id,
         description=f"family {family.code}{via}: {hit.household_size} members, "
         f"{hit.district}, {hit.status}",
+    )
+
+
+def _slip_result(slip: SlipState) -> ScanResult:
+    handout = slip.handout
+    assert handout.id is not None
+    at = handout.handed_out_at.astimezone(HONG_KONG)
+    return ScanResult(
+        kind=CodeKind.SLIP,
+        target_id=handout.id,
+        description=f"slip {handout.code}: {slip.round_name}, family {slip.family_code}, "
+        f"handed out {at:%d %b %H:%M} at counter {handout.counter}, {slip.state}",
     )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import select as sql_select
-from sqlalchemy import update
 from sqlmodel import Session, col
 
 from distro.domain.access import Actor, Permission, requires
@@ -21,6 +20,7 @@ from distro.domain.stock_ledger import (
     clean_note,
     item_ref,
     record_taken,
+    return_to_lot,
     take_first_expiry_first,
     take_from_lot,
 )
@@ -130,12 +130,7 @@ def _change_lot(
             )
         take_from_lot(session, lot_id, -quantity)
     else:
-        session.execute(
-            update(StockLot)
-            .where(col(StockLot.id) == lot_id)
-            .values(on_hand=StockLot.on_hand + quantity)
-            .execution_options(synchronize_session=False)
-        )
+        return_to_lot(session, lot_id, quantity)
     add_movement(session, lot_id, lot.item_id, MovementKind.ADJUST, quantity, now, actor, text)
     return Taken(lot_id, lot.item_id, quantity, lot.expiry)
 

@@ -74,6 +74,11 @@ _TAKE = (
     .values(on_hand=_LOTS.c.on_hand - bindparam("taken"))
 )
 """The conditional decrement: it changes the lot only if enough is still there."""
+_PUT_BACK = (
+    update(_LOTS)
+    .where(_LOTS.c.id == bindparam("lot_id"))
+    .values(on_hand=_LOTS.c.on_hand + bindparam("added"))
+)
 _INSERT_MOVEMENT = insert(_MOVEMENTS)
 
 
@@ -206,6 +211,11 @@ def take_from_lot(session: Session, lot_id: int, quantity: int) -> None:
             "Another counter took some of this stock a moment ago; nothing was taken. "
             "Look at the stock again and retry."
         )
+
+
+def return_to_lot(session: Session, lot_id: int, quantity: int) -> None:
+    """Put `quantity` units back on a lot (found stock, a voided handout's return)."""
+    session.execute(_PUT_BACK, {"lot_id": lot_id, "added": quantity})
 
 
 def add_movement(

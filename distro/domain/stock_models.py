@@ -169,6 +169,7 @@ class StockMovement(SQLModel, table=True):
         Index("ix_stock_movement_item", "item_id", "id"),
         Index("ix_stock_movement_lot", "lot_id", "quantity"),
         Index("ix_stock_movement_at_kind", "at", "kind", "item_id", "quantity"),
+        Index("ix_stock_movement_reference", "reference", "kind"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

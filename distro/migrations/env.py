@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+import distro.domain.handout_models  # noqa: F401
 import distro.domain.models  # noqa: F401  (registers the tables on the metadata)
 import distro.domain.stock_models  # noqa: F401
 

@@ -335,6 +335,8 @@ class DistroApp(App[None]):
             return
         if result.kind == CodeKind.ITEM:
             open_item(self, result.target_id)
+        elif result.kind == CodeKind.SLIP:
+            self.notify(result.description, title="Slip")
         else:
             self.open_family(result.target_id)
 

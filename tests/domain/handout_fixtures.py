@@ -1,0 +1,118 @@
+"""A round with a small basket, stocked, in one call each, for the handout tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from distro.domain.basket_rules import RuleIn, add_rule
+from distro.domain.db import unit_of_work
+from distro.domain.handout_models import Expected, RulePer
+from distro.domain.rounds import RoundIn, create_round
+from distro.domain.stock_models import Item, StockSource
+from distro.domain.stock_receiving import ReceiptIn, ReceiptLineIn, receive_stock
+from tests.domain.conftest import ACTOR
+from tests.domain.stock_fixtures import add_item
+
+BASKET = "food parcel"
+
+
+@dataclass(frozen=True)
+class Basket:
+    """The ids of a stocked test basket and its round."""
+
+    round_id: int
+    rice: int
+    oil: int
+    pork: int
+    chicken: int
+    beans: int
+    formula: int
+    pads: int
+
+
+def flagged_item(
+    session: Session, name: str, now: datetime, category: str = "food", **flags: bool
+) -> int:
+    """An item with a category and diet flags, straight into the table."""
+    item = add_item(session, name, now)
+    item.category = category
+    for flag, value in flags.items():
+        setattr(item, flag, value)
+    session.add(item)
+    session.flush()
+    assert item.id is not None
+    return item.id
+
+
+def receive(
+    session: Session, now: datetime, item_id: int, quantity: int, expiry: date | None
+) -> None:
+    lines = [ReceiptLineIn(item_id=item_id, quantity=quantity, expiry=expiry)]
+    receipt = ReceiptIn(received_on=now.date(), source_kind=StockSource.DONOR, lines=lines)
+    receive_stock(session, receipt, actor=ACTOR, now=now)
+
+
+def stocked_basket(
+    engine: Engine,
+    now: datetime,
+    *,
+    stock: int = 100,
+    two_step: bool = False,
+    expected: Expected = Expected.ALL_ACTIVE,
+) -> Basket:
+    """Rice by household size, oil, pork luncheon meat (chicken instead for halal homes),
+    beans, formula per infant under 12 months, pads per woman 12-50; a round open today."""
+    with unit_of_work(engine) as session:
+        ids = {
+            "rice": flagged_item(session, "Rice 5 kg", now, halal=True, vegetarian=True),
+            "oil": flagged_item(session, "Cooking oil", now, halal=True, vegetarian=True),
+            "pork": flagged_item(session, "Luncheon meat (pork)", now, contains_pork=True),
+            "chicken": flagged_item(session, "Halal chicken", now, halal=True),
+            "beans": flagged_item(session, "Baked beans", now, halal=True, vegetarian=True),
+            "formula": flagged_item(session, "Infant formula", now, "baby", halal=True),
+            "pads": flagged_item(session, "Sanitary pads", now, "hygiene"),
+        }
+        for item_id in ids.values():
+            receive(session, now, item_id, stock, now.date() + timedelta(days=200))
+        rules = [
+            RuleIn(item_id=ids["rice"], quantity=1, household_to=2),
+            RuleIn(item_id=ids["rice"], quantity=2, household_from=3),
+            RuleIn(item_id=ids["oil"], quantity=1),
+            RuleIn(item_id=ids["pork"], quantity=2, substitute_item_id=ids["chicken"]),
+            RuleIn(item_id=ids["formula"], quantity=3, per=RulePer.MEMBER, age_under_months=12),
+            RuleIn(
+                item_id=ids["pads"],
+                quantity=1,
+                per=RulePer.MEMBER,
+                sex="female",
+                age_from_months=12 * 12,
+                age_under_months=51 * 12,
+            ),
+        ]
+        for rule in rules:
+            add_rule(session, BASKET, rule, actor=ACTOR, now=now)
+        distribution = create_round(
+            session,
+            RoundIn(
+                name="Food parcel, week 48",
+                basket=BASKET,
+                starts_on=now.date() - timedelta(days=1),
+                ends_on=now.date() + timedelta(days=5),
+                two_step=two_step,
+                expected=expected,
+            ),
+            actor=ACTOR,
+            now=now,
+        )
+        assert distribution.id is not None
+        return Basket(round_id=distribution.id, **ids)
+
+
+def item_name(session: Session, item_id: int) -> str:
+    item = session.get(Item, item_id)
+    assert item is not None
+    return item.name
