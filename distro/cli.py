@@ -45,13 +45,29 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
         database,
         demo,
         families,
+        handouts,
+        rounds,
+        rules,
         stock,
         transfer,
         users,
     )
 
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands = (database, families, stock, transfer, users, app_settings, audit_log, demo, bench)
+    commands = (
+        database,
+        families,
+        handouts,
+        rounds,
+        rules,
+        stock,
+        transfer,
+        users,
+        app_settings,
+        audit_log,
+        demo,
+        bench,
+    )
     for module in commands:
         module.add_commands(subparsers, common_options())
     return parser

@@ -13,7 +13,7 @@ from typing import Any
 
 from distro import __version__
 from distro.commands import CommandContext, refuse, say, warn
-from distro.settings import describe_url
+from distro.settings import Settings, describe_url
 
 PASSPHRASE_VARIABLE = "DISTRO_BACKUP_PASSPHRASE"
 """Where a script (a scheduled backup) gives the passphrase; a person types it instead."""
@@ -61,7 +61,7 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def show_info(_args: argparse.Namespace, context: CommandContext) -> int:
-    """Print the database in use, the slips folder and the versions."""
+    """Print the database in use, the slips folder, this counter and its printer, the versions."""
     import sqlalchemy
     import textual
 
@@ -71,11 +71,24 @@ def show_info(_args: argparse.Namespace, context: CommandContext) -> int:
     say(f"database    {describe_url(context.settings.database_url)}")
     say(f"schema      {schema_revision(context.engine)}")
     say(f"slips       {context.settings.slips_dir}")
+    say(f"counter     {context.settings.counter}")
+    say(f"printer     {_printer(context.settings)}")
+    say(f"slip layout {context.settings.slip_layout}")
     say(f"python      {platform.python_version()}")
     say(f"textual     {textual.__version__}")
     say(f"sqlalchemy  {sqlalchemy.__version__}")
     say(f"sqlite      {sqlite3.sqlite_version}")
     return 0
+
+
+def _printer(settings: Settings) -> str:
+    """Where slips go, or what is wrong with the setting: `info` is where one looks for it."""
+    from distro.printing.slip_printers import describe_printer
+
+    try:
+        return describe_printer(settings.slip_printer, settings.slips_dir)
+    except ValueError as error:
+        return f"not understood ({error})"
 
 
 def upgrade(_args: argparse.Namespace, context: CommandContext) -> int:

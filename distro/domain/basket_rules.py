@@ -128,7 +128,8 @@ class RuleView:
     def who(self) -> str:
         """The rule's condition in words: "households of 3-5", "each female 12 to under 51"."""
         if self.per == RulePer.HOUSEHOLD.value:
-            return "households" + _band(self.household_from, self.household_to, " of ")
+            band = _band(self.household_from, self.household_to, " of ")
+            return "households" + band if band else "every household"
         who = {"female": "each female", "male": "each male"}.get(self.sex, "each member")
         ages = ""
         if self.age_from_months is not None or self.age_under_months is not None:
@@ -201,7 +202,7 @@ def _item_names(session: Session, item_ids: set[int]) -> dict[int, str]:
 @requires(Permission.MANAGE_ROUNDS)
 def add_rule(session: Session, basket: str, rule_in: RuleIn, *, actor: Actor, now: datetime) -> int:
     """Add a rule at the end of `basket` (a new basket when no rule has that name yet)."""
-    basket = _basket_name(basket)
+    basket = basket_name(basket)
     rule_in = validated(RuleIn, rule_in.model_dump())
     _check_items(session, rule_in)
     count = session.exec(
@@ -255,7 +256,7 @@ def replace_basket(
 ) -> None:
     """The basket's rules become `rules`, in order; for the import, which writes one audit row
     for the whole file."""
-    basket = _basket_name(basket)
+    basket = basket_name(basket)
     session.exec(delete(BasketRule).where(col(BasketRule.basket) == basket))
     for position, rule_in in enumerate(rules, start=1):
         _check_items(session, rule_in)
@@ -263,7 +264,8 @@ def replace_basket(
     session.flush()
 
 
-def _basket_name(basket: str) -> str:
+def basket_name(basket: str) -> str:
+    """A basket's name with spacing tidied, or InvalidInput when it is empty or too long."""
     name = " ".join(basket.split())
     if not name:
         raise InvalidInput({"basket": "needs a name, for example 'food parcel'"})

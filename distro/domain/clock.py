@@ -20,3 +20,10 @@ HONG_KONG = timezone(timedelta(hours=8), "HKT")
 def local_date(now: datetime) -> date:
     """The calendar day at the counters for instant `now`: what 'expired' and 'today' mean."""
     return now.astimezone(HONG_KONG).date()
+
+
+def hong_kong_time(moment: datetime) -> datetime:
+    """A stored instant on the counters' clock. SQLite hands times back without their zone;
+    distro always writes UTC, so a time without a zone is UTC (never the machine's zone)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(HONG_KONG)

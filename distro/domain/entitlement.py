@@ -19,10 +19,10 @@ from datetime import date, datetime
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from distro.domain.clock import HONG_KONG, local_date
+from distro.domain.clock import hong_kong_time, local_date
 from distro.domain.codes import parse_scan
 from distro.domain.errors import NotFound
-from distro.domain.families import find_family_by_code
+from distro.domain.families import find_family_by_code, surviving_family
 from distro.domain.handout_models import (
     BasketRule,
     DistributionRound,
@@ -116,13 +116,7 @@ def family_entitlement(
     family = session.get(Family, family_id)
     if family is None:
         raise NotFound(f"No family with id {family_id}.")
-    scanned = family.code
-    while family.merged_into_id is not None:
-        survivor = session.get(Family, family.merged_into_id)
-        if survivor is None:
-            break
-        family = survivor
-    return _entitlement(session, distribution, family, scanned, now)
+    return _entitlement(session, distribution, surviving_family(session, family), family.code, now)
 
 
 def entitlement_for_code(
@@ -402,7 +396,7 @@ def _blockers(
 
 def already_collected(previous: Collection) -> str:
     """The refusal of a second collection: when, where, by whom, which slip."""
-    at = previous.handed_out_at.astimezone(HONG_KONG)
+    at = hong_kong_time(previous.handed_out_at)
     return (
         f"Already collected this round: {at:%d %b %H:%M} at counter {previous.counter} "
         f"with {previous.actor}, slip {previous.code}."

@@ -93,6 +93,11 @@ def find_family_by_code(session: Session, code_text: str) -> Family:
     family = session.exec(select(Family).where(Family.code == code.text)).first()
     if family is None:
         raise NotFound(f"No family has the code {code.text}. Is this card from another NGO?")
+    return surviving_family(session, family)
+
+
+def surviving_family(session: Session, family: Family) -> Family:
+    """The family itself, or the one it was merged into (and on, after several merges)."""
     while family.merged_into_id is not None:
         survivor = session.get(Family, family.merged_into_id)
         if survivor is None:

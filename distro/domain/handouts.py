@@ -157,6 +157,13 @@ CheckedLine = tuple[ItemBrief, int, int, ItemBrief | None]
 
 
 def _check_blockers(entitlement: Entitlement, override_reason: str, actor: Actor) -> None:
+    """Refuse a handout a rule forbids, unless a coordinator overrides it with a reason; an
+    override where nothing blocks is refused too, since it would escape the one-collection
+    index."""
+    if override_reason and not entitlement.blockers:
+        raise InvalidInput(
+            {"override_reason": "the family may collect: there is nothing to override"}
+        )
     if not entitlement.blockers:
         return
     if not override_reason:

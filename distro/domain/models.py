@@ -78,7 +78,8 @@ class Family(SQLModel, table=True):
     consent_purpose: str = Field(default="", max_length=300)
     consent_recorded_by: str = Field(default="", max_length=80)
     notes: str = Field(default="", max_length=4000)
-    merged_into_id: int | None = Field(default=None, foreign_key="family.id")
+    merged_into_id: int | None = Field(default=None, foreign_key="family.id", index=True)
+    """Indexed: every scan and every handout looks for the families merged into one."""
     created_at: datetime
     created_by: str = Field(max_length=80)
     updated_at: datetime

@@ -137,7 +137,7 @@ def anonymise_family(
     session.exec(
         update(Handout)
         .where(col(Handout.family_id).in_(ids))
-        .values(proxy_name="", proxy_relation="", note="")
+        .values(proxy_name="", proxy_relation="", note="", void_reason="")
     )
     session.exec(
         delete(SearchKey).where(col(SearchKey.family_id).in_(ids), col(SearchKey.kind) != "code")

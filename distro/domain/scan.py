@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from distro.domain.clock import HONG_KONG
+from distro.domain.clock import hong_kong_time
 from distro.domain.codes import Code, CodeKind, looks_like_code, parse_scan
 from distro.domain.families import find_family_by_code
 from distro.domain.item_lookup import find_item_by_barcode, find_item_by_code, item_on_hand
@@ -63,7 +63,7 @@ def _family_result(session: Session, code: Code) -> ScanResult:
 def _slip_result(slip: SlipState) -> ScanResult:
     handout = slip.handout
     assert handout.id is not None
-    at = handout.handed_out_at.astimezone(HONG_KONG)
+    at = hong_kong_time(handout.handed_out_at)
     return ScanResult(
         kind=CodeKind.SLIP,
         target_id=handout.id,

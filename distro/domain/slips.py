@@ -13,9 +13,10 @@ from sqlmodel import Session, col, select
 
 from distro.domain.access import Actor, Permission, requires
 from distro.domain.audit import record_change
-from distro.domain.clock import HONG_KONG
+from distro.domain.clock import hong_kong_time
 from distro.domain.codes import CodeKind, parse_scan
 from distro.domain.errors import CodeError, Conflict, InvalidInput, NotFound
+from distro.domain.families import surviving_family
 from distro.domain.handout_models import DistributionRound, Handout, HandoutLine
 from distro.domain.models import Family, Member
 from distro.domain.privacy import mask_name
@@ -71,19 +72,10 @@ def collect_slip(
     """Mark the bag of a two-step slip collected at the exit; refuse a voided slip, one already
     collected, or (with `round_id`, the exit desk's round) a slip of another round."""
     slip = find_slip(session, code_text)
+    refusal = why_not_collectable(slip, round_id)
+    if refusal is not None:
+        raise Conflict(refusal)
     handout = slip.handout
-    if handout.voided_at is not None:
-        raise Conflict(
-            f"Slip {handout.code} was voided ({handout.void_reason}); do not hand over a bag."
-        )
-    if round_id is not None and handout.round_id != round_id:
-        raise Conflict(f"Slip {handout.code} is from {slip.round_name}, not this round.")
-    if handout.collected_at is not None:
-        at = handout.collected_at.astimezone(HONG_KONG)
-        raise Conflict(
-            f"Slip {handout.code} was already collected at {at:%d %b %H:%M}"
-            f" ({handout.collected_by})."
-        )
     handout.collected_at = now
     handout.collected_by = actor.name
     session.add(handout)
@@ -91,11 +83,26 @@ def collect_slip(
     return slip
 
 
+def why_not_collectable(slip: SlipState, round_id: int | None = None) -> str | None:
+    """Why the exit desk must not hand over this slip's bag, or None when it may."""
+    handout = slip.handout
+    if handout.voided_at is not None:
+        return f"Slip {handout.code} was voided ({handout.void_reason}); do not hand over a bag."
+    if round_id is not None and handout.round_id != round_id:
+        return f"Slip {handout.code} is from {slip.round_name}, not this round."
+    if handout.collected_at is not None:
+        at = hong_kong_time(handout.collected_at)
+        by = f" ({handout.collected_by})" if handout.collected_by else ""
+        return f"Slip {handout.code} was already collected at {at:%d %b %H:%M}{by}."
+    return None
+
+
 @requires(Permission.VOID_SLIPS)
 def void_slip(session: Session, code_text: str, reason: str, *, actor: Actor, now: datetime) -> int:
     """Void a slip and put its units back on the lots they came from (a `return` movement per
     lot); the family may then collect again. Returns the units returned. Void only what is
-    back on the shelf: a bag that left the building is lost stock, not a void."""
+    back on the shelf: a bag collected at a two-step round's exit cannot be voided. The reason
+    stays on the handout (erased with the family), never on the append-only ledger."""
     why = clean_note(reason, field="reason")
     if not why:
         raise InvalidInput({"reason": "is required: say why the slip is voided"})
@@ -103,6 +110,11 @@ def void_slip(session: Session, code_text: str, reason: str, *, actor: Actor, no
     handout = slip.handout
     if handout.voided_at is not None:
         raise Conflict(f"Slip {handout.code} is already voided.")
+    if slip.two_step and handout.collected_at is not None:
+        raise Conflict(
+            f"The bag of slip {handout.code} was collected at the exit; it has left the "
+            "building. Adjust the stock instead if it came back."
+        )
     handout.voided_at = now
     handout.voided_by = actor.name
     handout.void_reason = why
@@ -124,7 +136,7 @@ def void_slip(session: Session, code_text: str, reason: str, *, actor: Actor, no
             units,
             now,
             actor.name,
-            f"void: {why}"[:300],
+            "void",
             handout.code,
         )
         returned += units
@@ -134,23 +146,24 @@ def void_slip(session: Session, code_text: str, reason: str, *, actor: Actor, no
 
 
 def mark_printed(session: Session, handout_id: int) -> bool:
-    """Count one more printing; returns whether it is a reprint. Not audited: it changes
+    """Count one more printing; returns whether it was a reprint. Not audited: it changes
     nothing the family receives."""
-    handout = session.get(Handout, handout_id)
-    if handout is None:
-        raise NotFound(f"There is no handout number {handout_id}.")
-    session.execute(
+    printed_before = session.execute(
         update(Handout)
         .where(col(Handout.id) == handout_id)
         .values(printed_count=Handout.printed_count + 1)
-    )
-    return handout.printed_count > 0
+        .returning(col(Handout.printed_count))
+    ).scalar_one_or_none()
+    if printed_before is None:
+        raise NotFound(f"There is no handout number {handout_id}.")
+    return int(printed_before) > 1
 
 
 def slip_view(
-    session: Session, handout_id: int, organisation: str, *, reprint: bool = False
+    session: Session, handout_id: int, organisation: str, *, reprint: bool | None = None
 ) -> SlipView:
-    """What the slip of handout `handout_id` shows; names only as first name and initial."""
+    """What the slip of handout `handout_id` shows; names only as first name and initial.
+    It is a reprint when it was printed before, unless `reprint` says otherwise."""
     handout = session.get(Handout, handout_id)
     if handout is None:
         raise NotFound(f"There is no handout number {handout_id}.")
@@ -160,7 +173,10 @@ def slip_view(
     assert family is not None
     head = session.exec(
         select(Member.full_name)
-        .where(Member.family_id == handout.family_id, col(Member.removed_at).is_(None))
+        .where(
+            Member.family_id == surviving_family(session, family).id,
+            col(Member.removed_at).is_(None),
+        )
         .order_by(col(Member.position))
         .limit(1)
     ).first()
@@ -187,7 +203,7 @@ def slip_view(
         volunteer=handout.actor,
         proxy=proxy,
         two_step=distribution.two_step,
-        reprint=reprint,
+        reprint=handout.printed_count > 0 if reprint is None else reprint,
         voided=handout.voided_at is not None,
     )
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from distro.domain.clock import HONG_KONG
+from distro.domain.clock import hong_kong_time
 from distro.domain.slip_view import SlipLine, SlipView
 from distro.printing.card import ELLIPSIS, printable
 
@@ -85,7 +85,7 @@ def slip_content(slip: SlipView) -> SlipContent:
 
 def handed_out_text(moment: datetime) -> str:
     """`moment` as the Hong Kong date and time, for example `25 Nov 2026 14:03`."""
-    local = moment.astimezone(HONG_KONG)
+    local = hong_kong_time(moment)
     return f"{local.day} {_MONTHS[local.month - 1]} {local.year} {local:%H:%M}"
 
 

@@ -77,6 +77,7 @@ def upgrade() -> None:
     op.create_index("ix_basket_rule_basket", "basket_rule", ["basket", "position"])
     _create_handouts()
     op.create_index("ix_stock_movement_reference", "stock_movement", ["reference", "kind"])
+    op.create_index(op.f("ix_family_merged_into_id"), "family", ["merged_into_id"])
 
 
 def _create_handouts() -> None:
@@ -134,6 +135,7 @@ def _create_handouts() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_stock_movement_reference", "stock_movement")
+    op.drop_index(op.f("ix_family_merged_into_id"), "family")
     op.drop_table("handout_line")
     op.drop_table("handout")
     op.drop_table("basket_rule")
