@@ -63,6 +63,7 @@ def run_demo(args: argparse.Namespace, context: CommandContext) -> int:
     else:
         _add_missing_demo_users(context)
         _add_missing_demo_stock(context)
+        _add_missing_demo_handouts(context)
         if args.families:
             say(f"The demo database already has families; --families {args.families} is ignored.")
     say(f"Demo database: {_where(context.settings.database_url)} ({families} fictional families)")
@@ -97,6 +98,20 @@ def _add_missing_demo_stock(context: CommandContext) -> None:
     say("Adding the demo stock: the starter catalogue and months of deliveries ...")
     with unit_of_work(context.engine) as session:
         create_demo_stock(session, now=context.clock(), seed=DEMO_SEED)
+
+
+def _add_missing_demo_handouts(context: CommandContext) -> None:
+    """A demo database made before the counter existed gets the starter basket rules and its
+    rounds, so its Counter has a round to hand out in."""
+    from distro.domain.db import reading, unit_of_work
+    from distro.domain.demo import DEMO_SEED, create_demo_handouts, needs_demo_handouts
+
+    with reading(context.engine) as session:
+        if not needs_demo_handouts(session):
+            return
+    say("Adding the demo counter: basket rules, last week's round and this week's ...")
+    with unit_of_work(context.engine) as session:
+        create_demo_handouts(session, now=context.clock(), seed=DEMO_SEED)
 
 
 def _where(url: str) -> str:

@@ -23,6 +23,12 @@ from distro.printing.printers import Printer
 from distro.settings import Settings
 from distro.tui.scanning import ScanDetector
 from distro.tui.screens.area import AREAS, AreaScreen
+from distro.tui.screens.counter import CounterScreen
+from distro.tui.screens.counter_routing import (
+    at_the_counter,
+    show_card_at_counter,
+    take_slip_at_counter,
+)
 from distro.tui.screens.families import FamiliesScreen
 from distro.tui.screens.family import FamilyScreen
 from distro.tui.screens.family_text import Privacy, ShowsFamilies
@@ -68,6 +74,7 @@ class DistroApp(App[None]):
     CSS_PATH = "styles/app.tcss"
     TITLE = "distro"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        "counter": CounterScreen,
         "families": FamiliesScreen,
         "stock": StockScreen,
         **{area.mode: partial(AreaScreen, area) for area in AREAS},
@@ -84,7 +91,6 @@ class DistroApp(App[None]):
             "Counter",
             tooltip="Hand out to a family",
             id="counter",
-            show=False,
         ),
         Binding("f3", "area('families')", "Families", tooltip="Find, register", id="families"),
         Binding(
@@ -336,7 +342,9 @@ class DistroApp(App[None]):
         if result.kind == CodeKind.ITEM:
             open_item(self, result.target_id)
         elif result.kind == CodeKind.SLIP:
-            self.notify(result.description, title="Slip")
+            take_slip_at_counter(self, scanned)
+        elif at_the_counter(self):
+            show_card_at_counter(self, scanned)
         else:
             self.open_family(result.target_id)
 

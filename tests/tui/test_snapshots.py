@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from textual.pilot import Pilot
 
 from distro.tui.app import DistroApp
+from tests.domain.handout_fixtures import stocked_basket
 from tests.tui.helpers import add_family, add_family_with, open_family_by_name, sign_in
 from tests.tui.stock_helpers import open_stock, seed_stock
 
@@ -92,3 +93,30 @@ def test_stock_levels_screen(
 ) -> None:
     seed_stock(engine, now)
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_stock)
+
+
+def test_counter_screen(
+    snap_compare: SnapCompare, app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    """A halal household with an infant: the substitute for pork, formula, pads, allergies."""
+    stocked_basket(engine, now)
+    family = add_family_with(
+        engine,
+        now,
+        [
+            {"full_name": "Amina Yusuf", "sex": "female", "birth_date": "1990-03-01"},
+            {"full_name": "Baby Yusuf", "sex": "male", "birth_date": "2026-06-01"},
+        ],
+        dietary=["halal"],
+        allergies="peanuts",
+    )
+
+    async def scan_the_card(pilot: Pilot[Any]) -> None:
+        await sign_in(pilot, "volunteer")
+        await pilot.press("f2")
+        await pilot.app.workers.wait_for_complete()
+        app.scan_detector.max_gap = 10.0
+        await pilot.press(*family.code, "enter")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=scan_the_card)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from distro.domain.access import Actor, Role
+from distro.domain.demo.handouts import create_demo_handouts
 from distro.domain.demo.households import demo_families, registered_at
 from distro.domain.demo.near_duplicates import DUPLICATE_REASONS, near_duplicates
 from distro.domain.demo.stock import create_demo_stock
@@ -62,7 +63,8 @@ def create_demo(
     Households that look like one already registered are skipped (the demo should not be full
     of warnings), except a few deliberate near-duplicates registered with a reason, so the
     duplicate warning and merging can be shown. A few families then change status, and the
-    stock gets its catalogue and months of movements (`create_demo_stock`).
+    stock gets its catalogue and months of movements (`create_demo_stock`), and the counter
+    its rounds and handouts (`create_demo_handouts`).
     Refused (Conflict) on a database that already has users: it is for a new demo database.
     """
     actor = create_demo_users(session, now=now)
@@ -79,6 +81,7 @@ def create_demo(
         register_family(session, data, actor=actor, now=now, duplicate_reason=reason)
     _change_some_statuses(session, [family for family, _ in registered], rng, actor, now)
     create_demo_stock(session, now=now, seed=seed)
+    create_demo_handouts(session, now=now, seed=seed)
     return len(registered) + len(duplicates)
 
 

@@ -105,7 +105,7 @@ PARTNERS = (
 def create_demo_stock(session: Session, *, now: datetime, seed: int) -> int:
     """Import the starter catalogue and post the demo's months of stock movements as the demo
     coordinator, each at its own time before `now`; returns how many items there are."""
-    actor = _demo_coordinator(session)
+    actor = demo_coordinator(session)
     today = local_date(now)
     _import_catalogue(session, actor, _at(today - timedelta(days=STORY_DAYS), 9))
     story = _Story(session, actor, list(session.exec(select(Item).order_by(col(Item.id)))), seed)
@@ -125,7 +125,8 @@ def needs_demo_stock(session: Session) -> bool:
     return session.exec(select(Item.id).limit(1)).first() is None
 
 
-def _demo_coordinator(session: Session) -> Actor:
+def demo_coordinator(session: Session) -> Actor:
+    """The demo's first active coordinator, who posts the demo's stock and handouts."""
     query = select(AppUser).where(
         AppUser.role == Role.COORDINATOR.value, col(AppUser.disabled_at).is_(None)
     )

@@ -21,9 +21,6 @@ class Area:
 
 
 AREAS = (
-    Area(
-        "counter", "Counter", "Hand out to a family: entitlements, one collection per round, slips."
-    ),
     Area("lending", "Lending", "Lend laptops and tablets to children for online school."),
     Area("referrals", "Referrals", "Vaccine appointment referrals and next doses."),
     Area("reports", "Reports", "Figures for coordinators and donors."),

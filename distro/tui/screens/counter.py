@@ -1,0 +1,279 @@
+"""Provides the Counter area: scan or find a family, see at once what it may collect, shape the
+handout, confirm with Ctrl+S, and the slip prints while the next family is scanned.
+
+Reading the entitlement and writing the handout run on the UI thread: each is a handful of
+indexed statements (a few milliseconds), and a hop to a worker and back would cost the queue
+more. Printing, which may wait on a device, runs in a worker (`counter_actions`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Header, Input, Static
+
+from distro.domain.codes import looks_like_code
+from distro.domain.privacy import mask_name
+from distro.tui.screens.counter_actions import ShapesHandout
+from distro.tui.screens.counter_text import (
+    eligibility_line,
+    extras_line,
+    family_panel,
+    line_cells,
+    round_line,
+)
+from distro.tui.screens.family_text import cell
+from distro.tui.widgets.footer import CounterFooter
+
+if TYPE_CHECKING:
+    from distro.domain.search import FamilyHit
+    from distro.tui.counter_draft import HandoutDraft
+
+LINE_KEYS = ("change", "substitute", "proxy", "note", "override", "confirm")
+"""Actions that need a family on the counter."""
+
+
+class CounterScreen(ShapesHandout):
+    """One family at a time: its entitlement, then its slip; the round's tally on top."""
+
+    CSS_PATH = "../styles/counter.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Confirm", tooltip="Hand out and print the slip", id="hand"),
+        Binding("minus", "change(-1)", "Less", tooltip="One less of this item", id="less"),
+        Binding(
+            "plus,equals_sign", "change(1)", "More", tooltip="One more, up to the rules", id="more"
+        ),
+        Binding("s", "substitute", "Swap", tooltip="Another item of the same kind", id="swap"),
+        Binding("p", "proxy", "Proxy", tooltip="Someone collects for the family", id="proxy"),
+        Binding("n", "note", "Note", tooltip="A note kept with the handout", id="note", show=False),
+        Binding(
+            "o",
+            "override",
+            "Override",
+            tooltip="Coordinator: hand out although a rule says no",
+            id="override",
+            show=False,
+        ),
+        Binding("escape", "next_family", "Next", tooltip="Clear for the next family", id="next"),
+        Binding(
+            "ctrl+r",
+            "reprint",
+            "Reprint",
+            tooltip="Print the last slip again",
+            id="reprint",
+            show=False,
+        ),
+        Binding(
+            "ctrl+o",
+            "pick_round",
+            "Round",
+            tooltip="Hand out in another open round",
+            id="pick-round",
+            show=False,
+        ),
+        Binding("ctrl+f", "focus_search", "Search", show=False, id="counter-search-key"),
+        Binding("down", "focus_list", "List", show=False, id="counter-list"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="counter-screen")
+        self._hits: list[FamilyHit] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="counter-round")
+        yield Input(
+            placeholder="Scan a card, or type a name or code and Enter",
+            id="counter-search",
+            max_length=80,
+        )
+        yield Static("", id="counter-family")
+        yield Static("", id="counter-eligibility")
+        table: DataTable[str] = DataTable(id="counter-lines", cursor_type="row")
+        yield table
+        yield Static("", id="counter-extras")
+        yield Static("", id="counter-slip")
+        yield CounterFooter()
+
+    def on_mount(self) -> None:
+        self._show_nothing()
+
+    def on_screen_resume(self) -> None:
+        """Coming back to the counter: the round may have been set up or closed meanwhile, and
+        another volunteer may have signed in (who must not see the last family)."""
+        self.refresh_round()
+
+    def refresh_round(self) -> None:
+        """Read the round this counter hands out in, and its tally so far."""
+        from distro.domain.db import reading
+        from distro.domain.handout_reports import round_progress
+        from distro.domain.rounds import current_round, get_round
+
+        progress = None
+        with reading(self.distro.engine) as session:
+            chosen = self.round.id if self.round is not None else None
+            if chosen is None:
+                self.round = current_round(session, self.distro.clock())
+            else:
+                self.round = get_round(session, chosen)
+            if self.round is not None and self.round.id is not None:
+                progress = round_progress(session, self.round.id)
+        self.query_one("#counter-round", Static).update(round_line(self.round, progress))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Line keys only while a family is shown; hidden otherwise, so the footer keeps room
+        for the app's own keys at 80 columns."""
+        if action in LINE_KEYS:
+            return self.draft is not None
+        return True
+
+    # Finding the family ------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.query_one("#counter-search", Input).focus()
+
+    def action_focus_list(self) -> None:
+        table = self.query_one("#counter-lines", DataTable)
+        if table.row_count:
+            table.focus()
+
+    @on(Input.Submitted, "#counter-search")
+    def _typed(self, event: Input.Submitted) -> None:
+        typed = event.value.strip()
+        if not typed:
+            return
+        if looks_like_code(typed):
+            self.distro.handle_scan(typed, clear_field=False)
+        else:
+            self._search(typed)
+
+    def _search(self, query: str) -> None:
+        from distro.domain.db import reading
+        from distro.domain.search import search_families
+
+        with reading(self.distro.engine) as session:
+            self._hits = search_families(session, query, limit=12)
+        if len(self._hits) == 1:
+            self.show_family(self._hits[0].family_id)
+            return
+        self.draft = None
+        self.refresh_bindings()
+        masked = self.distro.privacy.on
+        table = self._fresh_table(("Code", 10), ("Head of household", 30), ("Size", 4))
+        for hit in self._hits:
+            name = mask_name(hit.head_name) if masked else hit.head_name
+            table.add_row(hit.code, cell(name), str(hit.household_size))
+        found = f"{len(self._hits)} found: Down, then Enter to choose." if self._hits else ""
+        self._say(found or f"No family matches {cell(query)!r}.", "", "")
+        if self._hits:
+            table.focus()
+
+    @on(DataTable.RowSelected, "#counter-lines")
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        if self.draft is None and self._hits:
+            self.show_family(self._hits[event.cursor_row].family_id)
+
+    def show_card(self, code: str) -> None:
+        """A scanned or typed family card: its entitlement in the counter's round."""
+        self._show_entitlement(code)
+
+    def show_family(self, family_id: int) -> None:
+        """A family chosen from the search: its entitlement in the counter's round."""
+        self._show_entitlement(family_id)
+
+    def _show_entitlement(self, family: str | int) -> None:
+        from distro.domain.db import reading
+        from distro.domain.entitlement import entitlement_for_code, family_entitlement
+        from distro.domain.errors import DomainError
+        from distro.tui.counter_draft import HandoutDraft
+
+        if self.round is None:
+            self.notify(
+                "No round is open today: a coordinator sets one up (`distro rounds add`).",
+                severity="error",
+            )
+            return
+        now = self.distro.clock()
+        try:
+            with reading(self.distro.engine) as session:
+                entitlement = (
+                    entitlement_for_code(session, self.round, family, now)
+                    if isinstance(family, str)
+                    else family_entitlement(session, self.round, family, now)
+                )
+        except DomainError as error:
+            self.notify(str(error), title="Counter", severity="error")
+            return
+        self.show_draft(HandoutDraft(entitlement))
+
+    # Drawing -----------------------------------------------------------------------------
+
+    def show_draft(self, draft: HandoutDraft, row: int = 0) -> None:
+        """Draw the family, its eligibility and its lines; the lines take the keys."""
+        self.draft = draft
+        self.refresh_bindings()
+        self._hits = []
+        self.query_one("#counter-slip", Static).update("")
+        self.query_one("#counter-search", Input).value = ""
+        self.redraw(row)
+        self.query_one("#counter-lines", DataTable).focus()
+
+    def redraw(self, row: int = 0) -> None:
+        """Draw the current draft again (after a change, or privacy switched)."""
+        draft = self.draft
+        if draft is None:
+            return
+        table = self._fresh_table(
+            ("Item", 30), ("Give", 9), ("Rules", 5), ("Shelf", 5), ("Note", 22)
+        )
+        for line in draft.lines:
+            table.add_row(*(cell(text) for text in line_cells(line)))
+        table.move_cursor(row=row)
+        text, good = eligibility_line(draft)
+        panel = family_panel(draft.entitlement, masked=self.distro.privacy.on)
+        self._say(panel, text, extras_line(draft))
+        eligibility = self.query_one("#counter-eligibility", Static)
+        eligibility.set_class(good, "-eligible")
+        eligibility.set_class(not good, "-refused")
+
+    def redraw_privacy(self) -> None:
+        """Privacy mode changed: the same family, masked or not."""
+        self.redraw(self.query_one("#counter-lines", DataTable).cursor_row)
+
+    def _fresh_table(self, *columns: tuple[str, int]) -> DataTable[str]:
+        table = self.query_one("#counter-lines", DataTable)
+        table.clear(columns=True)
+        for title, width in columns:
+            table.add_column(title, width=width)
+        table.display = bool(columns)  # no table at all leaves the room to the slip preview
+        return table
+
+    def _say(self, family: str, eligibility: str, extras: str) -> None:
+        self.query_one("#counter-family", Static).update(family)
+        self.query_one("#counter-eligibility", Static).update(eligibility)
+        self.query_one("#counter-extras", Static).update(extras)
+
+    def _show_nothing(self, message: str = "") -> None:
+        self.draft = None
+        self.refresh_bindings()
+        self._hits = []
+        self._fresh_table()
+        self._say(message or "Scan the family's card, or type a name and Enter.", "", "")
+        self.query_one("#counter-eligibility", Static).remove_class("-eligible", "-refused")
+        self.query_one("#counter-search", Input).value = ""
+        self.action_focus_search()
+
+    def action_next_family(self) -> None:
+        """Clear the family (nothing is written) and wait for the next card."""
+        self.query_one("#counter-slip", Static).update("")
+        self._show_nothing()
+
+    def handed_out(self, message: str) -> None:
+        """After a confirmed handout: the tally grows, the screen waits for the next family,
+        and the slip's preview stays until then."""
+        self._show_nothing(f"[b]{message}[/b]\nNext family: scan the card or type a name.")
+        self.refresh_round()

@@ -1,0 +1,170 @@
+"""Pilot tests of the counter: scan a card, confirm, the slip file is written, the stock goes
+down, a second attempt is refused; and the keys that shape a handout."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, func
+from sqlmodel import select
+
+from distro.domain.db import reading
+from distro.domain.handout_models import Handout, HandoutLine
+from distro.domain.stock_models import StockLot
+from distro.tui.app import DistroApp
+from distro.tui.screens.counter import CounterScreen
+from tests.domain.handout_fixtures import Basket, stocked_basket
+from tests.printing.pdf_reading import decoded
+from tests.tui.helpers import add_family_with, notices, settle, sign_in
+
+
+def mother_and_baby(engine: Engine, now: datetime, **fields: object) -> str:
+    family = add_family_with(
+        engine,
+        now,
+        [
+            {"full_name": "Amina Yusuf", "sex": "female", "birth_date": "1990-03-01"},
+            {"full_name": "Baby Yusuf", "sex": "male", "birth_date": "2026-06-01"},
+        ],
+        consent_date=date(2026, 1, 5).isoformat(),
+        **fields,
+    )
+    return family.code
+
+
+def handouts(engine: Engine) -> list[Handout]:
+    with reading(engine) as session:
+        return list(session.exec(select(Handout)).all())
+
+
+def shelf_total(engine: Engine) -> int:
+    with reading(engine) as session:
+        return int(session.exec(select(func.sum(StockLot.on_hand))).one())
+
+
+async def open_counter(pilot: object, app: DistroApp, user: str = "volunteer") -> CounterScreen:
+    await sign_in(pilot, user)  # type: ignore[arg-type]
+    await pilot.press("f2")  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
+    app.scan_detector.max_gap = 10.0  # Pilot types slower than a scanner
+    screen = app.screen
+    assert isinstance(screen, CounterScreen)
+    return screen
+
+
+async def scan(pilot: object, code: str) -> None:
+    await pilot.press(*code, "enter")  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
+
+
+async def test_scan_confirm_print_and_a_second_attempt_refused(
+    app: DistroApp, engine: Engine, now: datetime, tmp_path: Path
+) -> None:
+    stocked_basket(engine, now)
+    code = mother_and_baby(engine, now)
+    before = shelf_total(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_counter(pilot, app)
+        await scan(pilot, code)
+        assert screen.draft is not None and screen.draft.entitlement.eligible
+        assert screen.draft.units == 8
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [handout] = handouts(engine)
+        assert handout.actor == "volunteer" and handout.counter == app.settings.counter
+        assert shelf_total(engine) == before - 8
+        slip = tmp_path / "slips" / f"{handout.code}.pdf"
+        assert slip.exists() and decoded(slip.read_bytes()) == [handout.code]
+        assert any(handout.code in notice for notice in notices(app))
+        assert screen.draft is None  # ready for the next family
+        await scan(pilot, code)
+        assert screen.draft is not None and not screen.draft.entitlement.eligible
+        await pilot.press("ctrl+s")  # a volunteer cannot override: nothing happens
+        await settle(pilot)
+        assert len(handouts(engine)) == 1
+        assert any("Only a coordinator may override" in notice for notice in notices(app))
+
+
+async def test_lowering_a_line_and_naming_a_proxy(
+    app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    basket: Basket = stocked_basket(engine, now)
+    code = mother_and_baby(engine, now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_counter(pilot, app)
+        await scan(pilot, code)
+        assert screen.draft is not None
+        formula_row = next(
+            i for i, line in enumerate(screen.draft.lines) if line.given.id == basket.formula
+        )
+        for _ in range(formula_row):
+            await pilot.press("down")
+        await pilot.press("minus", "minus", "plus", "plus", "plus")  # the last one is refused
+        assert screen.draft.lines[formula_row].quantity == 3
+        await pilot.press("minus")
+        await pilot.press("p", *"Zainab Khan", "enter")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    [handout] = handouts(engine)
+    assert handout.proxy_name == "Zainab Khan"
+    with reading(engine) as session:
+        formula = session.exec(
+            select(HandoutLine).where(HandoutLine.item_id == basket.formula)
+        ).one()
+    assert (formula.quantity, formula.entitled) == (2, 3)
+
+
+async def test_a_coordinator_overrides_a_second_collection_with_a_reason(
+    app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    stocked_basket(engine, now)
+    code = mother_and_baby(engine, now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_counter(pilot, app, "coordinator")
+        await scan(pilot, code)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await scan(pilot, code)
+        assert screen.draft is not None and screen.draft.entitlement.blockers
+        await pilot.press("ctrl+s")  # asks for the reason first
+        await pilot.press(*"first bag torn", "enter")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    reasons = sorted(h.override_reason for h in handouts(engine))
+    assert reasons == ["", "first bag torn"]
+
+
+async def test_a_slip_scanned_at_the_exit_hands_over_the_bag(
+    app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    stocked_basket(engine, now, two_step=True)
+    code = mother_and_baby(engine, now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_counter(pilot, app)
+        await scan(pilot, code)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [handout] = handouts(engine)
+        assert handout.collected_at is None
+        await pilot.press("f3")  # the exit desk may be on any screen
+        await scan(pilot, handout.code)
+        await pilot.press("enter")
+        await settle(pilot)
+        [handout] = handouts(engine)
+        assert handout.collected_at is not None
+        await scan(pilot, handout.code)
+        assert any("already collected" in notice for notice in notices(app))
+
+
+async def test_a_mistyped_card_is_refused_in_plain_words(
+    app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    stocked_basket(engine, now)
+    code = mother_and_baby(engine, now)
+    wrong = code[:-1] + ("X" if code[-1] != "X" else "Y")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_counter(pilot, app)
+        await scan(pilot, wrong)
+        assert screen.draft is None
+        assert any("mistyped" in notice for notice in notices(app))
