@@ -5,7 +5,8 @@ memory are measured in child processes (see distro.bench_child), each started co
 same way as a bare Textual app with the sign-in screen's widgets, so the figures are ratios
 to what any Textual app costs on this machine. Search and scan latency are measured on the
 real app in this process, keys posted as a terminal posts them, up to the frame that shows
-the result. A stock ledger sized with the registry (distro.bench_stock) is measured in the same
+the result. A stock ledger sized with the registry (distro.bench_stock), then ten past handouts
+per family and the counter serving families (distro.bench_handouts), are measured in the same
 database. The goals are the ones the issues asking for these figures set.
 """
 
@@ -30,6 +31,13 @@ from sqlalchemy import Engine
 
 from distro.bench_access import EDIT_RATIO_GOAL, SIGN_IN_GOAL_MS, AccessFigures, measure_access
 from distro.bench_child import BENCH_PIN, BENCH_VOLUNTEER, BenchError, Keystroke, Plan, Timings
+from distro.bench_handouts import (
+    CONFIRM_P95_GOAL_MS,
+    COUNTER_SCAN_P95_GOAL_MS,
+    SLIP_P95_GOAL_MS,
+    HandoutFigures,
+    measure_handouts,
+)
 from distro.bench_stock import (
     ISSUE_P95_GOAL_MS,
     ISSUE_RATIO_GOAL,
@@ -126,6 +134,8 @@ class SizeReport:
     """Absent from reports saved before sign-in existed."""
     stock: StockFigures | None = None
     """Absent from reports saved before the stock ledger existed."""
+    handouts: HandoutFigures | None = None
+    """Absent from reports saved before the counter existed."""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SizeReport:
@@ -145,6 +155,7 @@ class SizeReport:
             checks=[Check(**check) for check in data["checks"]],
             access=AccessFigures(**data["access"]) if data.get("access") else None,
             stock=StockFigures(**data["stock"]) if data.get("stock") else None,
+            handouts=HandoutFigures(**data["handouts"]) if data.get("handouts") else None,
         )
 
 
@@ -200,13 +211,15 @@ def bench_size(families: int, options: BenchOptions) -> SizeReport:
             items = ledger_items(families)
             options.progress(f"{families:,} families: stock ledger of {items:,} items ...")
             stock = measure_stock(engine, items, options.seed)
+            options.progress(f"{families:,} families: past handouts and the counter ...")
+            handouts = measure_handouts(engine, options.seed)
         finally:
             engine.dispose()
     scan = percentiles(timings.scans)
     checks = size_checks(startup, memory, names, phones, scan)
-    checks += access_checks(access) + stock_checks(stock)
+    checks += access_checks(access) + stock_checks(stock) + handout_checks(handouts)
     return SizeReport(
-        families, build_s, startup, memory, names, phones, scan, checks, access, stock
+        families, build_s, startup, memory, names, phones, scan, checks, access, stock, handouts
     )
 
 
@@ -404,6 +417,19 @@ def stock_checks(stock: StockFigures) -> list[Check]:
     ]
 
 
+def handout_checks(handouts: HandoutFigures) -> list[Check]:
+    """The goals for the counter, on a long distribution history."""
+    return [
+        check(
+            "counter scan to entitlement, p95", handouts.scan_p95_ms, COUNTER_SCAN_P95_GOAL_MS, "ms"
+        ),
+        check(
+            "handout confirm to committed, p95", handouts.confirm_p95_ms, CONFIRM_P95_GOAL_MS, "ms"
+        ),
+        check("slip PDF rendered, p95", handouts.slip_p95_ms, SLIP_P95_GOAL_MS, "ms"),
+    ]
+
+
 def compare_sizes(small: SizeReport, large: SizeReport) -> list[Check]:
     """The goals that compare the largest registry with the smallest."""
     return [
@@ -458,6 +484,9 @@ def goals() -> dict[str, float]:
         "stock_levels_ms": LEVELS_GOAL_MS,
         "stock_issue_p95_ms": ISSUE_P95_GOAL_MS,
         "stock_issue_ratio": ISSUE_RATIO_GOAL,
+        "counter_scan_p95_ms": COUNTER_SCAN_P95_GOAL_MS,
+        "handout_confirm_p95_ms": CONFIRM_P95_GOAL_MS,
+        "slip_pdf_p95_ms": SLIP_P95_GOAL_MS,
     }
 
 

@@ -11,16 +11,23 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from distro.bench import BenchOptions, SizeReport, bench_object, run_bench
+from distro.bench_handout_history import PAST_ROUNDS, build_distribution
 from distro.bench_ledger import build_ledger
 from distro.bench_stock import ledger_items
 from distro.commands.bench import render_table
 from distro.domain.checks import check_database
 from distro.domain.clock import local_date
-from distro.domain.db import reading
+from distro.domain.codes import CodeKind, parse_scan
+from distro.domain.db import reading, unit_of_work
+from distro.domain.demo import bulk_synthetic
+from distro.domain.handout_models import Handout
+from distro.domain.models import CodeCounter
 from distro.domain.stock_models import StockLot, StockMovement
 from distro.domain.stock_views import stock_levels
 
@@ -48,7 +55,10 @@ def test_a_tiny_bench_reports_every_figure() -> None:
     stock = size["stock"]
     assert (stock["items"], stock["lots"], stock["movements"]) == (12, 300, 3_000)
     assert {"levels_p95_ms", "issue_p95_ms", "bare_insert_p95_ms", "issue_ratio"} <= set(stock)
-    assert len(figures) >= 30
+    handouts = size["handouts"]
+    assert (handouts["past_handouts"], handouts["past_lines"]) == (1_200, 6_000)
+    assert {"scan_p95_ms", "confirm_p95_ms", "slip_p95_ms", "visits"} <= set(handouts)
+    assert len(figures) >= 40
     assert [path for path, value in figures.items() if not value > 0] == []
     assert {check["figure"] for check in size["checks"]} >= {
         "scan to family screen, p95",
@@ -57,6 +67,9 @@ def test_a_tiny_bench_reports_every_figure() -> None:
         "stock levels view ready, p95",
         "stock issue committed, p95",
         "stock issue p95, x bare insert p95",
+        "counter scan to entitlement, p95",
+        "handout confirm to committed, p95",
+        "slip PDF rendered, p95",
     }
 
     larger = replace(SizeReport.from_dict(size), families=1_000)
@@ -65,6 +78,7 @@ def test_a_tiny_bench_reports_every_figure() -> None:
     table = render_table(compared)
     assert "1,000 families" in table and "Growth" in table
     assert "stock (12 items, 300 lots, 3,000 movements" in table
+    assert "counter: 1,200 past handouts in 10 rounds, 6,000 lines" in table
 
 
 def test_the_stock_ledger_grows_with_the_registry_up_to_the_issues_size() -> None:
@@ -85,3 +99,21 @@ def test_the_bench_ledger_is_sound_and_has_stock_on_the_shelves(
     assert (lots, movements, emptied) == (500, 5_000, 440)
     assert {level.item_id for level in levels} == set(item_ids)
     assert all(level.on_hand > 0 and level.daily_rate > 0 for level in levels)
+
+
+def test_the_handout_history_keeps_one_collection_per_round_and_new_slips_after_it(
+    engine: Engine, now: datetime
+) -> None:
+    bulk_synthetic(engine, 30, seed=5, now=now)
+    build_ledger(engine, 10, seed=3, now=now)
+    history = build_distribution(engine, seed=3, now=now, stock_per_item=50)
+    with reading(engine) as session:
+        handouts = session.exec(select(Handout)).all()
+        counter = session.get(CodeCounter, CodeKind.SLIP.value)
+    pairs = {(handout.round_id, handout.family_id) for handout in handouts}
+    assert len(handouts) == len(pairs) == history.handouts == 30 * PAST_ROUNDS
+    assert counter is not None
+    assert counter.last_number >= max(parse_scan(h.code).number for h in handouts)
+    twin = handouts[0].model_dump(exclude={"id", "code"}) | {"code": "H-999999-X"}
+    with pytest.raises(IntegrityError), unit_of_work(engine) as session:
+        session.add(Handout(**twin))
