@@ -9,6 +9,7 @@ from textual.app import SystemCommand
 from textual.screen import Screen
 
 from distro.tui.screens.area import AREAS
+from distro.tui.screens.counter import CounterScreen
 from distro.tui.screens.families import FamiliesScreen
 from distro.tui.screens.family import FamilyScreen
 from distro.tui.screens.stock import StockScreen
@@ -48,9 +49,23 @@ ITEM_ACTIONS = (
     ("barcode", "attach barcode", "Make scanning a product barcode select this item"),
 )
 
+COUNTER_ACTIONS = (
+    ("confirm", "confirm handout", "Hand out what is shown and print the slip (Ctrl+S)"),
+    ("substitute", "swap item", "Give another item of the same kind instead (s)"),
+    ("proxy", "proxy collector", "Someone collects for the family: name and relation (p)"),
+    ("note", "note", "A note kept with this handout (n)"),
+    ("override", "override", "Coordinator: hand out although a rule says no (o)"),
+    ("next_family", "next family", "Clear the screen for the next family (Esc)"),
+    ("reprint", "reprint slip", "Print the last slip again, marked REPRINT (Ctrl+R)"),
+    ("pick_round", "choose round", "Hand out in another open round (Ctrl+O)"),
+)
+
 
 def palette_commands(app: DistroApp, screen: Screen[object]) -> Iterator[SystemCommand]:
     """Areas always; the actions of the screen the palette was opened on."""
+    yield SystemCommand(
+        "counter: hand out", "Scan a card, confirm, print", lambda: app.action_area("counter")
+    )
     yield SystemCommand("families: search", "Find a family", lambda: app.action_area("families"))
     yield SystemCommand("stock: levels", "Stock of every item", lambda: app.action_area("stock"))
     for area in AREAS:
@@ -64,6 +79,8 @@ def palette_commands(app: DistroApp, screen: Screen[object]) -> Iterator[SystemC
     )
     yield SystemCommand("audit: view log", "Who changed what, when", app.action_audit_log)
     yield SystemCommand("help: keys", "Every key on this screen", app.action_help)
+    if isinstance(screen, CounterScreen):
+        yield from _counter_commands(screen)
     if isinstance(screen, FamiliesScreen):
         yield SystemCommand("families: register", "New household", screen.action_register)
     if isinstance(screen, FamilyScreen):
@@ -81,3 +98,14 @@ def palette_commands(app: DistroApp, screen: Screen[object]) -> Iterator[SystemC
             "Take every expired lot off the books",
             screen.action_write_off,
         )
+
+
+def _counter_commands(screen: CounterScreen) -> Iterator[SystemCommand]:
+    for action, verb, help_text in COUNTER_ACTIONS:
+        yield SystemCommand(f"counter: {verb}", help_text, getattr(screen, f"action_{action}"))
+    yield SystemCommand(
+        "counter: one less", "Lower the highlighted line (-)", lambda: screen.action_change(-1)
+    )
+    yield SystemCommand(
+        "counter: one more", "Raise it, up to the rules (+)", lambda: screen.action_change(1)
+    )

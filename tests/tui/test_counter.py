@@ -168,3 +168,20 @@ async def test_a_mistyped_card_is_refused_in_plain_words(
         await scan(pilot, wrong)
         assert screen.draft is None
         assert any("mistyped" in notice for notice in notices(app))
+
+
+async def test_every_counter_key_is_in_the_palette(
+    app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    from distro.tui.commands import palette_commands
+
+    stocked_basket(engine, now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_counter(pilot, app)
+        titles = {command.title for command in palette_commands(app, screen)}
+    assert {"counter: confirm handout", "counter: swap item", "counter: one less"} <= titles
+    keys = {
+        binding.action.split("(")[0] for binding in screen.BINDINGS if hasattr(binding, "action")
+    }
+    shown = {title.split(": ")[1] for title in titles if title.startswith("counter: ")}
+    assert len(shown) >= len(keys - {"focus_search", "focus_list"})

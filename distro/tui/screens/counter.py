@@ -3,7 +3,7 @@ handout, confirm with Ctrl+S, and the slip prints while the next family is scann
 
 Reading the entitlement and writing the handout run on the UI thread: each is a handful of
 indexed statements (a few milliseconds), and a hop to a worker and back would cost the queue
-more. Printing, which may wait on a device, runs in a worker (`counter_actions`).
+more. Printing, which may wait on a device, runs in a worker (`counter_confirm`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from distro.domain.codes import looks_like_code
 from distro.domain.privacy import mask_name
-from distro.tui.screens.counter_actions import ShapesHandout
+from distro.tui.screens.counter_exit import TakesSlips
 from distro.tui.screens.counter_text import (
     eligibility_line,
     extras_line,
@@ -36,7 +36,7 @@ LINE_KEYS = ("change", "substitute", "proxy", "note", "override", "confirm")
 """Actions that need a family on the counter."""
 
 
-class CounterScreen(ShapesHandout):
+class CounterScreen(TakesSlips):
     """One family at a time: its entitlement, then its slip; the round's tally on top."""
 
     CSS_PATH = "../styles/counter.tcss"

@@ -1,0 +1,94 @@
+"""Provides TakesSlips: choosing the round a counter hands out in, and a slip scanned at the
+counter, whose bag a two-step round's exit desk hands over on Enter."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from distro.tui.modals.confirm import ConfirmModal
+from distro.tui.modals.counter_forms import ChoiceModal
+from distro.tui.screens.counter_confirm import ConfirmsHandout
+from distro.tui.screens.counter_text import when
+
+if TYPE_CHECKING:
+    from distro.domain.slips import SlipState
+
+
+class TakesSlips(ConfirmsHandout):
+    """The round's choice and the exit desk."""
+
+    def action_pick_round(self) -> None:
+        """Choose which open round this counter hands out in."""
+        from distro.domain.db import reading
+        from distro.domain.rounds import open_rounds
+
+        with reading(self.distro.engine) as session:
+            rounds = open_rounds(session)
+        if not rounds:
+            self.notify("No round is open: a coordinator sets one up with `distro rounds add`.")
+            return
+        options = [
+            f"{r.name}  ({r.starts_on:%d %b} - {r.ends_on:%d %b}"
+            + (", two-step)" if r.two_step else ")")
+            for r in rounds
+        ]
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.round = rounds[index]
+                self.refresh_round()
+
+        self.app.push_screen(ChoiceModal("Hand out in which round?", options), callback=chosen)
+
+    def take_slip(self, code: str) -> None:
+        """A slip scanned at the counter: at the exit of a two-step round, hand over its bag
+        (Enter confirms); otherwise say where the slip stands."""
+        from distro.domain.db import reading
+        from distro.domain.errors import DomainError
+        from distro.domain.slips import find_slip, why_not_collectable
+
+        try:
+            with reading(self.distro.engine) as session:
+                slip = find_slip(session, code)
+        except DomainError as error:
+            self.notify(str(error), title="Slip", severity="error")
+            return
+        refusal = why_not_collectable(slip, self.round.id if self.round else None)
+        if refusal is not None:
+            self.notify(refusal, title="Slip", severity="error", timeout=12)
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._collect(slip.handout.code)
+
+        question = f"Hand over the bag of slip {slip.handout.code}?"
+        self.app.push_screen(ConfirmModal(question, _slip_words(slip)), callback=confirmed)
+
+    def _collect(self, code: str) -> None:
+        from distro.domain.db import unit_of_work
+        from distro.domain.errors import DomainError
+        from distro.domain.slips import collect_slip
+
+        try:
+            with unit_of_work(self.distro.engine) as session:
+                collect_slip(
+                    session,
+                    code,
+                    actor=self.distro.current_actor(),
+                    now=self.distro.clock(),
+                    round_id=self.round.id if self.round else None,
+                )
+        except DomainError as error:
+            self.notify(str(error), title="Slip", severity="error", timeout=12)
+            return
+        self.notify(f"Slip {code}: bag handed over.")
+        self.refresh_round()
+
+
+def _slip_words(slip: SlipState) -> str:
+    handout = slip.handout
+    return (
+        f"Slip {handout.code}, {slip.round_name}, family {slip.family_code}: "
+        f"handed out {when(handout.handed_out_at)} at counter {handout.counter}; {slip.state}."
+    )
