@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
-from distro.commands.handouts import LAYOUTS
+from distro.commands.slips import LAYOUTS
 from distro.domain.clock import local_date, utc_now
 from distro.domain.db import reading, unit_of_work
 from distro.domain.handout_models import Handout

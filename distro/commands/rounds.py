@@ -13,6 +13,8 @@ from distro.commands.stock_input import clip, day
 from distro.commands.transfer import how_many
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from sqlmodel import Session
 
     from distro.domain.handout_models import DistributionRound
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
 NAME_HELP = "the round's name, as `distro rounds list` shows it"
 _OPTIONS = {"form": "dates", "starts_on": "--from", "ends_on": "--to", "basket": "--basket"}
 """The option a RoundIn problem is about; NAME and --note share their field's name."""
+
+
+ROUND_HELP = "the round's name (default: the one open today)"
 
 
 def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -155,29 +160,28 @@ def _round_in(args: argparse.Namespace) -> RoundIn:
 
 def close_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Close the round: no more handouts in it; slips already printed can still be collected."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.rounds import close_round, round_named
-
-    actor = context.actor()
-    with unit_of_work(context.engine) as session:
-        distribution = round_named(session, args.name)
-        assert distribution.id is not None
-        close_round(session, distribution.id, actor=actor, now=context.clock())
-    say(f"Closed round {distribution.name}; no more handouts in it.")
-    return 0
+    return _open_or_close(args, context, close=True)
 
 
 def reopen_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Open a closed round again."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.rounds import reopen_round, round_named
+    return _open_or_close(args, context, close=False)
 
+
+def _open_or_close(args: argparse.Namespace, context: CommandContext, *, close: bool) -> int:
+    from distro.domain.db import unit_of_work
+    from distro.domain.rounds import close_round, reopen_round, round_named
+
+    change = close_round if close else reopen_round
     actor = context.actor()
     with unit_of_work(context.engine) as session:
         distribution = round_named(session, args.name)
         assert distribution.id is not None
-        reopen_round(session, distribution.id, actor=actor, now=context.clock())
-    say(f"Round {distribution.name} is open again.")
+        change(session, distribution.id, actor=actor, now=context.clock())
+    if close:
+        say(f"Closed round {distribution.name}; no more handouts in it.")
+    else:
+        say(f"Round {distribution.name} is open again.")
     return 0
 
 
@@ -215,3 +219,21 @@ def _family_codes(typed: list[str], path: Path | None) -> list[str]:
     if not codes:
         raise InvalidInput({"list-add": "give the families' card codes, or --file CODES.txt"})
     return codes
+
+
+def chosen_round(session: Session, name: str | None, now: datetime) -> DistributionRound:
+    """The round called `name`, or else the one open today; refused when none or several are."""
+    from distro.domain.clock import local_date
+    from distro.domain.errors import Conflict, NotFound
+    from distro.domain.rounds import open_rounds, round_named
+
+    if name:
+        return round_named(session, name)
+    running = open_rounds(session, local_date(now))
+    if len(running) == 1:
+        return running[0]
+    if running:
+        names = ", ".join(distribution.name for distribution in running)
+        raise Conflict(f"{len(running)} rounds are open today ({names}): choose with --round.")
+    names = ", ".join(distribution.name for distribution in open_rounds(session)) or "none"
+    raise NotFound(f"No round is open today; name one with --round. Open rounds: {names}.")

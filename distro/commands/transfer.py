@@ -1,8 +1,7 @@
 """Provides `distro import families FILE.csv [--dry-run]`, `distro export families FILE.csv`,
-`distro export family CODE FILE` (an access request) and `distro export stats FILE.csv`; for
-stock, `distro import items FILE.csv [--dry-run]`, `distro export items FILE.csv` and
-`distro export stock FILE.csv`; and `distro export handouts FILE.csv [--round NAME]`; for the
-baskets, `distro import rules FILE.csv [--dry-run]` and `distro export rules FILE.csv`."""
+`distro export family CODE FILE` (an access request) and `distro export stats FILE.csv`, and
+what every import and export shares (the catalogue, rules, stock and handouts kinds are in
+`transfer_tables`)."""
 
 from __future__ import annotations
 
@@ -19,13 +18,13 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlmodel import Session
 
-    from distro.domain.basket_rules_csv import RuleImportReport
-    from distro.domain.catalogue_csv import ItemImportReport
     from distro.domain.imports import ImportReport
 
 
 def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add `import` and `export`, each with one action per kind of record."""
+    from distro.commands import transfer_tables  # it builds on this module's helpers
+
     importing = subparsers.add_parser("import", parents=[common], help="read records from CSV")
     kinds = importing.add_subparsers(dest="import_command", metavar="WHAT", required=True)
     families = kinds.add_parser(
@@ -38,18 +37,7 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "--dry-run", action="store_true", help="check every row and write nothing"
     )
     families.set_defaults(run=import_families_command)
-    items = kinds.add_parser(
-        "items", parents=[common], help="add or edit catalogue items: all rows, or none"
-    )
-    items.add_argument("file", type=Path, metavar="FILE.csv", help="UTF-8 CSV, one row per item")
-    items.add_argument("--dry-run", action="store_true", help="check every row and write nothing")
-    items.set_defaults(run=import_items_command)
-    rules = kinds.add_parser(
-        "rules", parents=[common], help="replace the rules of the baskets a file names, or none"
-    )
-    rules.add_argument("file", type=Path, metavar="FILE.csv", help="UTF-8 CSV, one row per rule")
-    rules.add_argument("--dry-run", action="store_true", help="check every row and write nothing")
-    rules.set_defaults(run=import_rules_command)
+    transfer_tables.add_import_kinds(kinds, common)
 
     exporting = subparsers.add_parser("export", parents=[common], help="write records to CSV")
     kinds = exporting.add_subparsers(dest="export_command", metavar="WHAT", required=True)
@@ -69,30 +57,17 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     stats.add_argument("file", type=Path, metavar="FILE.csv", help="where to write the CSV")
     stats.set_defaults(run=export_stats_command)
-    for kind, handler, help_text in (
-        ("items", export_items_command, "the catalogue, as `import items` reads it"),
-        ("stock", export_stock_command, "every lot on the shelves, one row per lot"),
-        ("rules", export_rules_command, "every basket's rules, as `import rules` reads them"),
-    ):
-        action = kinds.add_parser(kind, parents=[common], help=help_text)
-        action.add_argument("file", type=Path, metavar="FILE.csv", help="where to write the CSV")
-        action.set_defaults(run=handler)
-    handouts = kinds.add_parser(
-        "handouts", parents=[common], help="handout lines, one row each; family codes, no names"
-    )
-    handouts.add_argument("file", type=Path, metavar="FILE.csv", help="where to write the CSV")
-    handouts.add_argument("--round", metavar="NAME", help="only this round (default: every one)")
-    handouts.set_defaults(run=export_handouts_command)
+    transfer_tables.add_export_kinds(kinds, common)
 
 
 def import_families_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Import in one transaction; print every problem and exit 1 if there is any."""
     from distro.domain.imports import import_families
 
-    return _report(_run_import(import_families, args, context))
+    return _report(run_import(import_families, args, context))
 
 
-def _run_import(
+def run_import(
     importer: Callable[..., ReportT], args: argparse.Namespace, context: CommandContext
 ) -> ReportT:
     """Run one of the CSV importers on `args.file` in one transaction (a dry run rolls back
@@ -109,7 +84,7 @@ def _run_import(
         raise DomainError(f"cannot read {args.file}: {error.strerror or error}.") from None
 
 
-def _refuse_problems(problems: Sequence[object], dry_run: bool) -> int:
+def refuse_problems(problems: Sequence[object], dry_run: bool) -> int:
     """Every row's problem, then the one-line refusal: nothing of the file was imported."""
     for problem in problems:
         say(str(problem))
@@ -120,7 +95,7 @@ def _refuse_problems(problems: Sequence[object], dry_run: bool) -> int:
 def _report(report: ImportReport) -> int:
     """Each family and its code, or every problem; 0 only when every row was fine."""
     if report.problems:
-        return _refuse_problems(report.problems, report.dry_run)
+        return refuse_problems(report.problems, report.dry_run)
     for family in report.families:
         say(f"  row {family.row}: {family.household} -> {family.code}, {family.members} members")
     counted = (
@@ -187,120 +162,6 @@ def export_stats_command(args: argparse.Namespace, context: CommandContext) -> i
     if not write_whole(args.file, lambda target: write_statistics(rows, target)):
         return 1
     say(f"Wrote {how_many(len(rows), 'count')} to {args.file} (under {SMALL_CELL} shown as <5).")
-    return 0
-
-
-def import_items_command(args: argparse.Namespace, context: CommandContext) -> int:
-    """Import the catalogue in one transaction; print every problem and exit 1 if any."""
-    from distro.domain.catalogue_csv import import_items
-
-    return _item_report(_run_import(import_items, args, context))
-
-
-def _item_report(report: ItemImportReport) -> int:
-    """Each item added or changed, or every problem; 0 only when every row was fine."""
-    if report.problems:
-        return _refuse_problems(report.problems, report.dry_run)
-    for item in report.items:
-        if item.outcome != "unchanged":
-            say(f"  row {item.row}: {item.outcome} {item.code} {item.name}")
-    outcomes = ", ".join(
-        f"{report.count(outcome)} {outcome}" for outcome in ("added", "updated", "unchanged")
-    )
-    if report.dry_run:
-        say(f"Dry run: {how_many(len(report.items), 'item')} ({outcomes}); nothing was written.")
-    else:
-        say(f"Imported {how_many(len(report.items), 'item')}: {outcomes}.")
-    return 0
-
-
-def export_items_command(args: argparse.Namespace, context: CommandContext) -> int:
-    """The active items, in the format `import items` reads back."""
-    from distro.domain.catalogue_csv import export_items
-
-    context.actor()
-    count = export_whole(args.file, context.engine, export_items)
-    if count is None:
-        return 1
-    say(f"Exported {how_many(count, 'item')} to {args.file}.")
-    return 0
-
-
-def import_rules_command(args: argparse.Namespace, context: CommandContext) -> int:
-    """Replace the baskets' rules in one transaction; print every problem and exit 1 if any."""
-    from distro.domain.basket_rules_csv import import_rules
-
-    return _rule_report(_run_import(import_rules, args, context))
-
-
-def _rule_report(report: RuleImportReport) -> int:
-    """Each basket and what became of it, or every problem; 0 only when every row was fine."""
-    if report.problems:
-        return _refuse_problems(report.problems, report.dry_run)
-    for basket in report.baskets:
-        say(f"  {basket.name}: {how_many(basket.rules, 'rule')}, {basket.outcome}")
-    outcomes = ", ".join(
-        f"{report.count(outcome)} {outcome}" for outcome in ("added", "replaced", "unchanged")
-    )
-    counted = f"{how_many(report.rule_count, 'rule')} in {how_many(len(report.baskets), 'basket')}"
-    if report.dry_run:
-        say(f"Dry run: {counted} ({outcomes}); nothing was written.")
-    else:
-        say(f"Imported {counted}: baskets {outcomes}.")
-    return 0
-
-
-def export_rules_command(args: argparse.Namespace, context: CommandContext) -> int:
-    """Every basket's rules, in the format `import rules` reads back."""
-    from distro.domain.basket_rules_csv import export_rules
-
-    context.actor()
-    count = export_whole(args.file, context.engine, export_rules)
-    if count is None:
-        return 1
-    say(f"Exported {how_many(count, 'rule')} to {args.file}.")
-    return 0
-
-
-def export_stock_command(args: argparse.Namespace, context: CommandContext) -> int:
-    """Every lot with stock, one row each; items and shelves only, never a family."""
-    from distro.domain.clock import local_date
-    from distro.domain.stock_export import export_stock
-
-    context.actor()
-    today = local_date(context.clock())
-    count = export_whole(
-        args.file,
-        context.engine,
-        lambda session, target: export_stock(session, target, today=today),
-    )
-    if count is None:
-        return 1
-    say(f"Exported {how_many(count, 'lot')} on the shelves to {args.file}.")
-    return 0
-
-
-def export_handouts_command(args: argparse.Namespace, context: CommandContext) -> int:
-    """Handout lines of a round or of all: no names, but who collected when is still personal
-    data, so the export is recorded first, like that of the families."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.disclosure import record_export
-    from distro.domain.handout_reports import export_handouts
-    from distro.domain.rounds import round_named
-
-    actor = context.actor()  # signs in with its own transaction: not inside another
-    with unit_of_work(context.engine) as session:
-        round_id = round_named(session, args.round).id if args.round else None
-        what = f"the handouts of {args.round or 'every round'} to {args.file.name}"
-        record_export(session, what, actor=actor, now=context.clock())
-    count = export_whole(
-        args.file,
-        context.engine,
-        lambda session, target: export_handouts(session, target, round_id=round_id),
-    )
-    if count is None:
-        return 1
-    say(f"Exported {how_many(count, 'handout line')} to {args.file}.")
     return 0
 
 

@@ -31,7 +31,7 @@ from distro.domain.basket_rules import (
     replace_basket,
 )
 from distro.domain.csv_format import BOM, escape_cell
-from distro.domain.csv_reading import RowProblem, csv_records, header_names, row_cells
+from distro.domain.csv_reading import Row, RowProblem, table_rows
 from distro.domain.errors import DomainError, InvalidInput
 from distro.domain.import_cells import choice
 from distro.domain.item_lookup import find_item
@@ -58,8 +58,6 @@ _COLUMN_OF_FIELD = {
     "age_under_months": "age_under",
 }
 """RuleIn fields that a column of another name fills; the others share their column's name."""
-
-Row = tuple[int, dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -104,7 +102,7 @@ def import_rules(
 
     Every row is checked before anything is written, so a problem or a dry run leaves the
     database as it was."""
-    rows, problems = _read_rows(stream)
+    rows, problems = table_rows(stream, RULE_COLUMNS, REQUIRED_RULE_COLUMNS, "rules")
     by_basket = _rules_by_basket(session, rows, problems)
     if problems:
         return RuleImportReport([], sorted(problems, key=lambda problem: problem.row), dry_run)
@@ -146,26 +144,6 @@ def _rule_cells(rule: RuleView) -> dict[str, str]:
         "substitute": rule.substitute_name,
         "note": rule.note,
     }
-
-
-def _read_rows(stream: TextIO) -> tuple[list[Row], list[RowProblem]]:
-    """The non-blank rows under the header, column -> text, and what cannot be read."""
-    problems: list[RowProblem] = []
-    records = csv_records(stream, problems)
-    header = next(records, None)
-    if header is None:
-        return [], problems or [RowProblem(0, "", "is empty; its first row must name the columns")]
-    names = header_names(header[1], problems, RULE_COLUMNS, REQUIRED_RULE_COLUMNS)
-    if problems:
-        return [], problems
-    rows = []
-    for row, record in records:
-        cells = row_cells(row, record, names, problems)
-        if cells is not None and any(cells.values()):
-            rows.append((row, cells))
-    if not rows and not problems:
-        problems.append(RowProblem(0, "", "has no rules under the header row"))
-    return rows, problems
 
 
 def _rules_by_basket(

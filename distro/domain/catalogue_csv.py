@@ -28,7 +28,7 @@ from distro.domain.catalogue import (
     update_item,
 )
 from distro.domain.csv_format import BOM, escape_cell
-from distro.domain.csv_reading import RowProblem, csv_records, header_names, row_cells
+from distro.domain.csv_reading import Row, RowProblem, table_rows
 from distro.domain.errors import CodeError, DomainError, InvalidInput
 from distro.domain.import_cells import choice
 from distro.domain.item_lookup import fold_item_name, parse_item_code
@@ -41,8 +41,6 @@ BARCODE_SEPARATOR = "|"
 _YES = frozenset({"yes", "y", "true", "1", "x"})
 _NO = frozenset({"no", "n", "false", "0", ""})
 _UNITS = frozenset(unit.value for unit in StockUnit)
-
-Row = tuple[int, dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ def import_items(
     Every row is applied in a savepoint of the caller's transaction, so clashes with the
     database (a name or barcode taken) are reported too; the savepoint is kept only if nothing
     is wrong and this is not a dry run."""
-    rows, problems = _read_rows(stream)
+    rows, problems = table_rows(stream, ITEM_COLUMNS, REQUIRED_ITEM_COLUMNS, "items")
     if not rows:
         return ItemImportReport([], problems, dry_run)
     savepoint = session.begin_nested()
@@ -131,26 +129,6 @@ def _item_cells(item: Item, barcodes: list[str]) -> dict[str, str]:
         "low_stock_threshold": str(item.low_stock_threshold),
         "barcodes": BARCODE_SEPARATOR.join(barcodes),
     }
-
-
-def _read_rows(stream: TextIO) -> tuple[list[Row], list[RowProblem]]:
-    """The non-blank rows under the header, column -> text, and what cannot be read."""
-    problems: list[RowProblem] = []
-    records = csv_records(stream, problems)
-    header = next(records, None)
-    if header is None:
-        return [], problems or [RowProblem(0, "", "is empty; its first row must name the columns")]
-    names = header_names(header[1], problems, ITEM_COLUMNS, REQUIRED_ITEM_COLUMNS)
-    if problems:
-        return [], problems
-    rows = []
-    for row, record in records:
-        cells = row_cells(row, record, names, problems)
-        if cells is not None and any(cells.values()):
-            rows.append((row, cells))
-    if not rows and not problems:
-        problems.append(RowProblem(0, "", "has no items under the header row"))
-    return rows, problems
 
 
 def _apply_all(

@@ -1,4 +1,5 @@
-"""Provides reading a families CSV file into households, and what is wrong with its rows.
+"""Provides reading a families CSV file into households, a one-row-per-thing file (items,
+basket rules) into rows, and what is wrong with their rows.
 
 Only the shape of the file is checked here (text, columns, household keys); whether each
 household is valid is `distro.domain.import_checks`'s job. Rows are numbered as a spreadsheet
@@ -28,6 +29,33 @@ class RowProblem:
         if self.column:
             where += f", {self.column}"
         return f"{where}: {self.message}"
+
+
+Row = tuple[int, dict[str, str]]
+"""A row of a table file: its spreadsheet number and its cells by column."""
+
+
+def table_rows(
+    source: TextIO, columns: Sequence[str], required: Sequence[str], what: str
+) -> tuple[list[Row], list[RowProblem]]:
+    """The non-blank rows under the header of a one-row-per-thing file (items, rules), and
+    what cannot be read; `what` names the things ("items") for an empty file."""
+    problems: list[RowProblem] = []
+    records = csv_records(source, problems)
+    header = next(records, None)
+    if header is None:
+        return [], problems or [RowProblem(0, "", "is empty; its first row must name the columns")]
+    names = header_names(header[1], problems, columns, required)
+    if problems:
+        return [], problems
+    rows = []
+    for row, record in records:
+        cells = row_cells(row, record, names, problems)
+        if cells is not None and any(cells.values()):
+            rows.append((row, cells))
+    if not rows and not problems:
+        problems.append(RowProblem(0, "", f"has no {what} under the header row"))
+    return rows, problems
 
 
 @dataclass

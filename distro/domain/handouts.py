@@ -21,16 +21,10 @@ from sqlmodel import Session, col, select
 from distro.domain.access import Actor, Permission, require, requires
 from distro.domain.audit import record_change
 from distro.domain.codes import CodeKind, format_code
-from distro.domain.entitlement import (
-    EntitledLine,
-    Entitlement,
-    ItemBrief,
-    brief,
-    diet_refusal,
-    family_entitlement,
-)
+from distro.domain.entitlement import Entitlement, family_entitlement
 from distro.domain.errors import Conflict, InvalidInput, NotAllowed
 from distro.domain.handout_models import Handout, HandoutLine
+from distro.domain.household_basket import EntitledLine, ItemBrief, brief, diet_refusal
 from distro.domain.models import Family
 from distro.domain.numbering import next_number
 from distro.domain.rounds import get_round

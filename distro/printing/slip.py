@@ -41,6 +41,15 @@ class PrinterError(Exception):
     """A slip could not be printed; the message tells a volunteer what happened and what to do."""
 
 
+def layout_named(text: str) -> SlipLayout:
+    """The layout a setting or an option names, or PrinterError saying which ones exist."""
+    try:
+        return SlipLayout(text.strip().lower())
+    except ValueError:
+        known = ", ".join(layout.value for layout in SlipLayout)
+        raise PrinterError(f"The slip layout {text!r} is not one we know: use {known}.") from None
+
+
 @dataclass(frozen=True)
 class SlipContent:
     """The lines of one slip in reading order, every name already `printable`."""

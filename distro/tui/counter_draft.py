@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from distro.domain.entitlement import EntitledLine, Entitlement, ItemBrief
+from distro.domain.entitlement import Entitlement
 from distro.domain.handouts import HandoutIn, HandoutLineIn, entitled_request
+from distro.domain.household_basket import EntitledLine, ItemBrief
 
 
 @dataclass

@@ -15,8 +15,8 @@ from distro.tui.modals.ask import Answer, AskModal
 from distro.tui.modals.counter_forms import ChoiceModal, Proxy, ProxyModal
 
 if TYPE_CHECKING:
-    from distro.domain.entitlement import ItemBrief
     from distro.domain.handout_models import DistributionRound
+    from distro.domain.household_basket import ItemBrief
     from distro.tui.app import DistroApp
     from distro.tui.counter_draft import HandoutDraft
 

@@ -118,15 +118,13 @@ class ConfirmsHandout(ShapesHandout):
         self.query_one("#counter-slip", Static).update(text)
 
     def _slip_printer(self) -> SlipPrinter:
-        from distro.printing.slip import SlipLayout
+        """The printer the settings name, made once; PrinterError or ValueError when the
+        setting is wrong (said at the first print, which stays on record to reprint)."""
+        from distro.printing.slip import layout_named
         from distro.printing.slip_printers import slip_printer
 
         if self._printer is None:
             settings = self.distro.settings
-            layout = (
-                SlipLayout(settings.slip_layout)
-                if settings.slip_layout in set(SlipLayout)
-                else SlipLayout.RECEIPT
-            )
+            layout = layout_named(settings.slip_layout)
             self._printer = slip_printer(settings.slip_printer, settings.slips_dir, layout)
         return self._printer
