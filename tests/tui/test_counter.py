@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func
 from sqlmodel import select
+from textual.widgets import Static
 
 from distro.domain.db import reading
 from distro.domain.handout_models import Handout, HandoutLine
@@ -104,6 +105,8 @@ async def test_lowering_a_line_and_naming_a_proxy(
         assert screen.draft.lines[formula_row].quantity == 3
         await pilot.press("minus")
         await pilot.press("p", *"Zainab Khan", "enter")
+        extras = str(screen.query_one("#counter-extras", Static).render())
+        assert "Zainab K." in extras and "Khan" not in extras  # privacy mode is on
         await pilot.press("ctrl+s")
         await settle(pilot)
     [handout] = handouts(engine)

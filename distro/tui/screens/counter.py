@@ -70,8 +70,8 @@ class CounterScreen(TakesSlips):
         Binding(
             "ctrl+o",
             "pick_round",
-            "Round",
-            tooltip="Hand out in another open round",
+            "Rounds",
+            tooltip="Choose the round, set one up, close it, who is missing, basket rules",
             id="pick-round",
             show=False,
         ),
@@ -234,8 +234,9 @@ class CounterScreen(TakesSlips):
             table.add_row(*(cell(text) for text in line_cells(line)))
         table.move_cursor(row=row)
         text, good = eligibility_line(draft)
-        panel = family_panel(draft.entitlement, masked=self.distro.privacy.on)
-        self._say(panel, text, extras_line(draft))
+        masked = self.distro.privacy.on
+        panel = family_panel(draft.entitlement, masked=masked)
+        self._say(panel, text, extras_line(draft, masked=masked))
         eligibility = self.query_one("#counter-eligibility", Static)
         eligibility.set_class(good, "-eligible")
         eligibility.set_class(not good, "-refused")

@@ -91,12 +91,14 @@ def line_cells(line: DraftLine) -> tuple[str, str, str, str, str]:
     return name, give, str(line.entitled.quantity), str(line.available), escape(note.strip())
 
 
-def extras_line(draft: HandoutDraft) -> str:
-    """What was left out for the diet, the proxy collector and the note, on one or two lines."""
+def extras_line(draft: HandoutDraft, *, masked: bool) -> str:
+    """What was left out for the diet, the proxy collector (masked like the family in privacy
+    mode) and the note, on one or two lines."""
     parts = [f"Left out: {escape(why)}" for why in draft.entitlement.left_out]
     if draft.proxy_name:
         relation = f" ({escape(draft.proxy_relation)})" if draft.proxy_relation else ""
-        parts.append(f"Collected by {escape(draft.proxy_name)}{relation}")
+        proxy = mask_name(draft.proxy_name) if masked else draft.proxy_name
+        parts.append(f"Collected by {escape(proxy)}{relation}")
     if draft.note:
         parts.append(f"Note: {escape(draft.note)}")
     return "   ".join(parts)
