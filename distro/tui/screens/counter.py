@@ -228,7 +228,7 @@ class CounterScreen(TakesSlips):
         if draft is None:
             return
         table = self._fresh_table(
-            ("Item", 30), ("Give", 9), ("Rules", 5), ("Shelf", 5), ("Note", 22)
+            ("Item", 29), ("Give", 9), ("Rules", 5), ("Shelf", 5), ("Note", 23)
         )
         for line in draft.lines:
             table.add_row(*(cell(text) for text in line_cells(line)))

@@ -82,9 +82,9 @@ def line_cells(line: DraftLine) -> tuple[str, str, str, str, str]:
     name = escape(line.given.name)
     note = ""
     if line.substituted:
-        note = f"instead of {line.entitled.item.name}"
+        note = f"for {line.entitled.item.name}"
     elif line.entitled.replaces is not None:
-        note = f"instead of {line.entitled.replaces.name} (diet)"
+        note = f"for {line.entitled.replaces.name}"
     if line.available < line.entitled.quantity:
         note = "SHORT " + note if line.available else "OUT OF STOCK " + note
     give = f"{line.quantity} {line.given.unit}"
