@@ -237,7 +237,7 @@ def test_a_mistyped_slip_code_is_refused_in_plain_words(
         out, err = capsys.readouterr()
         assert out == "" and err == (
             f"distro: {typo} looks mistyped: its last character does not match. "
-            "Scan the card again or check each character.\n"
+            "Scan it again or check each character.\n"
         )
     assert distro("slip", family.code) == 1
     assert "is not a handout slip" in capsys.readouterr().err
@@ -250,7 +250,7 @@ def test_scan_describes_a_slip_and_the_family_lists_its_collections(
     assert distro("scan", code) == 0
     described = capsys.readouterr().out
     assert described.startswith(f"slip {code}: {ROUND}, family {family.code}, handed out ")
-    assert described.endswith("at counter Counter 3, collected\n")
+    assert described.endswith("at Counter 3, collected\n")
     assert distro("handouts", "family", family.code) == 0
     assert re.search(rf"  {code}  +8 units  collected +  {ROUND}\n$", capsys.readouterr().out)
 

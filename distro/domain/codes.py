@@ -101,7 +101,7 @@ def parse_scan(text: str) -> Code:
     if _READ_AS.get(given, given) != expected:
         raise CodeError(
             f"{prefix}-{digits}-{given} looks mistyped: its last character does not match. "
-            "Scan the card again or check each character."
+            "Scan it again or check each character."
         )
     return Code(kind, int(digits))
 

@@ -35,6 +35,7 @@ from distro.domain.household_basket import (
 )
 from distro.domain.models import LIST_SEPARATOR, Family, FamilyStatus, Member
 from distro.domain.retention import family_with_merged_ids
+from distro.domain.slip_view import at_counter
 from distro.domain.stock_models import StockLot
 
 
@@ -228,7 +229,7 @@ def already_collected(previous: Collection) -> str:
     """The refusal of a second collection: when, where, by whom, which slip."""
     at = hong_kong_time(previous.handed_out_at)
     return (
-        f"Already collected this round: {at:%d %b %H:%M} at counter {previous.counter} "
+        f"Already collected this round: {at:%d %b %H:%M} {at_counter(previous.counter)} "
         f"with {previous.actor}, slip {previous.code}."
     )
 

@@ -161,10 +161,10 @@ def _check_blockers(entitlement: Entitlement, override_reason: str, actor: Actor
     if not entitlement.blockers:
         return
     if not override_reason:
-        who = "" if actor.may(Permission.OVERRIDE_HANDOUT) else "a coordinator "
+        who = "you" if actor.may(Permission.OVERRIDE_HANDOUT) else "a coordinator"
         raise Conflict(
             " ".join(entitlement.blockers)
-            + f" Nothing was handed out; {who}may override with a reason."
+            + f" Nothing was handed out; {who} may override with a reason."
         )
     try:
         require(actor, Permission.OVERRIDE_HANDOUT)

@@ -13,6 +13,7 @@ from distro.domain.families import find_family_by_code
 from distro.domain.item_lookup import find_item_by_barcode, find_item_by_code, item_on_hand
 from distro.domain.product_barcodes import is_valid_product_barcode, looks_like_product_barcode
 from distro.domain.search import describe_families
+from distro.domain.slip_view import at_counter
 from distro.domain.slips import SlipState, find_slip
 from distro.domain.stock_models import Item
 
@@ -68,7 +69,7 @@ def _slip_result(slip: SlipState) -> ScanResult:
         kind=CodeKind.SLIP,
         target_id=handout.id,
         description=f"slip {handout.code}: {slip.round_name}, family {slip.family_code}, "
-        f"handed out {at:%d %b %H:%M} at counter {handout.counter}, {slip.state}",
+        f"handed out {at:%d %b %H:%M} {at_counter(handout.counter)}, {slip.state}",
     )
 
 

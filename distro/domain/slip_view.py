@@ -45,3 +45,9 @@ class SlipView:
     """Printed before: the slip says REPRINT, so two copies are never mistaken for two bags."""
     voided: bool = False
     """Voided: the slip says VOID and must not be honoured."""
+
+
+def at_counter(counter: str) -> str:
+    """Where a handout was made, in words: "at Counter 2", or "at counter vm" for a machine's
+    name, so a counter named "Counter 2" is not called "counter Counter 2"."""
+    return f"at {counter}" if counter.casefold().startswith("counter") else f"at counter {counter}"

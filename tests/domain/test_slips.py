@@ -342,7 +342,7 @@ def test_a_scanned_slip_is_described_with_its_round_family_and_state(
     assert (result.kind, result.target_id) == (CodeKind.SLIP, done.handout_id)
     assert result.description == (
         f"slip {done.code}: Food parcel, week 48, family {family.code}, "
-        "handed out 25 Nov 17:30 at counter Counter 2, waiting at the exit"
+        "handed out 25 Nov 17:30 at Counter 2, waiting at the exit"
     )
     assert "Amina" not in result.description
 
