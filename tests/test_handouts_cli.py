@@ -8,7 +8,7 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import select
 
 from distro.commands.slips import LAYOUTS
-from distro.domain.clock import local_date, utc_now
+from distro.domain.clock import HONG_KONG, local_date, utc_now
 from distro.domain.db import reading, unit_of_work
 from distro.domain.handout_models import Handout
 from distro.domain.handout_reports import COLUMNS
@@ -295,3 +295,20 @@ def test_info_names_the_counter_the_printer_and_the_layout(
 
 def test_the_layout_words_are_the_slip_layouts() -> None:
     assert {layout.value for layout in SlipLayout} == set(LAYOUTS)
+
+
+def test_a_paper_sheet_is_entered_at_the_time_written_on_it(
+    engine: Engine,
+    distro: Distro,
+    basket: Basket,
+    family: Family,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    earlier = (utc_now() - timedelta(hours=1)).astimezone(HONG_KONG)
+    code = handed_out(distro, capsys, family.code, "--at", f"{earlier:%Y-%m-%d %H:%M}")
+    with reading(engine) as session:
+        handout = session.exec(select(Handout).where(Handout.code == code)).one()
+    stored = handout.handed_out_at.replace(tzinfo=UTC).astimezone(HONG_KONG)
+    assert f"{stored:%Y-%m-%d %H:%M}" == f"{earlier:%Y-%m-%d %H:%M}"
+    assert distro("handout", family.code, "--at", "yesterday") == 1
+    assert "'YYYY-MM-DD HH:MM'" in capsys.readouterr().err

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, say, warn
@@ -35,6 +36,11 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     handout.add_argument("--note", default="", metavar="TEXT")
     handout.add_argument(
         "--override-reason", default="", metavar="TEXT", help="why a rule's no is overridden"
+    )
+    handout.add_argument(
+        "--at",
+        metavar="'YYYY-MM-DD HH:MM'",
+        help="when the family collected (Hong Kong time), for a paper sheet kept in an outage",
     )
     handout.add_argument("--print", action="store_true", help="print the slip afterwards")
     handout.set_defaults(run=handout_command)
@@ -63,15 +69,17 @@ def handout_command(args: argparse.Namespace, context: CommandContext) -> int:
     if args.relation and not args.proxy:
         raise InvalidInput({"relation": "is the proxy's: give --proxy NAME too"})
     actor, now = context.actor(), context.clock()
+    at = _moment(args.at) if args.at else None
     with unit_of_work(context.engine) as session:
-        distribution = chosen_round(session, args.round, now)
-        entitlement = entitlement_for_code(session, distribution, args.family_code, now)
+        distribution = chosen_round(session, args.round, at or now)
+        entitlement = entitlement_for_code(session, distribution, args.family_code, at or now)
         request = entitled_request(
             entitlement,
             proxy_name=args.proxy,
             proxy_relation=args.relation,
             note=args.note,
             override_reason=args.override_reason,
+            handed_out_at=at,
         )
         done = hand_out(session, request, actor=actor, now=now, counter=context.settings.counter)
     say(done.code)
@@ -80,6 +88,17 @@ def handout_command(args: argparse.Namespace, context: CommandContext) -> int:
     if args.print:
         _print_after_handout(context, done.code)
     return 0
+
+
+def _moment(text: str) -> datetime:
+    """--at as a Hong Kong date and time, or InvalidInput saying how to write it."""
+    from distro.domain.clock import HONG_KONG
+    from distro.domain.errors import InvalidInput
+
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=HONG_KONG)
+    except ValueError:
+        raise InvalidInput({"--at": "write it as 'YYYY-MM-DD HH:MM', Hong Kong time"}) from None
 
 
 def _tell(message: str) -> None:

@@ -10,7 +10,7 @@ diet, never raise one. Stock that ran out since the screen was drawn refuses the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -33,6 +33,10 @@ from distro.domain.stock_ledger import LotChoice, NotEnoughStock, take_first_exp
 from distro.domain.stock_models import MAX_QUANTITY, Item, MovementKind
 
 Short = Annotated[Line, Field(max_length=80)]
+PAPER_SHEET_DAYS = timedelta(days=31)
+"""How far back a paper signature sheet may be entered: a month covers any outage."""
+PAPER_CLOCK_SLACK = timedelta(minutes=5)
+"""A paper time this far ahead of the counter's clock is a clock difference, not the future."""
 
 
 class HandoutLineIn(BaseModel):
@@ -58,6 +62,9 @@ class HandoutIn(BaseModel):
     proxy_relation: Annotated[Line, Field(max_length=40)] = ""
     note: Annotated[Line, Field(max_length=250)] = ""
     override_reason: Annotated[Line, Field(max_length=250)] = ""
+    handed_out_at: datetime | None = None
+    """When the family collected, for a paper signature sheet entered after an outage; empty
+    means now."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,8 @@ def hand_out(
     distribution = get_round(session, request.round_id)
     if distribution.closed_at is not None:
         raise Conflict(f"{distribution.name} is closed; ask a coordinator to reopen it.")
-    entitlement = family_entitlement(session, distribution, request.family_id, now)
+    at = _handout_time(request.handed_out_at, now)
+    entitlement = family_entitlement(session, distribution, request.family_id, at)
     _check_blockers(entitlement, request.override_reason, actor)
     lines = _checked_lines(session, entitlement, request)
     code = format_code(CodeKind.SLIP, next_number(session, CodeKind.SLIP))
@@ -108,14 +116,14 @@ def hand_out(
         round_id=request.round_id,
         family_id=entitlement.family_id,
         household_size=entitlement.household_size,
-        handed_out_at=now,
+        handed_out_at=at,
         counter=_counter_name(counter),
         actor=actor.name,
         proxy_name=request.proxy_name,
         proxy_relation=request.proxy_relation,
         note=request.note,
         override_reason=request.override_reason,
-        collected_at=None if distribution.two_step else now,
+        collected_at=None if distribution.two_step else at,
         collected_by="" if distribution.two_step else actor.name,
     )
     session.add(handout)
@@ -139,11 +147,26 @@ def hand_out(
         for item, quantity, entitled, replaces in lines
     )
     session.execute(
-        update(Family).where(col(Family.id) == entitlement.family_id).values(last_active_at=now)
+        update(Family).where(col(Family.id) == entitlement.family_id).values(last_active_at=at)
     )
     units = sum(quantity for _item, quantity, _entitled, _replaces in lines)
     _record_handout(session, handout, lines, lots, actor, now)
     return HandedOut(handout.id, code, len(lines), units)
+
+
+def _handout_time(given: datetime | None, now: datetime) -> datetime:
+    """The moment of the handout: now, or a moment of the last weeks written on paper during
+    an outage (the stock movements and the audit row still say when it was entered)."""
+    if given is None:
+        return now
+    if given.tzinfo is None:
+        raise InvalidInput({"handed_out_at": "needs its time zone"})
+    if given > now + PAPER_CLOCK_SLACK:
+        raise InvalidInput({"handed_out_at": "is in the future"})
+    if given < now - PAPER_SHEET_DAYS:
+        days = PAPER_SHEET_DAYS.days
+        raise InvalidInput({"handed_out_at": f"is more than {days} days ago; check the date"})
+    return given
 
 
 CheckedLine = tuple[ItemBrief, int, int, ItemBrief | None]
@@ -309,6 +332,7 @@ def _record_handout(
             ],
             "lots": lots,
             "proxy": bool(handout.proxy_name),
+            "handed_out_at": handout.handed_out_at.isoformat(),
         },
         reason=handout.override_reason,
     )

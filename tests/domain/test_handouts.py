@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, func
@@ -278,3 +278,38 @@ def test_a_merged_card_finds_the_surviving_family(
     with reading(engine) as session:
         found = entitlement_for_code(session, get_round(session, basket.round_id), merged.code, now)
     assert found.family_code == survivor.code and found.scanned_code == merged.code
+
+
+def test_a_paper_sheet_from_an_outage_is_entered_at_its_own_time(
+    engine: Engine, basket: Basket, register: Registrar, now: datetime
+) -> None:
+    family = mother_and_baby(register)
+    on_paper = now - timedelta(hours=30)  # yesterday, during the outage
+    request = entitled_request(entitlement(engine, basket, family, now), handed_out_at=on_paper)
+    with unit_of_work(engine) as session:
+        done = hand_out(session, request, actor=VOLUNTEER, now=now, counter="1")
+    with reading(engine) as session:
+        handout = session.exec(select(Handout)).one()
+        movement = session.exec(
+            select(StockMovement).where(StockMovement.reference == done.code)
+        ).first()
+    assert handout.handed_out_at.replace(tzinfo=UTC) == on_paper
+    assert movement is not None and movement.at.replace(tzinfo=UTC) == now  # entered now
+    assert not entitlement(engine, basket, family, now).eligible  # it counts for the round
+
+
+@pytest.mark.parametrize(
+    ("shift", "why"), [(timedelta(hours=2), "future"), (timedelta(days=-40), "days ago")]
+)
+def test_a_paper_time_in_the_future_or_long_ago_is_refused(
+    engine: Engine,
+    basket: Basket,
+    register: Registrar,
+    now: datetime,
+    shift: timedelta,
+    why: str,
+) -> None:
+    family = mother_and_baby(register)
+    request = entitled_request(entitlement(engine, basket, family, now), handed_out_at=now + shift)
+    with pytest.raises(InvalidInput, match=why), unit_of_work(engine) as session:
+        hand_out(session, request, actor=VOLUNTEER, now=now, counter="1")
