@@ -12,6 +12,9 @@ from distro.tui.screens.area import AREAS
 from distro.tui.screens.counter import CounterScreen
 from distro.tui.screens.families import FamiliesScreen
 from distro.tui.screens.family import FamilyScreen
+from distro.tui.screens.round_slips import RoundSlipsScreen
+from distro.tui.screens.rounds import RoundsScreen
+from distro.tui.screens.rules import RulesScreen, open_basket_rules
 from distro.tui.screens.stock import StockScreen
 from distro.tui.screens.stock_expiry import ExpiryScreen
 from distro.tui.screens.stock_item import StockItemScreen
@@ -57,7 +60,23 @@ COUNTER_ACTIONS = (
     ("override", "override", "Coordinator: hand out although a rule says no (o)"),
     ("next_family", "next family", "Clear the screen for the next family (Esc)"),
     ("reprint", "reprint slip", "Print the last slip again, marked REPRINT (Ctrl+R)"),
-    ("pick_round", "choose round", "Hand out in another open round (Ctrl+O)"),
+    ("pick_round", "choose round", "Every round: choose one, set up, close, rules (Ctrl+O)"),
+)
+ROUND_ACTIONS = (
+    ("hand_out", "hand out in this round", "Back to the counter, in the highlighted round (Enter)"),
+    ("new_round", "new round", "Set up a round: name, basket, days, who, two-step (a)"),
+    ("close_round", "close round", "Stop handouts in the highlighted round (c)"),
+    ("reopen_round", "reopen round", "Open the highlighted round again (o)"),
+    ("missing", "who is missing", "Slips not collected at the exit; void one there (m)"),
+    ("rules", "basket rules", "What the highlighted round's basket gives (b)"),
+)
+RULE_ACTIONS = (
+    ("add_rule", "add rule", "A new rule at the end of this basket (a)"),
+    ("edit_rule", "edit rule", "Change the highlighted rule (e, Enter)"),
+    ("delete_rule", "delete rule", "Delete the highlighted rule (d)"),
+)
+SLIP_ACTIONS = (
+    ("void", "void slip", "Coordinator: void it, its stock goes back on the shelf (v)"),
 )
 
 
@@ -92,12 +111,26 @@ def palette_commands(app: DistroApp, screen: Screen[object]) -> Iterator[SystemC
     if isinstance(screen, StockItemScreen):
         for action, verb, help_text in ITEM_ACTIONS:
             yield SystemCommand(f"item: {verb}", help_text, getattr(screen, f"action_{action}"))
+    for kind, prefix, actions in (
+        (RoundsScreen, "rounds", ROUND_ACTIONS),
+        (RulesScreen, "rules", RULE_ACTIONS),
+        (RoundSlipsScreen, "slips", SLIP_ACTIONS),
+    ):
+        if isinstance(screen, kind):
+            yield from _screen_commands(screen, prefix, actions)
     if isinstance(screen, ExpiryScreen):
         yield SystemCommand(
             "stock: write off expired",
             "Take every expired lot off the books",
             screen.action_write_off,
         )
+
+
+def _screen_commands(
+    screen: object, prefix: str, actions: tuple[tuple[str, str, str], ...]
+) -> Iterator[SystemCommand]:
+    for action, verb, help_text in actions:
+        yield SystemCommand(f"{prefix}: {verb}", help_text, getattr(screen, f"action_{action}"))
 
 
 def _counter_commands(screen: CounterScreen) -> Iterator[SystemCommand]:
@@ -108,4 +141,9 @@ def _counter_commands(screen: CounterScreen) -> Iterator[SystemCommand]:
     )
     yield SystemCommand(
         "counter: one more", "Raise it, up to the rules (+)", lambda: screen.action_change(1)
+    )
+    yield SystemCommand(
+        "rules: edit basket rules",
+        "The rules of this round's basket: add, edit, delete",
+        lambda: open_basket_rules(screen.distro, screen.round),
     )

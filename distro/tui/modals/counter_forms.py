@@ -1,5 +1,5 @@
-"""Provides the counter's small dialogs: choosing one of a few things (a substitute, a round)
-and naming who collects for a family."""
+"""Provides the counter's small dialogs: choosing one of a few things (a substitute) and naming
+who collects for a family."""
 
 from __future__ import annotations
 

@@ -1,16 +1,17 @@
-"""Provides TakesSlips: choosing the round a counter hands out in, and a slip scanned at the
-counter, whose bag a two-step round's exit desk hands over on Enter."""
+"""Provides TakesSlips: choosing the round a counter hands out in (the Rounds screen), and a
+slip scanned at the counter, whose bag a two-step round's exit desk hands over on Enter."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from distro.domain.slip_view import at_counter
 from distro.tui.modals.confirm import ConfirmModal
-from distro.tui.modals.counter_forms import ChoiceModal
 from distro.tui.screens.counter_confirm import ConfirmsHandout
 from distro.tui.screens.counter_text import when
 
 if TYPE_CHECKING:
+    from distro.domain.handout_models import DistributionRound
     from distro.domain.slips import SlipState
 
 
@@ -18,27 +19,16 @@ class TakesSlips(ConfirmsHandout):
     """The round's choice and the exit desk."""
 
     def action_pick_round(self) -> None:
-        """Choose which open round this counter hands out in."""
-        from distro.domain.db import reading
-        from distro.domain.rounds import open_rounds
+        """Every round: choose the open one this counter hands out in, or look after them."""
+        from distro.tui.screens.rounds import RoundsScreen
 
-        with reading(self.distro.engine) as session:
-            rounds = open_rounds(session)
-        if not rounds:
-            self.notify("No round is open: a coordinator sets one up with `distro rounds add`.")
-            return
-        options = [
-            f"{r.name}  ({r.starts_on:%d %b} - {r.ends_on:%d %b}"
-            + (", two-step)" if r.two_step else ")")
-            for r in rounds
-        ]
-
-        def chosen(index: int | None) -> None:
-            if index is not None:
-                self.round = rounds[index]
+        def chosen(distribution: DistributionRound | None) -> None:
+            if distribution is not None:
+                self.round = distribution
                 self.refresh_round()
 
-        self.app.push_screen(ChoiceModal("Hand out in which round?", options), callback=chosen)
+        current = self.round.id if self.round is not None else None
+        self.app.push_screen(RoundsScreen(current), callback=chosen)
 
     def take_slip(self, code: str) -> None:
         """A slip scanned at the counter: at the exit of a two-step round, hand over its bag
@@ -90,5 +80,5 @@ def _slip_words(slip: SlipState) -> str:
     handout = slip.handout
     return (
         f"Slip {handout.code}, {slip.round_name}, family {slip.family_code}: "
-        f"handed out {when(handout.handed_out_at)} at counter {handout.counter}; {slip.state}."
+        f"handed out {when(handout.handed_out_at)} {at_counter(handout.counter)}; {slip.state}."
     )

@@ -40,6 +40,9 @@ def _on_counter(app: DistroApp, then: Callable[[CounterScreen], None]) -> None:
         return
     if not isinstance(app.screen, CounterScreen):
         app.switch_mode("counter")
+        # Rounds, missing slips or rules may be open over the counter: back to the counter.
+        while not isinstance(app.screen, CounterScreen) and len(app.screen_stack) > 1:
+            app.pop_screen()
 
     def on_the_counter() -> None:
         if isinstance(app.screen, CounterScreen):

@@ -61,7 +61,7 @@ def may_change(app: DistroApp, permission: Permission) -> bool:
     try:
         require(app.current_actor(), permission)
     except NotAllowed as refusal:
-        app.notify(str(refusal), title="Stock", severity="error", timeout=8)
+        app.notify(str(refusal), title="Not allowed", severity="error", timeout=8)
         return False
     return True
 
