@@ -3,60 +3,20 @@ down, a second attempt is refused; and the keys that shape a handout."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine
 from sqlmodel import select
 from textual.widgets import Static
 
 from distro.domain.db import reading
-from distro.domain.handout_models import Handout, HandoutLine
-from distro.domain.stock_models import StockLot
+from distro.domain.handout_models import HandoutLine
 from distro.tui.app import DistroApp
-from distro.tui.screens.counter import CounterScreen
 from tests.domain.handout_fixtures import Basket, stocked_basket
 from tests.printing.pdf_reading import decoded
-from tests.tui.helpers import add_family_with, notices, settle, sign_in
-
-
-def mother_and_baby(engine: Engine, now: datetime, **fields: object) -> str:
-    family = add_family_with(
-        engine,
-        now,
-        [
-            {"full_name": "Amina Yusuf", "sex": "female", "birth_date": "1990-03-01"},
-            {"full_name": "Baby Yusuf", "sex": "male", "birth_date": "2026-06-01"},
-        ],
-        consent_date=date(2026, 1, 5).isoformat(),
-        **fields,
-    )
-    return family.code
-
-
-def handouts(engine: Engine) -> list[Handout]:
-    with reading(engine) as session:
-        return list(session.exec(select(Handout)).all())
-
-
-def shelf_total(engine: Engine) -> int:
-    with reading(engine) as session:
-        return int(session.exec(select(func.sum(StockLot.on_hand))).one())
-
-
-async def open_counter(pilot: object, app: DistroApp, user: str = "volunteer") -> CounterScreen:
-    await sign_in(pilot, user)  # type: ignore[arg-type]
-    await pilot.press("f2")  # type: ignore[attr-defined]
-    await settle(pilot)  # type: ignore[arg-type]
-    app.scan_detector.max_gap = 10.0  # Pilot types slower than a scanner
-    screen = app.screen
-    assert isinstance(screen, CounterScreen)
-    return screen
-
-
-async def scan(pilot: object, code: str) -> None:
-    await pilot.press(*code, "enter")  # type: ignore[attr-defined]
-    await settle(pilot)  # type: ignore[arg-type]
+from tests.tui.counter_helpers import handouts, mother_and_baby, open_counter, scan, shelf_total
+from tests.tui.helpers import notices, settle
 
 
 async def test_scan_confirm_print_and_a_second_attempt_refused(

@@ -3,41 +3,26 @@ volunteer) would, the database checked."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine
 from sqlmodel import col, select
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Label
 
 from distro.domain.clock import local_date
 from distro.domain.db import reading, unit_of_work
-from distro.domain.handout_models import BasketRule, DistributionRound, Handout
+from distro.domain.handout_models import BasketRule, DistributionRound
 from distro.domain.rounds import RoundIn, create_round
-from distro.domain.stock_models import StockLot
 from distro.tui.app import DistroApp
 from distro.tui.commands import palette_commands
 from distro.tui.modals.rule_form import RuleFormModal
-from distro.tui.screens.counter import CounterScreen
 from distro.tui.screens.round_slips import RoundSlipsScreen
 from distro.tui.screens.rounds import RoundsScreen
 from distro.tui.screens.rules import RulesScreen
 from tests.domain.handout_fixtures import BASKET, stocked_basket
-from tests.tui.helpers import SETUP, add_family_with, choose, notices, settle, sign_in, tab_to
-
-
-def a_family(engine: Engine, now: datetime) -> str:
-    """A mother and her baby, with consent on file; returns the card code."""
-    family = add_family_with(
-        engine,
-        now,
-        [
-            {"full_name": "Amina Yusuf", "sex": "female", "birth_date": "1990-03-01"},
-            {"full_name": "Baby Yusuf", "sex": "male", "birth_date": "2026-06-01"},
-        ],
-        consent_date=date(2026, 1, 5).isoformat(),
-    )
-    return family.code
+from tests.tui.counter_helpers import handouts, mother_and_baby, open_counter, shelf_total
+from tests.tui.helpers import SETUP, choose, notices, settle, tab_to
 
 
 def all_rounds(engine: Engine) -> list[DistributionRound]:
@@ -51,27 +36,8 @@ def rules(engine: Engine) -> list[BasketRule]:
         return list(session.exec(query.order_by(col(BasketRule.position))).all())
 
 
-def handouts(engine: Engine) -> list[Handout]:
-    with reading(engine) as session:
-        return list(session.exec(select(Handout)).all())
-
-
-def shelf_total(engine: Engine) -> int:
-    with reading(engine) as session:
-        return int(session.exec(select(func.sum(StockLot.on_hand))).one())
-
-
-async def at_counter(pilot: Pilot[None], app: DistroApp, user: str) -> CounterScreen:
-    await sign_in(pilot, user)
-    await pilot.press("f2")
-    await settle(pilot)
-    app.scan_detector.max_gap = 10.0  # Pilot types slower than a scanner
-    assert isinstance(app.screen, CounterScreen)
-    return app.screen
-
-
 async def open_rounds(pilot: Pilot[None], app: DistroApp, user: str = "coordinator") -> None:
-    await at_counter(pilot, app, user)
+    await open_counter(pilot, app, user)
     await pilot.press("ctrl+o")
     await settle(pilot)
     assert isinstance(app.screen, RoundsScreen)
@@ -146,7 +112,7 @@ async def test_enter_on_a_round_makes_the_counter_hand_out_in_it(
     app: DistroApp, engine: Engine, now: datetime
 ) -> None:
     stocked_basket(engine, now)
-    code = a_family(engine, now)
+    code = mother_and_baby(engine, now)
     today = local_date(now)
     older = RoundIn(
         name="Winter top-up", basket=BASKET, starts_on=today - timedelta(days=3), ends_on=today
@@ -154,7 +120,7 @@ async def test_enter_on_a_round_makes_the_counter_hand_out_in_it(
     with unit_of_work(engine) as session:
         top_up = create_round(session, older, actor=SETUP, now=now)
     async with app.run_test(size=(80, 24)) as pilot:
-        counter = await at_counter(pilot, app, "coordinator")
+        counter = await open_counter(pilot, app, "coordinator")
         assert counter.round is not None and counter.round.id != top_up.id
         await pilot.press("ctrl+o")
         await settle(pilot)
@@ -217,7 +183,7 @@ async def test_a_volunteer_may_read_the_rules_but_adding_one_is_refused(
     stocked_basket(engine, now)
     before = rules(engine)
     async with app.run_test(size=(80, 24)) as pilot:
-        counter = await at_counter(pilot, app, "volunteer")
+        counter = await open_counter(pilot, app, "volunteer")
         [command] = [
             command
             for command in palette_commands(app, counter)
@@ -238,10 +204,10 @@ async def test_the_missing_list_shows_an_uncollected_slip_and_voiding_returns_it
     app: DistroApp, engine: Engine, now: datetime
 ) -> None:
     stocked_basket(engine, now, two_step=True)
-    code = a_family(engine, now)
+    code = mother_and_baby(engine, now)
     before = shelf_total(engine)
     async with app.run_test(size=(80, 24)) as pilot:
-        await at_counter(pilot, app, "coordinator")
+        await open_counter(pilot, app, "coordinator")
         await hand_out(pilot, code)
         [handout] = handouts(engine)
         assert shelf_total(engine) < before
