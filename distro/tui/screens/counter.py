@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Input, Static
@@ -29,6 +29,7 @@ from distro.tui.screens.family_text import cell
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
+    from distro.domain.handout_reports import RoundProgress
     from distro.domain.search import FamilyHit
     from distro.tui.counter_draft import HandoutDraft
 
@@ -108,21 +109,34 @@ class CounterScreen(TakesSlips):
         self.refresh_round()
 
     def refresh_round(self) -> None:
-        """Read the round this counter hands out in, and its tally so far."""
+        """Read the round this counter hands out in now; its tally follows from a worker."""
         from distro.domain.db import reading
-        from distro.domain.handout_reports import round_progress
         from distro.domain.rounds import current_round, get_round
 
-        progress = None
         with reading(self.distro.engine) as session:
             chosen = self.round.id if self.round is not None else None
             if chosen is None:
                 self.round = current_round(session, self.distro.clock())
             else:
                 self.round = get_round(session, chosen)
-            if self.round is not None and self.round.id is not None:
-                progress = round_progress(session, self.round.id)
-        self.query_one("#counter-round", Static).update(round_line(self.round, progress))
+        self.query_one("#counter-round", Static).update(round_line(self.round, None))
+        if self.round is not None and self.round.id is not None:
+            self.count_round(self.round.id)
+
+    @work(thread=True, exclusive=True, group="tally", exit_on_error=False)
+    def count_round(self, round_id: int) -> None:
+        """The round's tally, off the UI thread: it sums every line of the round, which on a
+        big round takes longer than the queue should wait for the next family."""
+        from distro.domain.db import reading
+        from distro.domain.handout_reports import round_progress
+
+        with reading(self.distro.engine) as session:
+            progress = round_progress(session, round_id)
+        self.app.call_from_thread(self._show_tally, round_id, progress)
+
+    def _show_tally(self, round_id: int, progress: RoundProgress) -> None:
+        if self.round is not None and self.round.id == round_id:
+            self.query_one("#counter-round", Static).update(round_line(self.round, progress))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Line keys only while a family is shown; hidden otherwise, so the footer keeps room
