@@ -114,7 +114,8 @@ def _tell_entitlement(entitlement: Entitlement) -> None:
             _tell(f"  {given} {line.item.unit}  {line.item.name}")
         if given < line.quantity:
             warn(f"{line.item.name}: only {given} of {line.quantity} were on the shelf.")
-    for reason in [*entitlement.left_out, *entitlement.warnings]:
+    allergies = [f"Allergies: {entitlement.allergies}"] if entitlement.allergies else []
+    for reason in [*entitlement.left_out, *allergies, *entitlement.warnings]:
         warn(reason)
     if entitlement.two_step:
         _tell("Two-step round: the family collects the bag at the exit with the slip.")

@@ -137,7 +137,7 @@ def _entitlement(
         household_size=len(members),
         household=describe_household(members, today),
         dietary=sorted(needs),
-        allergies=family.allergies,
+        allergies=family.allergies.strip(),
         status=family.status,
         lines=lines,
         left_out=left_out,
@@ -247,8 +247,6 @@ def _warnings(family: Family, members: list[Member]) -> list[str]:
     warnings = []
     if family.consent_date is None:
         warnings.append("Consent is not recorded: ask the family, then record it (Families, e).")
-    if family.allergies.strip():
-        warnings.append(f"Allergies: {family.allergies.strip()}")
     if any(member.birth_date is None for member in members):
         warnings.append("Some members have no birth date: age-based extras leave them out.")
     return warnings

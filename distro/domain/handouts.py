@@ -150,7 +150,7 @@ def hand_out(
         update(Family).where(col(Family.id) == entitlement.family_id).values(last_active_at=at)
     )
     units = sum(quantity for _item, quantity, _entitled, _replaces in lines)
-    _record_handout(session, handout, lines, lots, actor, now)
+    _record_handout(session, handout, lines, units, lots, actor, now)
     return HandedOut(handout.id, code, len(lines), units)
 
 
@@ -307,11 +307,11 @@ def _record_handout(
     session: Session,
     handout: Handout,
     lines: list[CheckedLine],
+    units: int,
     lots: list[dict[str, int]],
     actor: Actor,
     now: datetime,
 ) -> None:
-    units = sum(quantity for _item, quantity, _entitled, _replaces in lines)
     record_change(
         session,
         actor=actor,

@@ -24,11 +24,7 @@ from distro.settings import Settings
 from distro.tui.scanning import ScanDetector
 from distro.tui.screens.area import AREAS, AreaScreen
 from distro.tui.screens.counter import CounterScreen
-from distro.tui.screens.counter_routing import (
-    at_the_counter,
-    show_card_at_counter,
-    take_slip_at_counter,
-)
+from distro.tui.screens.counter_routing import counter_takes_scan
 from distro.tui.screens.families import FamiliesScreen
 from distro.tui.screens.family import FamilyScreen
 from distro.tui.screens.family_text import Privacy, ShowsFamilies
@@ -330,6 +326,8 @@ class DistroApp(App[None]):
         from distro.domain.item_lookup import UnknownProductBarcode
         from distro.domain.scan import resolve_scan
 
+        if counter_takes_scan(self, scanned):
+            return
         try:
             with reading(self.engine) as session:
                 result = resolve_scan(session, scanned)
@@ -341,10 +339,6 @@ class DistroApp(App[None]):
             return
         if result.kind == CodeKind.ITEM:
             open_item(self, result.target_id)
-        elif result.kind == CodeKind.SLIP:
-            take_slip_at_counter(self, scanned)
-        elif at_the_counter(self):
-            show_card_at_counter(self, scanned)
         else:
             self.open_family(result.target_id)
 

@@ -16,22 +16,28 @@ if TYPE_CHECKING:
     from distro.tui.app import DistroApp
 
 
-def at_the_counter(app: DistroApp) -> bool:
-    """Whether the counter screen itself (no dialog over it) has the keys."""
-    return isinstance(app.screen, CounterScreen)
+def counter_takes_scan(app: DistroApp, scanned: str) -> bool:
+    """Send the scan to the counter when it is the counter's: a slip from any screen, a family
+    card at the counter itself. Each is read there once, with its own plain refusals; anything
+    else (items, a card on another screen, a code that does not read) is left to the app."""
+    from distro.domain.codes import CodeKind, parse_scan
+    from distro.domain.errors import CodeError
+    from distro.domain.product_barcodes import looks_like_product_barcode
 
-
-def show_card_at_counter(app: DistroApp, scanned: str) -> None:
-    """A family card scanned at the counter: its entitlement replaces whoever was shown (a
-    draft not confirmed is only a draft; nothing was written)."""
-    screen = app.screen
-    assert isinstance(screen, CounterScreen)
-    screen.show_card(scanned)
-
-
-def take_slip_at_counter(app: DistroApp, scanned: str) -> None:
-    """A slip scanned on any screen: go to the counter and take it there."""
-    _on_counter(app, lambda screen: screen.take_slip(scanned))
+    if looks_like_product_barcode(scanned):
+        return False
+    try:
+        kind = parse_scan(scanned).kind
+    except CodeError:
+        return False
+    if kind == CodeKind.SLIP:
+        _on_counter(app, lambda screen: screen.take_slip(scanned))
+        return True
+    if kind == CodeKind.FAMILY and isinstance(app.screen, CounterScreen):
+        # A draft not confirmed is only a draft: the new family replaces it.
+        app.screen.show_card(scanned)
+        return True
+    return False
 
 
 def _on_counter(app: DistroApp, then: Callable[[CounterScreen], None]) -> None:

@@ -58,8 +58,7 @@ def eligibility_line(draft: HandoutDraft) -> tuple[str, bool]:
     """The big line: ELIGIBLE with what confirming gives, or NOT ELIGIBLE and why; and whether
     it is good news (for its colour)."""
     entitlement = draft.entitlement
-    flags = [w for w in entitlement.warnings if not w.startswith("Allergies")]
-    flag_text = "".join(f"\n[b]! {escape(flag)}[/b]" for flag in flags)
+    flag_text = "".join(f"\n[b]! {escape(flag)}[/b]" for flag in entitlement.warnings)
     if entitlement.blockers and not draft.override_reason:
         why = escape(" ".join(entitlement.blockers))
         return f"[b]NOT ELIGIBLE[/b]  {why}{flag_text}", False
