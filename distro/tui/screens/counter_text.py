@@ -61,7 +61,8 @@ def eligibility_line(draft: HandoutDraft) -> tuple[str, bool]:
     flag_text = "".join(f"\n[b]! {escape(flag)}[/b]" for flag in entitlement.warnings)
     if entitlement.blockers and not draft.override_reason:
         why = escape(" ".join(entitlement.blockers))
-        return f"[b]NOT ELIGIBLE[/b]  {why}{flag_text}", False
+        keys = "Esc: next family. A coordinator may override with o."
+        return f"[b]NOT ELIGIBLE[/b]  {why} {keys}{flag_text}", False
     override = " (override: " + escape(draft.override_reason) + ")" if draft.override_reason else ""
     if draft.units == 0:
         return (
