@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from distro import __version__
 from distro.commands import CommandContext, Credentials, refuse
+from distro.launch import build_app, open_engine
 from distro.settings import Settings, data_dir, load_settings
 
 if TYPE_CHECKING:
@@ -97,21 +98,9 @@ def common_options() -> argparse.ArgumentParser:
     return common
 
 
-def open_engine(settings: Settings) -> Engine:
-    """The engine for the configured database, migrated to the current schema."""
-    from distro.domain.db import make_engine, migrate
-
-    engine = make_engine(settings.database_url)
-    migrate(engine)
-    return engine
-
-
 def run_app(settings: Settings, engine: Engine | Callable[[], Engine]) -> int:
     """Open the terminal app; given a factory, the database opens right after the first frame."""
-    from distro.printing.printers import FolderPrinter
-    from distro.tui.app import DistroApp
-
-    app = DistroApp(settings, engine, FolderPrinter(settings.slips_dir))
+    app = build_app(settings, engine)
     app.run()
     return app.return_code or 0
 
@@ -136,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         credentials=credentials,
         open_app=lambda engine: run_app(settings, engine),
     )
-    from distro.domain.errors import DomainError
+    from distro.domain.core.errors import DomainError
 
     try:
         if args.command is None:

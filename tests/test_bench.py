@@ -16,20 +16,23 @@ from sqlalchemy import Engine, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from distro.bench import BenchOptions, SizeReport, bench_object, run_bench
-from distro.bench_handout_history import PAST_ROUNDS, build_distribution
-from distro.bench_ledger import build_ledger
-from distro.bench_stock import ledger_items
+from distro.bench.figures import SizeReport
+from distro.bench.handout_history import PAST_ROUNDS, build_distribution
+from distro.bench.ledger import build_ledger
+from distro.bench.run import BenchOptions, bench_object, run_bench
+from distro.bench.stock import ledger_items
 from distro.commands.bench import render_table
-from distro.domain.checks import check_database
-from distro.domain.clock import local_date
-from distro.domain.codes import CodeKind, parse_scan
-from distro.domain.db import reading, unit_of_work
+from distro.domain.admin.checks import check_database
+from distro.domain.core.clock import local_date
+from distro.domain.core.codes import CodeKind, parse_scan
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.core.numbering import CodeCounter
 from distro.domain.demo import bulk_synthetic
-from distro.domain.handout_models import Handout
-from distro.domain.models import CodeCounter
-from distro.domain.stock_models import StockLot, StockMovement
-from distro.domain.stock_views import stock_levels
+from distro.domain.distribution.models import Handout
+from distro.domain.stock.levels import stock_levels
+from distro.domain.stock.models import StockLot, StockMovement
+
+pytestmark = pytest.mark.slow  # see pyproject.toml: `dev.py check --fast` leaves it out
 
 
 def numbers(value: Any, path: str = "") -> Iterator[tuple[str, float]]:

@@ -16,13 +16,14 @@ from sqlalchemy import Engine, func
 from sqlmodel import select
 
 from distro.commands.slips import LAYOUTS
-from distro.domain.clock import HONG_KONG, local_date, utc_now
-from distro.domain.db import reading, unit_of_work
-from distro.domain.handout_models import Handout
-from distro.domain.handout_reports import COLUMNS
-from distro.domain.models import AuditEvent, Family
-from distro.domain.rounds import RoundIn, create_round
-from distro.domain.stock_models import StockLot
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.clock import HONG_KONG, local_date, utc_now
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.distribution.models import Handout
+from distro.domain.distribution.reports import COLUMNS
+from distro.domain.distribution.rounds import RoundIn, create_round
+from distro.domain.families.models import Family
+from distro.domain.stock.models import StockLot
 from distro.printing.slip import SlipLayout
 from tests.cli_runner import run_cli
 from tests.domain.conftest import ACTOR, register_into

@@ -10,7 +10,12 @@ import pytest
 
 @pytest.mark.parametrize(
     "module",
-    ["distro.domain.families", "distro.domain.checks", "distro.printing.card", "distro.cli"],
+    [
+        "distro.domain.families.registry",
+        "distro.domain.admin.checks",
+        "distro.printing.card",
+        "distro.cli",
+    ],
 )
 def test_module_does_not_import_textual(module: str) -> None:
     code = f"import sys, {module}; print('textual' in sys.modules)"

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, func, select
 
-from distro.domain.db import reading
-from distro.domain.handout_models import BasketRule, DistributionRound, RoundFamily
-from distro.domain.models import AuditEvent
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.db import reading
+from distro.domain.distribution.models import BasketRule, DistributionRound, RoundFamily
 from tests.cli_runner import run_cli
 from tests.domain.conftest import register_into
 from tests.test_stock_cli import plain_refusal

@@ -20,10 +20,11 @@ from distro.cli import build_parser
 from distro.commands.stock_input import ADJUST_REASONS, CATEGORIES, SOURCES, UNITS
 from distro.commands.stock_items import DIETARY
 from distro.commands.stock_reports import LEVEL_SORTS
-from distro.domain.catalogue import DIETARY_FLAGS
-from distro.domain.clock import local_date, utc_now
-from distro.domain.db import reading
-from distro.domain.stock_models import (
+from distro.domain.core.clock import local_date, utc_now
+from distro.domain.core.db import reading
+from distro.domain.stock.catalogue import DIETARY_FLAGS
+from distro.domain.stock.levels import LevelSort
+from distro.domain.stock.models import (
     AdjustReason,
     Item,
     ItemBarcode,
@@ -35,7 +36,6 @@ from distro.domain.stock_models import (
     StockSource,
     StockUnit,
 )
-from distro.domain.stock_views import LevelSort
 from tests.cli_runner import run_cli
 from tests.printing.pdf_reading import decoded, page_text
 

@@ -13,13 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from distro.domain.clock import Clock, utc_now
+from distro.domain.core.clock import Clock, utc_now
 from distro.settings import Settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from distro.domain.access import Actor
+    from distro.domain.core.access import Actor
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class CommandContext:
         """The signed-in user, signing in on first use with the credentials or by asking at
         the terminal (SignInFailed / NotAllowed if that cannot be done)."""
         if self._actor is None:
-            from distro.domain.users import sign_in
+            from distro.domain.users.accounts import sign_in
 
             name = self.credentials.name or ask("Your name: ", secret=False)
             pin = self.credentials.pin or ask(f"PIN for {name}: ", secret=True)
@@ -68,7 +68,7 @@ Handler = Callable[[Any, CommandContext], int]
 def ask(prompt: str, *, secret: bool) -> str:
     """A line typed at the terminal (hidden if secret); NotAllowed when there is no terminal,
     so a script is told what to set instead of hanging."""
-    from distro.domain.errors import NotAllowed
+    from distro.domain.core.errors import NotAllowed
 
     if not sys.stdin.isatty():
         raise NotAllowed(

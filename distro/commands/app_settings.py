@@ -22,8 +22,8 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def show_command(_args: argparse.Namespace, context: CommandContext) -> int:
     """Each setting's value, range and meaning; no sign-in, as none of it is personal."""
-    from distro.domain.app_settings import SETTING_RULES, get_setting
-    from distro.domain.db import reading
+    from distro.domain.admin.settings import SETTING_RULES, get_setting
+    from distro.domain.core.db import reading
 
     with reading(context.engine) as session:
         values = {key: get_setting(session, key) for key in SETTING_RULES}
@@ -36,9 +36,9 @@ def show_command(_args: argparse.Namespace, context: CommandContext) -> int:
 def set_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Change one setting for every counter. The key is checked here, not by argparse
     choices, which would import the domain each time distro starts just to build the parser."""
-    from distro.domain.app_settings import SettingKey, set_setting
-    from distro.domain.db import unit_of_work
-    from distro.domain.errors import NotFound
+    from distro.domain.admin.settings import SettingKey, set_setting
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.core.errors import NotFound
 
     if args.key not in set(SettingKey):
         known = ", ".join(SettingKey)

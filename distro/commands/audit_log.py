@@ -10,7 +10,7 @@ from distro.commands import CommandContext, say
 if TYPE_CHECKING:
     from datetime import tzinfo
 
-    from distro.domain.models import AuditEvent
+    from distro.domain.audit.models import AuditEvent
 
 
 def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -31,14 +31,14 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def show_audit(args: argparse.Namespace, context: CommandContext) -> int:
     """Print the matching rows and record that the log was read."""
-    from distro.domain.audit_log import (
+    from distro.domain.admin.audit_log import (
         AuditFilter,
         audit_events,
         family_codes,
         record_audit_view,
     )
-    from distro.domain.db import unit_of_work
-    from distro.domain.schemas import validated
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.core.inputs import validated
 
     filters = validated(AuditFilter, _filter_fields(args))
     actor = context.actor()
@@ -74,7 +74,8 @@ def _filter_fields(args: argparse.Namespace) -> dict[str, Any]:
 
 def audit_line(event: AuditEvent, codes: dict[int, str], zone: tzinfo) -> str:
     """Time, who, what, on which record, and the summary, in columns."""
-    from distro.domain.audit_log import on_clock, record_label
+    from distro.domain.admin.audit_log import record_label
+    from distro.domain.core.clock import on_clock
 
     return (
         f"{on_clock(event.at, zone):%Y-%m-%d %H:%M}  {event.actor:<14.14}  "

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 from distro.commands import CommandContext, refuse, say
 
 if TYPE_CHECKING:
-    from distro.bench import Check, Percentiles, SizeReport
-    from distro.bench_handouts import HandoutFigures
+    from distro.bench.figures import Check, SizeReport
+    from distro.bench.handouts import HandoutFigures
+    from distro.bench.timing import Percentiles
 
 DESCRIPTION = """\
 Builds a synthetic registry of N households in a temp folder (your database is never
@@ -64,8 +65,9 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def bench_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Run the benchmark; the database of `context` is not used."""
-    from distro.bench import BenchOptions, SizeReport, bench_object, bench_size
-    from distro.bench_child import BenchError
+    from distro.bench.figures import SizeReport
+    from distro.bench.plan import BenchError
+    from distro.bench.run import BenchOptions, bench_object, bench_size
 
     earlier: list[SizeReport] = []
     if args.compare_with is not None:
@@ -93,7 +95,7 @@ def bench_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def render_table(result: dict[str, Any]) -> str:
     """Each size's figures and goals, then the growth checks, as plain text."""
-    from distro.bench import Check, SizeReport
+    from distro.bench.figures import Check, SizeReport
 
     machine = result["machine"]
     lines = [

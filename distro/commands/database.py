@@ -65,7 +65,7 @@ def show_info(_args: argparse.Namespace, context: CommandContext) -> int:
     import sqlalchemy
     import textual
 
-    from distro.domain.db import schema_revision
+    from distro.domain.core.db import schema_revision
 
     say(f"distro      {__version__}")
     say(f"database    {describe_url(context.settings.database_url)}")
@@ -93,7 +93,7 @@ def _printer(settings: Settings) -> str:
 
 def upgrade(_args: argparse.Namespace, context: CommandContext) -> int:
     """Migrations run when the engine opens; say where the schema now stands."""
-    from distro.domain.db import schema_revision
+    from distro.domain.core.db import schema_revision
 
     say(f"Database is at schema {schema_revision(context.engine)}.")
     return 0
@@ -101,7 +101,7 @@ def upgrade(_args: argparse.Namespace, context: CommandContext) -> int:
 
 def check(_args: argparse.Namespace, context: CommandContext) -> int:
     """Print every problem found; exit 1 if there is any."""
-    from distro.domain.checks import check_database
+    from distro.domain.admin.checks import check_database
 
     problems = check_database(context.engine)
     if not problems:
@@ -115,7 +115,7 @@ def check(_args: argparse.Namespace, context: CommandContext) -> int:
 
 def make_backup(args: argparse.Namespace, context: CommandContext) -> int:
     """Copy the database to FILE with SQLite's online backup, sealed if --encrypt (admins)."""
-    from distro.domain.checks import backup_database
+    from distro.domain.admin.backup import backup_database
 
     actor = context.actor()  # signs in with its own transaction: before the backup's
     passphrase = _passphrase(confirm=True) if args.encrypt else None
@@ -140,7 +140,7 @@ def decrypt_backup(args: argparse.Namespace, context: CommandContext) -> int:
     No sign-in and no database: the passphrase is the key (anyone holding it and the file can
     read the backup with or without distro), and a restore must work on a new PC after the old
     one was lost, where no users exist yet. Nothing is recorded for the same reason."""
-    from distro.domain.backup_crypto import decrypt_file
+    from distro.domain.admin.backup_crypto import decrypt_file
 
     passphrase = _passphrase(confirm=False)
     try:
@@ -155,8 +155,8 @@ def decrypt_backup(args: argparse.Namespace, context: CommandContext) -> int:
 def _passphrase(*, confirm: bool) -> str:
     """The backup passphrase from DISTRO_BACKUP_PASSPHRASE, or typed at a hidden prompt; a new
     one is typed twice, because a typo would make the backup impossible to open."""
-    from distro.domain.backup_crypto import check_passphrase
-    from distro.domain.errors import DomainError, NotAllowed
+    from distro.domain.admin.backup_crypto import check_passphrase
+    from distro.domain.core.errors import DomainError, NotAllowed
 
     given = os.environ.get(PASSPHRASE_VARIABLE)
     if given:
@@ -173,8 +173,8 @@ def _passphrase(*, confirm: bool) -> str:
 
 def reindex(_args: argparse.Namespace, context: CommandContext) -> int:
     """Rebuild search keys in one transaction."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.search import reindex_all
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.families.search import reindex_all
 
     with unit_of_work(context.engine) as session:
         count = reindex_all(session)

@@ -44,9 +44,9 @@ def _positive(text: str) -> int:
 
 def run_demo(args: argparse.Namespace, context: CommandContext) -> int:
     """Fill the demo database if it has no families yet, say where it is, and open the app."""
-    from distro.domain.db import reading, unit_of_work
+    from distro.domain.core.db import reading, unit_of_work
     from distro.domain.demo import DEMO_FAMILIES, create_demo
-    from distro.domain.search import count_families
+    from distro.domain.families.search import count_families
 
     with reading(context.engine) as session:
         families = count_families(session)
@@ -75,9 +75,9 @@ def run_demo(args: argparse.Namespace, context: CommandContext) -> int:
 def _add_missing_demo_users(context: CommandContext) -> None:
     """A demo database made before sign-in existed gets its demo users, so its sign-in screen
     still matches what it says (users volunteer, coordinator, admin with PIN 1234)."""
-    from distro.domain.db import reading, unit_of_work
+    from distro.domain.core.db import reading, unit_of_work
     from distro.domain.demo.registry import create_demo_users
-    from distro.domain.users import has_users
+    from distro.domain.users.accounts import has_users
 
     with reading(context.engine) as session:
         if has_users(session):
@@ -89,7 +89,7 @@ def _add_missing_demo_users(context: CommandContext) -> None:
 def _add_missing_demo_stock(context: CommandContext) -> None:
     """A demo database made before stock existed gets the demo's catalogue and months of stock
     movements, so its Stock area has something to show."""
-    from distro.domain.db import reading, unit_of_work
+    from distro.domain.core.db import reading, unit_of_work
     from distro.domain.demo import DEMO_SEED, create_demo_stock, needs_demo_stock
 
     with reading(context.engine) as session:
@@ -103,7 +103,7 @@ def _add_missing_demo_stock(context: CommandContext) -> None:
 def _add_missing_demo_handouts(context: CommandContext) -> None:
     """A demo database made before the counter existed gets the starter basket rules and its
     rounds, so its Counter has a round to hand out in."""
-    from distro.domain.db import reading, unit_of_work
+    from distro.domain.core.db import reading, unit_of_work
     from distro.domain.demo import DEMO_SEED, create_demo_handouts, needs_demo_handouts
 
     with reading(context.engine) as session:

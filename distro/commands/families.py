@@ -74,7 +74,7 @@ def _add_retention_commands(actions: Any, common: argparse.ArgumentParser) -> No
 def scan_code(args: argparse.Namespace, context: CommandContext) -> int:
     """Print what the code names; CodeError or NotFound give the plain reason and exit 1."""
     context.actor()  # personal data is shown only to someone signed in
-    from distro.domain.db import reading
+    from distro.domain.core.db import reading
     from distro.domain.scan import resolve_scan
 
     with reading(context.engine) as session:
@@ -85,8 +85,8 @@ def scan_code(args: argparse.Namespace, context: CommandContext) -> int:
 def print_card(args: argparse.Namespace, context: CommandContext) -> int:
     """Write the family's card PDF to FILE."""
     context.actor()  # personal data is shown only to someone signed in
-    from distro.domain.db import reading
-    from distro.domain.families import find_family_by_code, load_family
+    from distro.domain.core.db import reading
+    from distro.domain.families.registry import find_family_by_code, load_family
     from distro.printing.card import card_for_family, render_family_card
 
     with reading(context.engine) as session:
@@ -102,8 +102,8 @@ def print_card(args: argparse.Namespace, context: CommandContext) -> int:
 def search_command(args: argparse.Namespace, context: CommandContext) -> int:
     """One line per matching family."""
     context.actor()  # personal data is shown only to someone signed in
-    from distro.domain.db import reading
-    from distro.domain.search import search_families
+    from distro.domain.core.db import reading
+    from distro.domain.families.search import search_families
 
     with reading(context.engine) as session:
         hits = search_families(session, args.query, limit=args.limit)
@@ -120,9 +120,9 @@ def search_command(args: argparse.Namespace, context: CommandContext) -> int:
 def show_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The family's fields, members and phones."""
     context.actor()  # personal data is shown only to someone signed in
-    from distro.domain.db import reading
-    from distro.domain.families import find_family_by_code, load_family
-    from distro.domain.phones import display_phone
+    from distro.domain.core.db import reading
+    from distro.domain.families.phones import display_phone
+    from distro.domain.families.registry import find_family_by_code, load_family
 
     with reading(context.engine) as session:
         family = find_family_by_code(session, args.code)
@@ -144,9 +144,9 @@ def show_command(args: argparse.Namespace, context: CommandContext) -> int:
 def history_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Every change, newest first, with who and when."""
     context.actor()  # personal data is shown only to someone signed in
-    from distro.domain.audit import family_history
-    from distro.domain.db import reading
-    from distro.domain.families import find_family_by_code
+    from distro.domain.core.db import reading
+    from distro.domain.families.history import family_history
+    from distro.domain.families.registry import find_family_by_code
 
     with reading(context.engine) as session:
         family = find_family_by_code(session, args.code)
@@ -160,9 +160,10 @@ def history_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def status_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Change the status in one transaction."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.families import change_status, find_family_by_code
-    from distro.domain.schemas import StatusChange, validated
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.core.inputs import validated
+    from distro.domain.families.registry import change_status, find_family_by_code
+    from distro.domain.families.schemas import StatusChange
 
     change = validated(StatusChange, {"status": args.status, "reason": args.reason})
     actor = context.actor()
@@ -176,9 +177,9 @@ def status_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def merge_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Merge two families in one transaction."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.families import find_family_by_code
-    from distro.domain.merge import merge_families
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.families.merge import merge_families
+    from distro.domain.families.registry import find_family_by_code
 
     actor = context.actor()
     with unit_of_work(context.engine) as session:
@@ -195,9 +196,9 @@ def merge_command(args: argparse.Namespace, context: CommandContext) -> int:
 def retention_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The families due for review, longest inactive first; codes only, no names."""
     context.actor()
-    from distro.domain.app_settings import SettingKey, get_setting
-    from distro.domain.db import reading
-    from distro.domain.retention import families_due_for_review
+    from distro.domain.admin.settings import SettingKey, get_setting
+    from distro.domain.core.db import reading
+    from distro.domain.privacy.retention import families_due_for_review
 
     with reading(context.engine) as session:
         months = get_setting(session, SettingKey.RETENTION_MONTHS)
@@ -216,9 +217,9 @@ def retention_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def anonymise_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Anonymise in one transaction, then clear the erased data from the database files."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.families import find_family_by_code
-    from distro.domain.retention import anonymise_family
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.families.registry import find_family_by_code
+    from distro.domain.privacy.retention import anonymise_family
 
     actor = context.actor()
     with unit_of_work(context.engine) as session:
@@ -232,10 +233,10 @@ def anonymise_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def erase_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Erase after the code is typed again (or --yes), then clear the database files."""
-    from distro.domain.access import Permission, require
-    from distro.domain.db import reading, unit_of_work
-    from distro.domain.families import find_family_by_code
-    from distro.domain.retention import erase_family
+    from distro.domain.core.access import Permission, require
+    from distro.domain.core.db import reading, unit_of_work
+    from distro.domain.families.registry import find_family_by_code
+    from distro.domain.privacy.retention import erase_family
 
     actor = context.actor()
     require(actor, Permission.REVIEW_RETENTION)  # refuse before asking anything
@@ -261,7 +262,7 @@ def _typed_again(code: str) -> bool:
 
 
 def _purge(engine: Engine) -> None:
-    from distro.domain.retention import purge_freed_pages
+    from distro.domain.privacy.retention import purge_freed_pages
 
     if not purge_freed_pages(engine):
         warn(

@@ -19,7 +19,7 @@ from distro.commands.stock_input import clip
 from distro.commands.transfer import how_many
 
 if TYPE_CHECKING:
-    from distro.domain.entitlement import Entitlement
+    from distro.domain.distribution.entitlement import Entitlement
 
 
 def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -61,10 +61,10 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def handout_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Record the family's whole entitlement in one unit of work, exactly as the counter's
     confirm does. Only the slip code goes to stdout, for scripts; the rest to stderr."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.entitlement import entitlement_for_code
-    from distro.domain.errors import InvalidInput
-    from distro.domain.handouts import entitled_request, hand_out
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.core.errors import InvalidInput
+    from distro.domain.distribution.entitlement import entitlement_for_code
+    from distro.domain.distribution.handouts import entitled_request, hand_out
 
     if args.relation and not args.proxy:
         raise InvalidInput({"relation": "is the proxy's: give --proxy NAME too"})
@@ -92,8 +92,8 @@ def handout_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def _moment(text: str) -> datetime:
     """--at as a Hong Kong date and time, or InvalidInput saying how to write it."""
-    from distro.domain.clock import HONG_KONG
-    from distro.domain.errors import InvalidInput
+    from distro.domain.core.clock import HONG_KONG
+    from distro.domain.core.errors import InvalidInput
 
     try:
         return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=HONG_KONG)
@@ -133,8 +133,8 @@ def _print_after_handout(context: CommandContext, code: str) -> None:
 
 def progress_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The round's families, slips, units and items so far."""
-    from distro.domain.db import reading
-    from distro.domain.handout_reports import round_progress
+    from distro.domain.core.db import reading
+    from distro.domain.distribution.reports import round_progress
 
     context.actor()
     with reading(context.engine) as session:
@@ -155,11 +155,10 @@ def progress_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def family_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The family's collections, newest first, with those of cards merged into it."""
-    from distro.domain.audit_log import on_clock
-    from distro.domain.clock import HONG_KONG
-    from distro.domain.db import reading
-    from distro.domain.families import find_family_by_code
-    from distro.domain.handout_reports import family_handouts
+    from distro.domain.core.clock import HONG_KONG, on_clock
+    from distro.domain.core.db import reading
+    from distro.domain.distribution.reports import family_handouts
+    from distro.domain.families.registry import find_family_by_code
 
     context.actor()
     with reading(context.engine) as session:

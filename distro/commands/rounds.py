@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 
     from sqlmodel import Session
 
-    from distro.domain.handout_models import DistributionRound
-    from distro.domain.rounds import RoundIn
+    from distro.domain.distribution.models import DistributionRound
+    from distro.domain.distribution.rounds import RoundIn
 
 NAME_HELP = "the round's name, as `distro rounds list` shows it"
 _OPTIONS = {"form": "dates", "starts_on": "--from", "ends_on": "--to", "basket": "--basket"}
@@ -74,8 +74,8 @@ def _add_add(actions: Any, common: argparse.ArgumentParser) -> None:
 
 def list_command(args: argparse.Namespace, context: CommandContext) -> int:
     """One line per round: name, basket, dates, open or closed, two-step, who is expected."""
-    from distro.domain.db import reading
-    from distro.domain.rounds import all_rounds, open_rounds
+    from distro.domain.core.db import reading
+    from distro.domain.distribution.rounds import all_rounds, open_rounds
 
     context.actor()
     with reading(context.engine) as session:
@@ -102,8 +102,8 @@ def _round_line(session: Session, distribution: DistributionRound) -> str:
 def _expected(session: Session, distribution: DistributionRound) -> str:
     """Who the round is for, in words (every active family, or its list and how long it is),
     and whether slips are collected at a second desk."""
-    from distro.domain.handout_models import Expected
-    from distro.domain.rounds import round_list_size
+    from distro.domain.distribution.models import Expected
+    from distro.domain.distribution.rounds import round_list_size
 
     two_step = ", two-step" if distribution.two_step else ""
     if distribution.expected != Expected.LIST.value:
@@ -116,9 +116,9 @@ def _expected(session: Session, distribution: DistributionRound) -> str:
 def add_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Set up the round; its name must be new, and it is open from the moment it is added.
     A basket without rules is allowed (they may come next) but pointed out: it is often a typo."""
-    from distro.domain.basket_rules import baskets
-    from distro.domain.db import unit_of_work
-    from distro.domain.rounds import create_round
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.distribution.basket_rules import baskets
+    from distro.domain.distribution.rounds import create_round
 
     round_in = _round_in(args)
     actor = context.actor()
@@ -137,10 +137,10 @@ def add_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def _round_in(args: argparse.Namespace) -> RoundIn:
     """The round as typed, checked; a problem names the option to change."""
-    from distro.domain.errors import InvalidInput
-    from distro.domain.handout_models import Expected
-    from distro.domain.rounds import RoundIn
-    from distro.domain.schemas import validated
+    from distro.domain.core.errors import InvalidInput
+    from distro.domain.core.inputs import validated
+    from distro.domain.distribution.models import Expected
+    from distro.domain.distribution.rounds import RoundIn
 
     typed = {
         "name": args.name,
@@ -169,8 +169,8 @@ def reopen_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 
 def _open_or_close(args: argparse.Namespace, context: CommandContext, *, close: bool) -> int:
-    from distro.domain.db import unit_of_work
-    from distro.domain.rounds import close_round, reopen_round, round_named
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.distribution.rounds import close_round, reopen_round, round_named
 
     change = close_round if close else reopen_round
     actor = context.actor()
@@ -187,8 +187,8 @@ def _open_or_close(args: argparse.Namespace, context: CommandContext, *, close: 
 
 def list_add_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Put the families on the round's list: every code is checked before any is added."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.rounds import add_to_round_list, round_list_size, round_named
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.distribution.rounds import add_to_round_list, round_list_size, round_named
 
     codes = _family_codes(args.codes, args.file)
     actor = context.actor()
@@ -204,7 +204,7 @@ def list_add_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def _family_codes(typed: list[str], path: Path | None) -> list[str]:
     """The codes typed, then those of the file (one per line; blank lines and # notes skipped)."""
-    from distro.domain.errors import DomainError, InvalidInput
+    from distro.domain.core.errors import DomainError, InvalidInput
 
     codes = list(typed)
     if path is not None:
@@ -223,9 +223,9 @@ def _family_codes(typed: list[str], path: Path | None) -> list[str]:
 
 def chosen_round(session: Session, name: str | None, now: datetime) -> DistributionRound:
     """The round called `name`, or else the one open today; refused when none or several are."""
-    from distro.domain.clock import local_date
-    from distro.domain.errors import Conflict, NotFound
-    from distro.domain.rounds import open_rounds, round_named
+    from distro.domain.core.clock import local_date
+    from distro.domain.core.errors import Conflict, NotFound
+    from distro.domain.distribution.rounds import open_rounds, round_named
 
     if name:
         return round_named(session, name)

@@ -15,7 +15,7 @@ from distro.commands.rounds import ROUND_HELP, chosen_round
 from distro.commands.transfer import how_many
 
 if TYPE_CHECKING:
-    from distro.domain.slip_view import SlipView
+    from distro.domain.distribution.slip_view import SlipView
     from distro.printing.slip import SlipLayout
     from distro.printing.slip_printers import SlipPrinter
 
@@ -87,8 +87,8 @@ def _layout(context: CommandContext, chosen: str | None) -> SlipLayout:
 
 def _slip(context: CommandContext, code: str) -> tuple[int, SlipView]:
     """The handout's id and its slip as it prints now: REPRINT once printed before."""
-    from distro.domain.db import reading
-    from distro.domain.slips import find_slip, slip_view
+    from distro.domain.core.db import reading
+    from distro.domain.distribution.slips import find_slip, slip_view
 
     with reading(context.engine) as session:
         handout = find_slip(session, code).handout
@@ -99,8 +99,8 @@ def _slip(context: CommandContext, code: str) -> tuple[int, SlipView]:
 def _count_printing(context: CommandContext, handout_id: int) -> None:
     """Count a printing once it went out, as the counter screen does: a print that failed is
     not called a reprint the next time."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.slips import mark_printed
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.distribution.slips import mark_printed
 
     with unit_of_work(context.engine) as session:
         mark_printed(session, handout_id)
@@ -146,9 +146,9 @@ def _slip_bytes(slip: SlipView, chosen: str, layout: SlipLayout) -> bytes:
 
 def collect_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The exit desk hands over a two-step slip's bag, once."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.rounds import round_named
-    from distro.domain.slips import collect_slip
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.distribution.rounds import round_named
+    from distro.domain.distribution.slips import collect_slip
 
     actor, now = context.actor(), context.clock()
     with unit_of_work(context.engine) as session:
@@ -161,9 +161,9 @@ def collect_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def void_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Void a slip and put its units back on their lots; the family may then collect again."""
-    from distro.domain.codes import parse_scan
-    from distro.domain.db import unit_of_work
-    from distro.domain.slips import void_slip
+    from distro.domain.core.codes import parse_scan
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.distribution.slips import void_slip
 
     actor, now = context.actor(), context.clock()
     with unit_of_work(context.engine) as session:
@@ -175,10 +175,9 @@ def void_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def missing_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The round's slips not collected at the exit nor voided, longest wait first."""
-    from distro.domain.audit_log import on_clock
-    from distro.domain.clock import HONG_KONG
-    from distro.domain.db import reading
-    from distro.domain.handout_reports import uncollected_slips
+    from distro.domain.core.clock import HONG_KONG, on_clock
+    from distro.domain.core.db import reading
+    from distro.domain.distribution.reports import uncollected_slips
 
     context.actor()
     with reading(context.engine) as session:

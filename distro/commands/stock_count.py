@@ -19,7 +19,7 @@ from distro.commands.stock_input import CATEGORIES, Rows, clip, read_rows, whole
 from distro.commands.transfer import how_many, write_whole
 
 if TYPE_CHECKING:
-    from distro.domain.stock_take import CountLine, Variance
+    from distro.domain.stock.take import CountLine, Variance
 
 SHEET_COLUMNS = ("lot", "item_code", "item", "unit", "expiry", "location", "on_hand", "counted")
 
@@ -52,9 +52,9 @@ def add_actions(actions: Any, common: argparse.ArgumentParser) -> None:
 
 def count_sheet_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Write the lots with stock (in one location or category) as a sheet to count against."""
-    from distro.domain.db import reading
-    from distro.domain.stock_models import ItemCategory
-    from distro.domain.stock_take import count_sheet
+    from distro.domain.core.db import reading
+    from distro.domain.stock.models import ItemCategory
+    from distro.domain.stock.take import count_sheet
 
     context.actor()
     category = ItemCategory(args.category) if args.category else None
@@ -86,7 +86,7 @@ def _print_sheet(lines: list[CountLine], args: argparse.Namespace, context: Comm
 
 def write_sheet(lines: list[CountLine], target: TextIO) -> None:
     """The sheet as CSV, UTF-8 with a BOM (so a spreadsheet opens it right), text escaped."""
-    from distro.domain.csv_format import BOM, escape_cell
+    from distro.domain.core.csv_cells import BOM, escape_cell
 
     target.write(BOM)
     writer = csv.writer(target)
@@ -99,9 +99,9 @@ def write_sheet(lines: list[CountLine], target: TextIO) -> None:
 
 def count_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Show the variance of the counted lots; post it when confirmed (or --yes)."""
-    from distro.domain.access import Permission, require
-    from distro.domain.db import reading, unit_of_work
-    from distro.domain.stock_take import count_variances, post_count
+    from distro.domain.core.access import Permission, require
+    from distro.domain.core.db import reading, unit_of_work
+    from distro.domain.stock.take import count_variances, post_count
 
     counted, printed = read_counts(args.file)
     actor = context.actor()
@@ -132,7 +132,7 @@ def count_command(args: argparse.Namespace, context: CommandContext) -> int:
 def read_counts(path: Path) -> tuple[dict[int, int], dict[int, int]]:
     """From a filled sheet: lot -> counted (blank rows are not counted), and lot -> what the
     sheet said the books held when it was written. Every wrong row is reported in one go."""
-    from distro.domain.errors import DomainError, InvalidInput
+    from distro.domain.core.errors import DomainError, InvalidInput
 
     rows: Rows = read_rows(path, required=("lot", "counted"), known=SHEET_COLUMNS)
     counted: dict[int, int] = {}
@@ -193,7 +193,7 @@ def _confirmed() -> bool:
 def _refuse_if_changed(shown: list[Variance], now: list[Variance]) -> None:
     """Refuse when the books moved between showing the variance and posting it, so what is
     posted is exactly what the coordinator confirmed."""
-    from distro.domain.errors import Conflict
+    from distro.domain.core.errors import Conflict
 
     if [(v.line.lot_id, v.line.on_hand) for v in shown] != [
         (v.line.lot_id, v.line.on_hand) for v in now

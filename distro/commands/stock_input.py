@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from distro.domain.csv_format import BOM, unescape_cell
-from distro.domain.errors import DomainError, InvalidInput
+from distro.domain.core.csv_cells import BOM, unescape_cell
+from distro.domain.core.errors import DomainError, InvalidInput
 
 # The choices argparse offers, spelled out so that building the parser does not import the
 # database layer (the app starts faster); tests/test_stock_cli.py checks they match the enums.

@@ -10,7 +10,7 @@ from distro.commands import CommandContext, say
 from distro.commands.stock_input import CATEGORIES, UNITS, clip
 
 if TYPE_CHECKING:
-    from distro.domain.stock_models import Item
+    from distro.domain.stock.models import Item
 
 ITEM_HELP = "an item code, a product barcode or an unambiguous name"
 DIETARY = ("halal", "contains_pork", "vegetarian")
@@ -67,9 +67,9 @@ def add_actions(actions: Any, common: argparse.ArgumentParser) -> None:
 
 def add_item_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Add the item with a new code."""
-    from distro.domain.catalogue import ItemIn, add_item
-    from distro.domain.db import unit_of_work
-    from distro.domain.schemas import validated
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.core.inputs import validated
+    from distro.domain.stock.catalogue import ItemIn, add_item
 
     data = validated(
         ItemIn,
@@ -92,11 +92,11 @@ def add_item_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def edit_item_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Change the fields given; the others keep their values."""
-    from distro.domain.catalogue import ITEM_FIELDS, ItemIn, update_item
-    from distro.domain.db import unit_of_work
-    from distro.domain.errors import InvalidInput
-    from distro.domain.item_lookup import find_item
-    from distro.domain.schemas import validated
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.core.errors import InvalidInput
+    from distro.domain.core.inputs import validated
+    from distro.domain.stock.catalogue import ITEM_FIELDS, ItemIn, update_item
+    from distro.domain.stock.item_lookup import find_item
 
     changes = {field: getattr(args, field) for field in ITEM_FIELDS}
     changes = {field: value for field, value in changes.items() if value is not None}
@@ -115,9 +115,9 @@ def edit_item_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def retire_item_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Retire the item; refused while any of it is on the shelves."""
-    from distro.domain.catalogue import retire_item
-    from distro.domain.db import unit_of_work
-    from distro.domain.item_lookup import find_item
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.stock.catalogue import retire_item
+    from distro.domain.stock.item_lookup import find_item
 
     actor = context.actor()
     with unit_of_work(context.engine) as session:
@@ -130,9 +130,9 @@ def retire_item_command(args: argparse.Namespace, context: CommandContext) -> in
 
 def reactivate_item_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Bring a retired item back into use."""
-    from distro.domain.catalogue import reactivate_item
-    from distro.domain.db import unit_of_work
-    from distro.domain.item_lookup import find_item
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.stock.catalogue import reactivate_item
+    from distro.domain.stock.item_lookup import find_item
 
     actor = context.actor()
     with unit_of_work(context.engine) as session:
@@ -145,9 +145,9 @@ def reactivate_item_command(args: argparse.Namespace, context: CommandContext) -
 
 def items_command(args: argparse.Namespace, context: CommandContext) -> int:
     """One line per item, by name: code, name, category, unit, pack size, units on hand."""
-    from distro.domain.clock import local_date
-    from distro.domain.db import reading
-    from distro.domain.stock_views import stock_levels
+    from distro.domain.core.clock import local_date
+    from distro.domain.core.db import reading
+    from distro.domain.stock.levels import stock_levels
 
     context.actor()
     with reading(context.engine) as session:
@@ -166,10 +166,10 @@ def items_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def barcode_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Attach the product barcode to the item (or detach it with --remove)."""
-    from distro.domain.catalogue import attach_barcode, detach_barcode
-    from distro.domain.db import unit_of_work
-    from distro.domain.item_lookup import find_item
-    from distro.domain.product_barcodes import product_barcode
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.stock.catalogue import attach_barcode, detach_barcode
+    from distro.domain.stock.item_lookup import find_item
+    from distro.domain.stock.product_barcodes import product_barcode
 
     change = detach_barcode if args.remove else attach_barcode
     actor = context.actor()

@@ -27,8 +27,8 @@ def add_actions(actions: Any, common: argparse.ArgumentParser) -> None:
 
 def labels_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Write the labels of the items named (or of the whole active catalogue)."""
-    from distro.domain.db import reading
-    from distro.domain.item_lookup import catalogue_items, find_item
+    from distro.domain.core.db import reading
+    from distro.domain.stock.item_lookup import catalogue_items, find_item
     from distro.printing.shelf_label import LABELS_PER_PAGE, label_for_item, shelf_labels_pdf
 
     if not 0 <= args.skip < LABELS_PER_PAGE:

@@ -24,9 +24,9 @@ from distro.commands.transfer import how_many
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from distro.domain.stock_ledger import Taken
-    from distro.domain.stock_models import Item
-    from distro.domain.stock_receiving import ReceiptLineIn
+    from distro.domain.stock.ledger import Taken
+    from distro.domain.stock.models import Item
+    from distro.domain.stock.receiving import ReceiptLineIn
 
 LINE_COLUMNS = ("item", "quantity", "expiry", "location")
 ITEM_HELP = "an item code, a product barcode or an unambiguous name"
@@ -81,11 +81,11 @@ def add_actions(actions: Any, common: argparse.ArgumentParser) -> None:
 
 def receive_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Post one receipt: the line given as arguments, or every line of --lines FILE.csv."""
-    from distro.domain.clock import local_date
-    from distro.domain.db import unit_of_work
-    from distro.domain.item_lookup import load_item
-    from distro.domain.schemas import validated
-    from distro.domain.stock_receiving import ReceiptIn, receive_stock
+    from distro.domain.core.clock import local_date
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.core.inputs import validated
+    from distro.domain.stock.item_lookup import load_item
+    from distro.domain.stock.receiving import ReceiptIn, receive_stock
 
     rows = _receipt_rows(args)
     typed_date = optional_day(args.date, "date")
@@ -122,7 +122,7 @@ def receive_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def _receipt_rows(args: argparse.Namespace) -> Rows:
     """The lines to receive as cells: from the file, or the arguments as one unnumbered row."""
-    from distro.domain.errors import InvalidInput
+    from distro.domain.core.errors import InvalidInput
 
     if args.lines is None:
         if args.item is None or args.quantity is None:
@@ -147,10 +147,10 @@ def _receipt_lines(
 ) -> tuple[list[ReceiptLineIn], list[str]]:
     """Each row as a receipt line, and what is wrong with the rows that are not one. Arguments
     typed on the command line fail at once; a file's rows are all checked, to fix in one go."""
-    from distro.domain.errors import DomainError
-    from distro.domain.item_lookup import find_item
-    from distro.domain.schemas import validated
-    from distro.domain.stock_receiving import ReceiptLineIn
+    from distro.domain.core.errors import DomainError
+    from distro.domain.core.inputs import validated
+    from distro.domain.stock.item_lookup import find_item
+    from distro.domain.stock.receiving import ReceiptLineIn
 
     lines: list[ReceiptLineIn] = []
     problems: list[str] = []
@@ -173,9 +173,9 @@ def _receipt_lines(
 
 def issue_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Issue first expiry first; NotEnoughStock says how many can be, and nothing is taken."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.item_lookup import find_item
-    from distro.domain.stock_ledger import issue_stock
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.stock.item_lookup import find_item
+    from distro.domain.stock.ledger import issue_stock
 
     quantity = whole_number(args.quantity)
     actor = context.actor()
@@ -191,10 +191,10 @@ def issue_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def adjust_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Adjust by a signed quantity with a reason; from a lot, first expiry first, or a new lot."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.item_lookup import find_item
-    from distro.domain.stock_adjusting import adjust_stock
-    from distro.domain.stock_models import AdjustReason
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.stock.adjusting import adjust_stock
+    from distro.domain.stock.item_lookup import find_item
+    from distro.domain.stock.models import AdjustReason
 
     quantity = whole_number(args.quantity)
     expiry = optional_day(args.expiry, "expiry")
@@ -221,9 +221,9 @@ def adjust_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def write_off_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Write off every expired lot still on the shelves (of one item with --item)."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.item_lookup import find_item, load_item
-    from distro.domain.stock_adjusting import write_off_expired
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.stock.adjusting import write_off_expired
+    from distro.domain.stock.item_lookup import find_item, load_item
 
     actor = context.actor()
     with unit_of_work(context.engine) as session:

@@ -13,7 +13,7 @@ from distro.commands import CommandContext, say
 from distro.commands.stock_input import CATEGORIES, clip
 
 if TYPE_CHECKING:
-    from distro.domain.stock_views import ItemLevel
+    from distro.domain.stock.levels import ItemLevel
 
 LEVEL_SORTS = {
     "name": "NAME",
@@ -54,10 +54,10 @@ def add_actions(actions: Any, common: argparse.ArgumentParser) -> None:
 
 def levels_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The stock levels as a table, or JSON with --json."""
-    from distro.domain.clock import local_date
-    from distro.domain.db import reading
-    from distro.domain.stock_models import ItemCategory
-    from distro.domain.stock_views import LevelSort, stock_levels
+    from distro.domain.core.clock import local_date
+    from distro.domain.core.db import reading
+    from distro.domain.stock.levels import LevelSort, stock_levels
+    from distro.domain.stock.models import ItemCategory
 
     context.actor()
     category = ItemCategory(args.category) if args.category else None
@@ -116,10 +116,10 @@ def level_line(level: ItemLevel) -> str:
 
 def lots_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The item's lots with stock, soonest expiry first, as issuing takes them."""
-    from distro.domain.clock import local_date
-    from distro.domain.db import reading
-    from distro.domain.item_lookup import find_item
-    from distro.domain.stock_lists import item_lots
+    from distro.domain.core.clock import local_date
+    from distro.domain.core.db import reading
+    from distro.domain.stock.item_lookup import find_item
+    from distro.domain.stock.lists import item_lots
 
     context.actor()
     with reading(context.engine) as session:
@@ -146,10 +146,10 @@ def lots_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def history_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The item's movements, newest first: when, what, how many, which lot, who and why."""
-    from distro.domain.audit_log import on_clock
-    from distro.domain.db import reading
-    from distro.domain.item_lookup import find_item
-    from distro.domain.stock_lists import item_movements
+    from distro.domain.core.clock import on_clock
+    from distro.domain.core.db import reading
+    from distro.domain.stock.item_lookup import find_item
+    from distro.domain.stock.lists import item_movements
 
     context.actor()
     zone = context.clock().astimezone().tzinfo
@@ -174,9 +174,9 @@ def history_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def expiring_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Lots expiring within --days, and expired ones not yet written off, soonest first."""
-    from distro.domain.clock import local_date
-    from distro.domain.db import reading
-    from distro.domain.stock_lists import expiring_lots
+    from distro.domain.core.clock import local_date
+    from distro.domain.core.db import reading
+    from distro.domain.stock.lists import expiring_lots
 
     context.actor()
     with reading(context.engine) as session:

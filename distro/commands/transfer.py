@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlmodel import Session
 
-    from distro.domain.imports import ImportReport
+    from distro.domain.families.imports import ImportReport
 
 
 def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -62,7 +62,7 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def import_families_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Import in one transaction; print every problem and exit 1 if there is any."""
-    from distro.domain.imports import import_families
+    from distro.domain.families.imports import import_families
 
     return _report(run_import(import_families, args, context))
 
@@ -72,8 +72,8 @@ def run_import(
 ) -> ReportT:
     """Run one of the CSV importers on `args.file` in one transaction (a dry run rolls back
     inside the importer); a file that cannot be read is refused in plain words."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.errors import DomainError
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.core.errors import DomainError
 
     actor, now = context.actor(), context.clock()
     try:
@@ -111,9 +111,9 @@ def _report(report: ImportReport) -> int:
 
 def export_families_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Write the CSV next to FILE first and move it into place, so no half file is left."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.disclosure import record_export
-    from distro.domain.exports import export_families
+    from distro.domain.audit.disclosure import record_export
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.families.export import export_families
 
     actor = context.actor()  # signs in with its own transaction: not inside another
     with unit_of_work(context.engine) as session:
@@ -132,9 +132,9 @@ def export_families_command(args: argparse.Namespace, context: CommandContext) -
 
 def export_family_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The access-request report: recorded in the family's history before the file is written."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.families import find_family_by_code
-    from distro.domain.subject_access import family_report
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.families.registry import find_family_by_code
+    from distro.domain.privacy.subject_access import family_report
 
     actor = context.actor()  # signs in with its own transaction: not inside another
     with unit_of_work(context.engine) as session:
@@ -153,8 +153,8 @@ def export_family_command(args: argparse.Namespace, context: CommandContext) -> 
 
 def export_stats_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Counts only, small ones hidden, so any signed-in user may export them."""
-    from distro.domain.db import reading
-    from distro.domain.statistics import SMALL_CELL, statistics_rows, write_statistics
+    from distro.domain.core.db import reading
+    from distro.domain.families.statistics import SMALL_CELL, statistics_rows, write_statistics
 
     context.actor()
     with reading(context.engine) as session:
@@ -170,7 +170,7 @@ def export_whole(
 ) -> int | None:
     """Run `export` (it writes rows and says how many) in one read-only session into `path`,
     written whole; None (after saying why) if the file could not be written."""
-    from distro.domain.db import reading
+    from distro.domain.core.db import reading
 
     written: list[int] = []
 

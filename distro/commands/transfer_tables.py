@@ -15,8 +15,8 @@ from distro.commands.transfer import export_whole, how_many, refuse_problems, ru
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from distro.domain.basket_rules_csv import RuleImportReport
-    from distro.domain.catalogue_csv import ItemImportReport
+    from distro.domain.distribution.basket_rules_csv import RuleImportReport
+    from distro.domain.stock.catalogue_csv import ItemImportReport
 
 
 def add_import_kinds(kinds: Any, common: argparse.ArgumentParser) -> None:
@@ -55,7 +55,7 @@ def add_export_kinds(kinds: Any, common: argparse.ArgumentParser) -> None:
 
 def import_items_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Import the catalogue in one transaction; print every problem and exit 1 if any."""
-    from distro.domain.catalogue_csv import import_items
+    from distro.domain.stock.catalogue_csv import import_items
 
     return _item_report(run_import(import_items, args, context))
 
@@ -79,14 +79,14 @@ def _item_report(report: ItemImportReport) -> int:
 
 def export_items_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The active items, in the format `import items` reads back."""
-    from distro.domain.catalogue_csv import export_items
+    from distro.domain.stock.catalogue_csv import export_items
 
     return _export_table(args, context, export_items, "item")
 
 
 def import_rules_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Replace the baskets' rules in one transaction; print every problem and exit 1 if any."""
-    from distro.domain.basket_rules_csv import import_rules
+    from distro.domain.distribution.basket_rules_csv import import_rules
 
     return _rule_report(run_import(import_rules, args, context))
 
@@ -110,7 +110,7 @@ def _rule_report(report: RuleImportReport) -> int:
 
 def export_rules_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Every basket's rules, in the format `import rules` reads back."""
-    from distro.domain.basket_rules_csv import export_rules
+    from distro.domain.distribution.basket_rules_csv import export_rules
 
     return _export_table(args, context, export_rules, "rule")
 
@@ -132,8 +132,8 @@ def _export_table(
 
 def export_stock_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Every lot with stock, one row each; items and shelves only, never a family."""
-    from distro.domain.clock import local_date
-    from distro.domain.stock_export import export_stock
+    from distro.domain.core.clock import local_date
+    from distro.domain.stock.export import export_stock
 
     context.actor()
     today = local_date(context.clock())
@@ -151,10 +151,10 @@ def export_stock_command(args: argparse.Namespace, context: CommandContext) -> i
 def export_handouts_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Handout lines of a round or of all: no names, but who collected when is still personal
     data, so the export is recorded first, like that of the families."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.disclosure import record_export
-    from distro.domain.handout_reports import export_handouts
-    from distro.domain.rounds import round_named
+    from distro.domain.audit.disclosure import record_export
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.distribution.reports import export_handouts
+    from distro.domain.distribution.rounds import round_named
 
     actor = context.actor()  # signs in with its own transaction: not inside another
     with unit_of_work(context.engine) as session:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from distro.commands import CommandContext, ask, say
 
 if TYPE_CHECKING:
-    from distro.domain.access import Actor
+    from distro.domain.core.access import Actor
 
 ROLE_NAMES = ("volunteer", "coordinator", "admin")
 NEW_PIN_VARIABLE = "DISTRO_NEW_PIN"
@@ -48,8 +48,8 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def add_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The first admin of a new database, or a user added by a signed-in admin."""
-    from distro.domain.db import reading
-    from distro.domain.users import has_users
+    from distro.domain.core.db import reading
+    from distro.domain.users.accounts import has_users
 
     with reading(context.engine) as session:
         first = not has_users(session)
@@ -57,10 +57,10 @@ def add_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 
 def _add_first_admin(args: argparse.Namespace, context: CommandContext) -> int:
-    from distro.domain.access import Role
-    from distro.domain.db import unit_of_work
-    from distro.domain.errors import InvalidInput
-    from distro.domain.users import add_first_admin
+    from distro.domain.core.access import Role
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.core.errors import InvalidInput
+    from distro.domain.users.accounts import add_first_admin
 
     if args.role != Role.ADMIN.value:
         raise InvalidInput({"role": "the first user must be an admin (--role admin)"})
@@ -72,9 +72,9 @@ def _add_first_admin(args: argparse.Namespace, context: CommandContext) -> int:
 
 
 def _add_user(args: argparse.Namespace, context: CommandContext) -> int:
-    from distro.domain.access import Role
-    from distro.domain.db import unit_of_work
-    from distro.domain.users import add_user
+    from distro.domain.core.access import Role
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.users.accounts import add_user
 
     actor = _admin(context)
     pin = new_pin(args.name, fallback=os.environ.get(NEW_PIN_VARIABLE), variable=NEW_PIN_VARIABLE)
@@ -87,10 +87,10 @@ def _add_user(args: argparse.Namespace, context: CommandContext) -> int:
 def list_command(_args: argparse.Namespace, context: CommandContext) -> int:
     """One line per user; coordinators may look too, as they read the audit log that names
     the same people."""
-    from distro.domain.access import Permission, require
-    from distro.domain.audit_log import on_clock
-    from distro.domain.db import reading
-    from distro.domain.users import list_users
+    from distro.domain.core.access import Permission, require
+    from distro.domain.core.clock import on_clock
+    from distro.domain.core.db import reading
+    from distro.domain.users.accounts import list_users
 
     require(context.actor(), Permission.VIEW_AUDIT)
     with reading(context.engine) as session:
@@ -106,8 +106,8 @@ def list_command(_args: argparse.Namespace, context: CommandContext) -> int:
 
 def disable_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Stop a user signing in; their name stays in the audit log."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.users import disable_user
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.users.accounts import disable_user
 
     actor = context.actor()
     with unit_of_work(context.engine) as session:
@@ -118,8 +118,8 @@ def disable_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def enable_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Let a disabled user sign in again."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.users import enable_user
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.users.accounts import enable_user
 
     actor = context.actor()
     with unit_of_work(context.engine) as session:
@@ -130,8 +130,8 @@ def enable_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def reset_pin_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Give a user a new PIN, typed twice or from DISTRO_NEW_PIN."""
-    from distro.domain.db import unit_of_work
-    from distro.domain.users import reset_pin
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.users.accounts import reset_pin
 
     actor = _admin(context)
     pin = new_pin(args.name, fallback=os.environ.get(NEW_PIN_VARIABLE), variable=NEW_PIN_VARIABLE)
@@ -143,9 +143,9 @@ def reset_pin_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def role_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Change a user's role."""
-    from distro.domain.access import Role
-    from distro.domain.db import unit_of_work
-    from distro.domain.users import set_role
+    from distro.domain.core.access import Role
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.users.accounts import set_role
 
     actor = context.actor()
     with unit_of_work(context.engine) as session:
@@ -156,7 +156,7 @@ def role_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def _admin(context: CommandContext) -> Actor:
     """The signed-in actor, refused before anyone is asked for a new PIN unless an admin."""
-    from distro.domain.access import Permission, require
+    from distro.domain.core.access import Permission, require
 
     actor = context.actor()
     require(actor, Permission.MANAGE_USERS)
@@ -166,7 +166,7 @@ def _admin(context: CommandContext) -> Actor:
 def new_pin(name: str, *, fallback: str | None, variable: str) -> str:
     """The new user's PIN: typed twice at a hidden prompt, or `fallback` (the environment
     variable `variable`) when there is no terminal."""
-    from distro.domain.errors import InvalidInput
+    from distro.domain.core.errors import InvalidInput
 
     if not sys.stdin.isatty():
         if not fallback:

@@ -7,15 +7,18 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from distro.domain.clock import hong_kong_time
-from distro.domain.codes import Code, CodeKind, looks_like_code, parse_scan
-from distro.domain.families import find_family_by_code
-from distro.domain.item_lookup import find_item_by_barcode, find_item_by_code, item_on_hand
-from distro.domain.product_barcodes import is_valid_product_barcode, looks_like_product_barcode
-from distro.domain.search import describe_families
-from distro.domain.slip_view import at_counter
-from distro.domain.slips import SlipState, find_slip
-from distro.domain.stock_models import Item
+from distro.domain.core.clock import hong_kong_time
+from distro.domain.core.codes import Code, CodeKind, looks_like_code, parse_scan
+from distro.domain.distribution.slip_view import at_counter
+from distro.domain.distribution.slips import SlipState, find_slip
+from distro.domain.families.registry import find_family_by_code
+from distro.domain.families.search import describe_families
+from distro.domain.stock.item_lookup import find_item_by_barcode, find_item_by_code, item_on_hand
+from distro.domain.stock.models import Item
+from distro.domain.stock.product_barcodes import (
+    is_valid_product_barcode,
+    looks_like_product_barcode,
+)
 
 
 @dataclass(frozen=True)

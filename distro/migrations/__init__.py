@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, MetaData
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -13,13 +13,15 @@ if TYPE_CHECKING:
 HERE = Path(__file__).resolve().parent
 
 
-def alembic_config(engine: Engine) -> Config:
-    """An Alembic Config pointing at these migrations and at `engine`."""
+def alembic_config(engine: Engine, target_metadata: MetaData | None = None) -> Config:
+    """An Alembic Config pointing at these migrations and at `engine`; `target_metadata`
+    (today's tables, `distro.domain.tables`) only for autogenerating a new migration."""
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(HERE))
     config.attributes["engine"] = engine
+    config.attributes["target_metadata"] = target_metadata
     return config
 
 

@@ -22,8 +22,8 @@ from distro.printing.barcode import draw_code128
 if TYPE_CHECKING:
     from fpdf import FPDF
 
-    from distro.domain.families import FamilyRecord
-    from distro.domain.models import Member
+    from distro.domain.families.models import Member
+    from distro.domain.families.registry import FamilyRecord
 
 CARD_WIDTH_MM = 85.6
 CARD_HEIGHT_MM = 54.0

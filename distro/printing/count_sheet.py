@@ -1,7 +1,7 @@
 """Provides the count sheet: the A4 table a volunteer carries along the shelves in a stock take,
 writing what is there in one box per lot.
 
-Rows come in shelf order (`distro.domain.stock_take.count_sheet` sorts them by location, item
+Rows come in shelf order (`distro.domain.stock.take.count_sheet` sorts them by location, item
 and expiry); the location is printed on the first row of each location and of each page, and
 a heavier rule marks where one location ends, so the sheet reads as a walk. Every page
 repeats the header (scope, print time, page x/y, counted-by and signature lines) and the
@@ -16,13 +16,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from distro.domain.clock import HONG_KONG
+from distro.domain.core.clock import HONG_KONG
 from distro.printing.shelf_label import write_fitted
 
 if TYPE_CHECKING:
     from fpdf import FPDF
 
-    from distro.domain.stock_take import CountLine
+    from distro.domain.stock.take import CountLine
 
 ROWS_PER_PAGE = 34
 """Rows of 7 mm: tall enough to write a number in, and 34 fill the page under the header."""

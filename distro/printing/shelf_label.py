@@ -20,7 +20,7 @@ from distro.printing.card import fit, printable
 if TYPE_CHECKING:
     from fpdf import FPDF
 
-    from distro.domain.stock_models import Item
+    from distro.domain.stock.models import Item
 
 LABEL_WIDTH_MM = 70.0
 LABEL_HEIGHT_MM = 37.0

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from distro.domain.clock import hong_kong_time
-from distro.domain.slip_view import SlipLine, SlipView
+from distro.domain.core.clock import hong_kong_time
+from distro.domain.distribution.slip_view import SlipLine, SlipView
 from distro.printing.card import ELLIPSIS, printable
 
 SIGNATURE = "Signature:"

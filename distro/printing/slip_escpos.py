@@ -11,7 +11,7 @@ import io
 import unicodedata
 from contextlib import redirect_stdout
 
-from distro.domain.slip_view import SlipView
+from distro.domain.distribution.slip_view import SlipView
 from distro.printing.slip import PrinterError, body_lines, clip, slip_content
 
 COLUMNS = 42

@@ -21,7 +21,7 @@ from distro.printing.slip import SIGNATURE, SlipContent, SlipLayout, slip_conten
 if TYPE_CHECKING:
     from fpdf import FPDF
 
-    from distro.domain.slip_view import SlipView
+    from distro.domain.distribution.slip_view import SlipView
 
 Box = tuple[float, float, float, float]
 """(x, y, width, height) in mm."""

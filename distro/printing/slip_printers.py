@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from distro.domain.slip_view import SlipView
+from distro.domain.distribution.slip_view import SlipView
 from distro.printing.printers import FolderPrinter
 from distro.printing.slip import PrinterError, SlipLayout
 from distro.printing.slip_escpos import slip_escpos

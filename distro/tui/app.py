@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
-from distro.domain.clock import Clock, utc_now
+from distro.domain.core.clock import Clock, utc_now
 from distro.printing.printers import Printer
 from distro.settings import Settings
 from distro.tui.scanning import ScanDetector
@@ -37,7 +37,7 @@ from distro.tui.screens.stock_routing import announce_stock_alerts, offer_to_att
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from distro.domain.access import Actor
+    from distro.domain.core.access import Actor
 
 
 FULL_COLLECTION_AFTER = 100
@@ -156,7 +156,7 @@ class DistroApp(App[None]):
 
     def current_actor(self) -> Actor:
         """Who is signed in; screens that change data are reachable only after sign-in."""
-        from distro.domain.errors import NotAllowed
+        from distro.domain.core.errors import NotAllowed
 
         if self.actor is None:
             raise NotAllowed("Nobody is signed in at this counter.")
@@ -219,8 +219,8 @@ class DistroApp(App[None]):
     @work(thread=True, exclusive=True, group="lock-minutes", exit_on_error=False)
     def _read_lock_minutes(self) -> None:
         """The idle lock's delay, read once per sign-in (an admin may have changed it)."""
-        from distro.domain.app_settings import SettingKey, get_setting
-        from distro.domain.db import reading
+        from distro.domain.admin.settings import SettingKey, get_setting
+        from distro.domain.core.db import reading
 
         with reading(self.engine) as session:
             minutes = get_setting(session, SettingKey.LOCK_MINUTES)
@@ -320,11 +320,11 @@ class DistroApp(App[None]):
     def _resolve_scan(self, scanned: str) -> None:
         """Look the code up on the UI thread: a few indexed reads (a few ms), whereas a hop to a
         worker thread and back costs more than the queries while the queue waits."""
-        from distro.domain.codes import CodeKind
-        from distro.domain.db import reading
-        from distro.domain.errors import DomainError
-        from distro.domain.item_lookup import UnknownProductBarcode
+        from distro.domain.core.codes import CodeKind
+        from distro.domain.core.db import reading
+        from distro.domain.core.errors import DomainError
         from distro.domain.scan import resolve_scan
+        from distro.domain.stock.item_lookup import UnknownProductBarcode
 
         if counter_takes_scan(self, scanned):
             return

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from distro.domain.entitlement import Entitlement
-from distro.domain.handouts import HandoutIn, HandoutLineIn, entitled_request
-from distro.domain.household_basket import EntitledLine, ItemBrief
+from distro.domain.distribution.entitlement import Entitlement
+from distro.domain.distribution.handouts import HandoutIn, HandoutLineIn, entitled_request
+from distro.domain.distribution.household_basket import EntitledLine, ItemBrief
 
 
 @dataclass

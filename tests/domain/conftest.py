@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from distro.domain.access import Actor, Role
-from distro.domain.db import unit_of_work
-from distro.domain.families import register_family
-from distro.domain.models import Family
-from distro.domain.schemas import FamilyIn, validated
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.db import unit_of_work
+from distro.domain.core.inputs import validated
+from distro.domain.families.models import Family
+from distro.domain.families.registry import register_family
+from distro.domain.families.schemas import FamilyIn
 
 ACTOR = Actor(name="Test Coordinator", role=Role.COORDINATOR)
 

@@ -8,12 +8,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from distro.domain.basket_rules import RuleIn, add_rule
-from distro.domain.db import unit_of_work
-from distro.domain.handout_models import Expected, RulePer
-from distro.domain.rounds import RoundIn, create_round
-from distro.domain.stock_models import Item, StockSource
-from distro.domain.stock_receiving import ReceiptIn, ReceiptLineIn, receive_stock
+from distro.domain.core.db import unit_of_work
+from distro.domain.distribution.basket_rules import RuleIn, add_rule
+from distro.domain.distribution.models import Expected, RulePer
+from distro.domain.distribution.rounds import RoundIn, create_round
+from distro.domain.stock.models import Item, StockSource
+from distro.domain.stock.receiving import ReceiptIn, ReceiptLineIn, receive_stock
 from tests.domain.conftest import ACTOR
 from tests.domain.stock_fixtures import add_item
 

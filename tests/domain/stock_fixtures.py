@@ -7,11 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from distro.domain.codes import CodeKind, format_code
-from distro.domain.db import unit_of_work
-from distro.domain.numbering import next_number
-from distro.domain.stock_models import Item, StockSource
-from distro.domain.stock_receiving import ReceiptIn, ReceiptLineIn, receive_stock
+from distro.domain.core.codes import CodeKind, format_code
+from distro.domain.core.db import unit_of_work
+from distro.domain.core.numbering import next_number
+from distro.domain.stock.models import Item, StockSource
+from distro.domain.stock.receiving import ReceiptIn, ReceiptLineIn, receive_stock
 from tests.domain.conftest import ACTOR
 
 

@@ -13,13 +13,13 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from distro.domain.clock import local_date
-from distro.domain.errors import DomainError, InvalidInput, NotFound
-from distro.domain.stock_adjusting import adjust_stock, write_off_expired
-from distro.domain.stock_ledger import NotEnoughStock, Taken, issue_stock
-from distro.domain.stock_models import MAX_QUANTITY, AdjustReason, MovementKind, StockSource
-from distro.domain.stock_receiving import ReceiptIn, ReceiptLineIn, receive_stock
-from distro.domain.stock_take import post_count
+from distro.domain.core.clock import local_date
+from distro.domain.core.errors import DomainError, InvalidInput, NotFound
+from distro.domain.stock.adjusting import adjust_stock, write_off_expired
+from distro.domain.stock.ledger import NotEnoughStock, Taken, issue_stock
+from distro.domain.stock.models import MAX_QUANTITY, AdjustReason, MovementKind, StockSource
+from distro.domain.stock.receiving import ReceiptIn, ReceiptLineIn, receive_stock
+from distro.domain.stock.take import post_count
 from tests.domain.conftest import ACTOR
 
 MISSING_LOT = 1_000_000

@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import col, select
 
-from distro.domain.checks import check_database
-from distro.domain.db import reading, unit_of_work
-from distro.domain.families import update_family
-from distro.domain.models import AuditChainHead, AuditEvent
-from distro.domain.schemas import FamilyDetails, validated
+from distro.domain.admin.checks import check_database
+from distro.domain.audit.models import AuditChainHead, AuditEvent
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.core.inputs import validated
+from distro.domain.families.registry import update_family
+from distro.domain.families.schemas import FamilyDetails
 from tests.domain.conftest import ACTOR, Registrar
 
 
@@ -84,7 +85,7 @@ def test_tampering_is_detected(logged: Engine, sql: str, expected: str) -> None:
 def test_a_row_rewritten_with_a_fresh_hash_still_breaks_the_next_link(logged: Engine) -> None:
     """Recomputing one row's hashes after editing it is not enough: the next row points at the
     old hash."""
-    from distro.domain.audit_chain import payload_digest, row_hash
+    from distro.domain.audit.chain import payload_digest, row_hash
 
     row = audit_rows(logged)[2]
     digest = payload_digest("nothing happened", row.before, row.after, row.reason)

@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from distro.domain.access import Actor, Role
-from distro.domain.audit import record_change
-from distro.domain.audit_log import AuditFilter, audit_events, record_audit_view
-from distro.domain.codes import CodeKind, format_code
-from distro.domain.db import reading, unit_of_work
-from distro.domain.errors import CodeError, InvalidInput, NotAllowed, NotFound
-from distro.domain.models import AuditEvent
-from distro.domain.schemas import validated
+from distro.domain.admin.audit_log import AuditFilter, audit_events, record_audit_view
+from distro.domain.audit.changes import record_change
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.codes import CodeKind, format_code
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.core.errors import CodeError, InvalidInput, NotAllowed, NotFound
+from distro.domain.core.inputs import validated
 from tests.cli_runner import run_cli
 from tests.domain.conftest import register_into
 

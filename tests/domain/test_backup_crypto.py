@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from distro.domain.access import Actor, Role
-from distro.domain.backup_crypto import MAGIC, decrypt_file, encrypt_file
-from distro.domain.checks import backup_database
-from distro.domain.db import reading
-from distro.domain.errors import DomainError, NotAllowed
-from distro.domain.models import AuditEvent
+from distro.domain.admin.backup import backup_database
+from distro.domain.admin.backup_crypto import MAGIC, decrypt_file, encrypt_file
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.db import reading
+from distro.domain.core.errors import DomainError, NotAllowed
 from tests.cli_runner import run_cli
 
 from .conftest import Registrar

@@ -10,7 +10,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from distro.domain.basket_rules import (
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.core.errors import InvalidInput, NotFound
+from distro.domain.core.inputs import validated
+from distro.domain.distribution.basket_rules import (
     MAX_RULES_PER_BASKET,
     RuleIn,
     RuleView,
@@ -22,12 +26,8 @@ from distro.domain.basket_rules import (
     remove_rule,
     update_rule,
 )
-from distro.domain.catalogue import retire_item
-from distro.domain.db import reading, unit_of_work
-from distro.domain.errors import InvalidInput, NotFound
-from distro.domain.handout_models import BasketRule, RulePer
-from distro.domain.models import AuditEvent
-from distro.domain.schemas import validated
+from distro.domain.distribution.models import BasketRule, RulePer
+from distro.domain.stock.catalogue import retire_item
 from tests.domain.conftest import ACTOR
 from tests.domain.handout_fixtures import flagged_item
 

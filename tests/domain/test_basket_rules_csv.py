@@ -11,25 +11,25 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, func, select
 
-from distro.domain.access import Actor, Role
-from distro.domain.basket_rules import RuleIn, add_rule, basket_rules, baskets
-from distro.domain.basket_rules_csv import (
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.codes import CodeKind, format_code
+from distro.domain.core.csv_cells import BOM
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.core.errors import NotAllowed
+from distro.domain.distribution.basket_rules import RuleIn, add_rule, basket_rules, baskets
+from distro.domain.distribution.basket_rules_csv import (
     RULE_COLUMNS,
     RuleImportReport,
     export_rules,
     import_rules,
 )
-from distro.domain.catalogue import retire_item
-from distro.domain.catalogue_csv import import_items
-from distro.domain.codes import CodeKind, format_code
-from distro.domain.csv_format import BOM
-from distro.domain.db import reading, unit_of_work
-from distro.domain.entitlement import family_entitlement
-from distro.domain.errors import NotAllowed
-from distro.domain.handout_models import BasketRule
-from distro.domain.models import AuditEvent
-from distro.domain.rounds import RoundIn, create_round
-from distro.domain.stock_models import Item
+from distro.domain.distribution.entitlement import family_entitlement
+from distro.domain.distribution.models import BasketRule
+from distro.domain.distribution.rounds import RoundIn, create_round
+from distro.domain.stock.catalogue import retire_item
+from distro.domain.stock.catalogue_csv import import_items
+from distro.domain.stock.models import Item
 from tests.domain.conftest import ACTOR, register_into
 
 HEADER = ",".join(RULE_COLUMNS)

@@ -12,8 +12,14 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from distro.domain.access import Actor, Role
-from distro.domain.catalogue import (
+from distro.domain.admin.checks import check_database
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.codes import CodeKind, format_code
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.core.errors import CodeError, Conflict, InvalidInput, NotAllowed, NotFound
+from distro.domain.core.inputs import validated
+from distro.domain.stock.catalogue import (
     ItemIn,
     add_item,
     attach_barcode,
@@ -22,11 +28,7 @@ from distro.domain.catalogue import (
     retire_item,
     update_item,
 )
-from distro.domain.checks import check_database
-from distro.domain.codes import CodeKind, format_code
-from distro.domain.db import reading, unit_of_work
-from distro.domain.errors import CodeError, Conflict, InvalidInput, NotAllowed, NotFound
-from distro.domain.item_lookup import (
+from distro.domain.stock.item_lookup import (
     AmbiguousItem,
     UnknownProductBarcode,
     find_item,
@@ -34,10 +36,8 @@ from distro.domain.item_lookup import (
     item_barcodes,
     search_items,
 )
-from distro.domain.models import AuditEvent
-from distro.domain.schemas import validated
-from distro.domain.stock_models import Item, StockSource
-from distro.domain.stock_receiving import ReceiptIn, ReceiptLineIn, receive_stock
+from distro.domain.stock.models import Item, StockSource
+from distro.domain.stock.receiving import ReceiptIn, ReceiptLineIn, receive_stock
 from tests.domain.conftest import ACTOR
 
 EAN_13 = "4006381333931"

@@ -13,14 +13,19 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, func, select
 
-from distro.domain.catalogue import attach_barcode
-from distro.domain.catalogue_csv import ITEM_COLUMNS, ItemImportReport, export_items, import_items
-from distro.domain.codes import CodeKind, format_code
-from distro.domain.csv_format import BOM
-from distro.domain.db import make_engine, migrate, reading, unit_of_work
-from distro.domain.item_lookup import item_barcodes
-from distro.domain.models import AuditEvent
-from distro.domain.stock_models import Item
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.codes import CodeKind, format_code
+from distro.domain.core.csv_cells import BOM
+from distro.domain.core.db import make_engine, migrate, reading, unit_of_work
+from distro.domain.stock.catalogue import attach_barcode
+from distro.domain.stock.catalogue_csv import (
+    ITEM_COLUMNS,
+    ItemImportReport,
+    export_items,
+    import_items,
+)
+from distro.domain.stock.item_lookup import item_barcodes
+from distro.domain.stock.models import Item
 from tests.domain.conftest import ACTOR
 from tests.domain.test_catalogue import EAN_13, OTHER_EAN_13, UPC_A, add
 
@@ -129,7 +134,7 @@ def test_export_then_import_round_trips(
 
 
 def test_retired_items_are_not_exported(engine: Engine, now: datetime) -> None:
-    from distro.domain.catalogue import retire_item
+    from distro.domain.stock.catalogue import retire_item
 
     kept, gone = add(engine, now, "Rice 5 kg"), add(engine, now, "Old soap")
     with unit_of_work(engine) as session:

@@ -10,8 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from distro.domain.codes import ALPHABET, Code, CodeKind, check_character, format_code, parse_scan
-from distro.domain.errors import CodeError, DomainError
+from distro.domain.core.codes import (
+    ALPHABET,
+    Code,
+    CodeKind,
+    check_character,
+    format_code,
+    parse_scan,
+)
+from distro.domain.core.errors import CodeError, DomainError
 
 F = CodeKind.FAMILY
 numbers = st.integers(min_value=1, max_value=999_999_999)

@@ -19,10 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 import distro.domain
-import distro.domain.checks
-from distro.domain.access import Actor, Role
-from distro.domain.checks import backup_database, check_database
-from distro.domain.db import (
+import distro.domain.admin.backup
+from distro.domain.admin.backup import backup_database
+from distro.domain.admin.checks import check_database
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.db import (
     BUSY_TIMEOUT_MS,
     SCHEMA_HEAD,
     make_engine,
@@ -31,10 +32,10 @@ from distro.domain.db import (
     schema_revision,
     unit_of_work,
 )
-from distro.domain.errors import DomainError
-from distro.domain.families import load_family
-from distro.domain.models import Member
-from distro.domain.search import search_families
+from distro.domain.core.errors import DomainError
+from distro.domain.families.models import Member
+from distro.domain.families.registry import load_family
+from distro.domain.families.search import search_families
 from distro.migrations import alembic_config
 from tests.conftest import FIXED_NOW
 
@@ -329,7 +330,7 @@ def test_backup_is_a_readable_consistent_copy_while_a_counter_is_writing(
 ) -> None:
     target = tmp_path / "backups" / "copy.sqlite3"
     writer = raw(sound)
-    real_copy = distro.domain.checks._copy_sqlite
+    real_copy = distro.domain.admin.backup._copy_sqlite
 
     def copy_while_a_counter_writes(database: str, copy_to: Path) -> None:
         # After the backup's own audit row, before the copy: a counter is half-way through.
@@ -338,7 +339,7 @@ def test_backup_is_a_readable_consistent_copy_while_a_counter_is_writing(
         writer.execute("DELETE FROM search_key")
         real_copy(database, copy_to)
 
-    monkeypatch.setattr(distro.domain.checks, "_copy_sqlite", copy_while_a_counter_writes)
+    monkeypatch.setattr(distro.domain.admin.backup, "_copy_sqlite", copy_while_a_counter_writes)
     try:
         assert backup_database(sound, target, actor=BACKUP_ADMIN, now=FIXED_NOW) == target
     finally:

@@ -13,11 +13,14 @@ from sqlalchemy import Engine, text
 from sqlmodel import col, select
 
 from distro.cli import main
-from distro.domain.access import Actor, Role
-from distro.domain.checks import check_database
-from distro.domain.clock import local_date
-from distro.domain.codes import parse_scan
-from distro.domain.db import make_engine, migrate, reading, unit_of_work
+from distro.domain.admin.checks import check_database
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.clock import local_date
+from distro.domain.core.codes import parse_scan
+from distro.domain.core.db import make_engine, migrate, reading, unit_of_work
+from distro.domain.core.errors import Conflict
+from distro.domain.core.reference import districts, read_data_csv
 from distro.domain.demo import (
     DEMO_ACTOR,
     DEMO_FAMILIES,
@@ -33,14 +36,12 @@ from distro.domain.demo import (
     registered_at,
 )
 from distro.domain.demo.registry import create_demo_users
-from distro.domain.errors import Conflict
-from distro.domain.families import register_family
-from distro.domain.models import AuditEvent, DietaryNeed, Family, Member, Relationship
-from distro.domain.reference import districts, read_data_csv
-from distro.domain.search import search_families
-from distro.domain.stock_models import Item, MovementKind, StockMovement, StockReceipt
-from distro.domain.stock_views import stock_alerts, stock_levels
-from distro.domain.users import sign_in
+from distro.domain.families.models import DietaryNeed, Family, Member, Relationship
+from distro.domain.families.registry import register_family
+from distro.domain.families.search import search_families
+from distro.domain.stock.levels import stock_alerts, stock_levels
+from distro.domain.stock.models import Item, MovementKind, StockMovement, StockReceipt
+from distro.domain.users.accounts import sign_in
 from tests.conftest import FIXED_NOW
 
 TODAY = FIXED_NOW.date()

@@ -9,24 +9,26 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from distro.domain.access import Actor
-from distro.domain.audit import family_history
-from distro.domain.checks import check_database
-from distro.domain.db import reading, unit_of_work
-from distro.domain.duplicates import DuplicateMatch, PossibleDuplicates, find_duplicates
-from distro.domain.errors import DomainError, InvalidInput
-from distro.domain.families import (
+from distro.domain.admin.checks import check_database
+from distro.domain.core.access import Actor
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.core.errors import DomainError, InvalidInput
+from distro.domain.core.inputs import validated
+from distro.domain.core.numbering import CodeCounter
+from distro.domain.families.duplicates import DuplicateMatch, PossibleDuplicates, find_duplicates
+from distro.domain.families.history import family_history
+from distro.domain.families.members import remove_member
+from distro.domain.families.merge import merge_families
+from distro.domain.families.models import Family
+from distro.domain.families.registry import (
     FamilyRecord,
     find_family_by_code,
     load_family,
     update_family,
 )
-from distro.domain.members import remove_member
-from distro.domain.merge import merge_families
-from distro.domain.models import CodeCounter, Family
+from distro.domain.families.schemas import FamilyDetails
+from distro.domain.families.search import count_families, search_families
 from distro.domain.scan import resolve_scan
-from distro.domain.schemas import FamilyDetails, validated
-from distro.domain.search import count_families, search_families
 
 from .conftest import FamilyBuilder, Registrar
 

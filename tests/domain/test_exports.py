@@ -15,26 +15,18 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from distro.domain.access import Actor, Role
-from distro.domain.csv_format import (
-    BOM,
-    COLUMNS,
-    ESCAPE,
-    FORMULA_STARTS,
-    escape_cell,
-    unescape_cell,
-)
-from distro.domain.db import make_engine, migrate, reading, unit_of_work
-from distro.domain.exports import export_families, family_batches
-from distro.domain.families import (
-    change_status,
-    load_family,
-    register_family,
-)
-from distro.domain.members import add_member, remove_member
-from distro.domain.merge import merge_families
-from distro.domain.models import AuditEvent, Family
-from distro.domain.schemas import FamilyIn, MemberIn, StatusChange, validated
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.csv_cells import BOM, ESCAPE, FORMULA_STARTS, escape_cell, unescape_cell
+from distro.domain.core.db import make_engine, migrate, reading, unit_of_work
+from distro.domain.core.inputs import validated
+from distro.domain.families.csv_format import COLUMNS
+from distro.domain.families.export import export_families, family_batches
+from distro.domain.families.members import add_member, remove_member
+from distro.domain.families.merge import merge_families
+from distro.domain.families.models import Family
+from distro.domain.families.registry import change_status, load_family, register_family
+from distro.domain.families.schemas import FamilyIn, MemberIn, StatusChange
 from tests.cli_runner import run_cli
 from tests.domain.test_imports import cli, run_import
 

@@ -10,12 +10,19 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
-from distro.domain.access import Actor, Role
-from distro.domain.audit import changed_fields, family_history
-from distro.domain.codes import CodeKind, format_code, parse_scan
-from distro.domain.db import reading, unit_of_work
-from distro.domain.errors import CodeError, DomainError, InvalidInput, NotFound
-from distro.domain.families import (
+from distro.domain.audit.changes import changed_fields
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.codes import CodeKind, format_code, parse_scan
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.core.errors import CodeError, DomainError, InvalidInput, NotFound
+from distro.domain.core.inputs import validated
+from distro.domain.core.numbering import CodeCounter
+from distro.domain.families.history import family_history
+from distro.domain.families.members import add_member, remove_member, update_member
+from distro.domain.families.merge import merge_families
+from distro.domain.families.models import Family, Member
+from distro.domain.families.registry import (
     FamilyRecord,
     change_status,
     find_family_by_code,
@@ -23,11 +30,8 @@ from distro.domain.families import (
     register_family,
     update_family,
 )
-from distro.domain.members import add_member, remove_member, update_member
-from distro.domain.merge import merge_families
-from distro.domain.models import AuditEvent, CodeCounter, Family, Member
-from distro.domain.schemas import FamilyDetails, FamilyIn, MemberIn, StatusChange, validated
-from distro.domain.search import search_families
+from distro.domain.families.schemas import FamilyDetails, FamilyIn, MemberIn, StatusChange
+from distro.domain.families.search import search_families
 
 from .conftest import FamilyBuilder, Registrar, family_dict
 

@@ -10,22 +10,26 @@ from datetime import datetime, timedelta
 from multiprocessing.synchronize import Barrier
 from typing import TYPE_CHECKING
 
+import pytest
 from sqlalchemy import Engine, func, text
 from sqlmodel import col, select
 
-from distro.domain.access import Actor, Role
-from distro.domain.checks import check_database
-from distro.domain.db import make_engine, reading, unit_of_work
-from distro.domain.entitlement import family_entitlement
-from distro.domain.errors import Conflict
-from distro.domain.handout_models import Handout, HandoutLine
-from distro.domain.handouts import HandoutIn, StockChanged, entitled_request, hand_out
-from distro.domain.models import AuditEvent, Family
-from distro.domain.rounds import get_round
-from distro.domain.stock_ledger import issue_stock
-from distro.domain.stock_models import MovementKind, StockLot, StockMovement
+from distro.domain.admin.checks import check_database
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.db import make_engine, reading, unit_of_work
+from distro.domain.core.errors import Conflict
+from distro.domain.distribution.entitlement import family_entitlement
+from distro.domain.distribution.handouts import HandoutIn, StockChanged, entitled_request, hand_out
+from distro.domain.distribution.models import Handout, HandoutLine
+from distro.domain.distribution.rounds import get_round
+from distro.domain.families.models import Family
+from distro.domain.stock.ledger import issue_stock
+from distro.domain.stock.models import MovementKind, StockLot, StockMovement
 from tests.domain.conftest import ACTOR, Registrar
 from tests.domain.handout_fixtures import stocked_basket
+
+pytestmark = pytest.mark.slow  # see pyproject.toml: `dev.py check --fast` leaves it out
 
 if TYPE_CHECKING:
     from multiprocessing import Queue

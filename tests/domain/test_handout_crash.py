@@ -14,16 +14,16 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
-from distro.domain.access import Actor, Role
-from distro.domain.checks import check_database
-from distro.domain.db import make_engine, reading, unit_of_work
-from distro.domain.entitlement import family_entitlement
-from distro.domain.handout_models import Handout, HandoutLine
-from distro.domain.handouts import HandoutIn, entitled_request, hand_out
-from distro.domain.models import AuditEvent
-from distro.domain.rounds import get_round
-from distro.domain.slips import slip_view
-from distro.domain.stock_models import StockLot, StockMovement
+from distro.domain.admin.checks import check_database
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.db import make_engine, reading, unit_of_work
+from distro.domain.distribution.entitlement import family_entitlement
+from distro.domain.distribution.handouts import HandoutIn, entitled_request, hand_out
+from distro.domain.distribution.models import Handout, HandoutLine
+from distro.domain.distribution.rounds import get_round
+from distro.domain.distribution.slips import slip_view
+from distro.domain.stock.models import StockLot, StockMovement
 from distro.printing.slip import SlipLayout
 from distro.printing.slip_pdf import slip_pdf
 from tests.domain.conftest import Registrar
@@ -33,7 +33,10 @@ from tests.printing.pdf_reading import decoded
 if TYPE_CHECKING:
     from multiprocessing.synchronize import Event
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+pytestmark = [
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL"),
+    pytest.mark.slow,
+]
 
 TIMEOUT = 120.0
 

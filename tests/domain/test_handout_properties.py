@@ -21,18 +21,24 @@ from sqlalchemy import Connection, Engine, Row, text
 from sqlalchemy import event as sqlalchemy_event
 from sqlmodel import Session, select
 
-from distro.domain.access import Actor, Role
-from distro.domain.checks import check_database
-from distro.domain.clock import local_date
-from distro.domain.db import make_engine, migrate, reading, unit_of_work
-from distro.domain.entitlement import Entitlement, family_entitlement
-from distro.domain.errors import Conflict, DomainError, InvalidInput, NotAllowed
-from distro.domain.handouts import HandedOut, HandoutIn, HandoutLineIn, StockChanged, hand_out
-from distro.domain.models import LIST_SEPARATOR
-from distro.domain.rounds import get_round
-from distro.domain.slips import void_slip
-from distro.domain.stock_ledger import NotEnoughStock, issue_stock
-from distro.domain.stock_models import Item
+from distro.domain.admin.checks import check_database
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.clock import local_date
+from distro.domain.core.db import make_engine, migrate, reading, unit_of_work
+from distro.domain.core.errors import Conflict, DomainError, InvalidInput, NotAllowed
+from distro.domain.distribution.entitlement import Entitlement, family_entitlement
+from distro.domain.distribution.handouts import (
+    HandedOut,
+    HandoutIn,
+    HandoutLineIn,
+    StockChanged,
+    hand_out,
+)
+from distro.domain.distribution.rounds import get_round
+from distro.domain.distribution.slips import void_slip
+from distro.domain.families.models import LIST_SEPARATOR
+from distro.domain.stock.ledger import NotEnoughStock, issue_stock
+from distro.domain.stock.models import Item
 from tests.conftest import FIXED_NOW
 from tests.domain.conftest import ACTOR, register_into
 from tests.domain.handout_fixtures import Basket, receive, stocked_basket

@@ -14,19 +14,19 @@ import pytest
 from sqlalchemy import Engine, event, text
 from sqlmodel import Session
 
-from distro.domain.db import reading, unit_of_work
-from distro.domain.entitlement import family_entitlement
-from distro.domain.handout_reports import (
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.distribution.entitlement import family_entitlement
+from distro.domain.distribution.handouts import HandedOut, entitled_request, hand_out
+from distro.domain.distribution.reports import (
     COLUMNS,
     export_handouts,
     family_handouts,
     round_progress,
     uncollected_slips,
 )
-from distro.domain.handouts import HandedOut, entitled_request, hand_out
-from distro.domain.models import Family
-from distro.domain.rounds import RoundIn, create_round, get_round
-from distro.domain.slips import collect_slip, void_slip
+from distro.domain.distribution.rounds import RoundIn, create_round, get_round
+from distro.domain.distribution.slips import collect_slip, void_slip
+from distro.domain.families.models import Family
 from tests.domain.conftest import ACTOR, Registrar
 from tests.domain.handout_fixtures import BASKET, Basket, stocked_basket
 

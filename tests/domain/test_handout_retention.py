@@ -11,20 +11,20 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import SQLModel, col, select
 
-from distro.domain.access import Actor, Role
-from distro.domain.checks import check_database
-from distro.domain.db import reading, unit_of_work
-from distro.domain.entitlement import family_entitlement
-from distro.domain.errors import NotFound
-from distro.domain.handout_models import Handout, HandoutLine
-from distro.domain.handouts import HandedOut, entitled_request, hand_out
-from distro.domain.merge import merge_families
-from distro.domain.models import Family
-from distro.domain.retention import anonymise_family, erase_family, purge_freed_pages
-from distro.domain.rounds import get_round
+from distro.domain.admin.checks import check_database
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.core.errors import NotFound
+from distro.domain.distribution.entitlement import family_entitlement
+from distro.domain.distribution.handouts import HandedOut, entitled_request, hand_out
+from distro.domain.distribution.models import Handout, HandoutLine
+from distro.domain.distribution.rounds import get_round
+from distro.domain.distribution.slips import void_slip
+from distro.domain.families.merge import merge_families
+from distro.domain.families.models import Family
+from distro.domain.privacy.retention import anonymise_family, erase_family, purge_freed_pages
 from distro.domain.scan import resolve_scan
-from distro.domain.slips import void_slip
-from distro.domain.stock_models import StockLot, StockMovement
+from distro.domain.stock.models import StockLot, StockMovement
 from tests.domain.conftest import ACTOR, Registrar
 from tests.domain.handout_fixtures import Basket, stocked_basket
 

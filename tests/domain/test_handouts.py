@@ -8,23 +8,28 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
-from distro.domain.access import Actor, Role
-from distro.domain.checks import check_database
-from distro.domain.db import reading, unit_of_work
-from distro.domain.entitlement import Entitlement, entitlement_for_code, family_entitlement
-from distro.domain.errors import Conflict, InvalidInput, NotAllowed
-from distro.domain.handout_models import Handout, HandoutLine
-from distro.domain.handouts import (
+from distro.domain.admin.checks import check_database
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.core.errors import Conflict, InvalidInput, NotAllowed
+from distro.domain.distribution.entitlement import (
+    Entitlement,
+    entitlement_for_code,
+    family_entitlement,
+)
+from distro.domain.distribution.handouts import (
     HandoutIn,
     HandoutLineIn,
     StockChanged,
     entitled_request,
     hand_out,
 )
-from distro.domain.models import AuditEvent, Family, FamilyStatus
-from distro.domain.rounds import get_round
-from distro.domain.stock_ledger import issue_stock
-from distro.domain.stock_models import StockLot, StockMovement
+from distro.domain.distribution.models import Handout, HandoutLine
+from distro.domain.distribution.rounds import get_round
+from distro.domain.families.models import Family, FamilyStatus
+from distro.domain.stock.ledger import issue_stock
+from distro.domain.stock.models import StockLot, StockMovement
 from tests.domain.conftest import ACTOR, Registrar
 from tests.domain.handout_fixtures import Basket, stocked_basket
 

@@ -11,16 +11,18 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel, col, func, select
 
-from distro.domain.access import Actor, Role
-from distro.domain.audit import family_history
-from distro.domain.codes import CodeKind, format_code
-from distro.domain.csv_format import BOM
-from distro.domain.db import reading, unit_of_work
-from distro.domain.families import load_family, register_family
-from distro.domain.import_registration import IN_FILE_MATCH_REASON
-from distro.domain.imports import ImportReport, import_families
-from distro.domain.models import AuditEvent, Family, Member, Phone
-from distro.domain.schemas import FamilyIn, validated
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.codes import CodeKind, format_code
+from distro.domain.core.csv_cells import BOM
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.core.inputs import validated
+from distro.domain.families.history import family_history
+from distro.domain.families.import_registration import IN_FILE_MATCH_REASON
+from distro.domain.families.imports import ImportReport, import_families
+from distro.domain.families.models import Family, Member, Phone
+from distro.domain.families.registry import load_family, register_family
+from distro.domain.families.schemas import FamilyIn
 from tests.cli_runner import run_cli
 
 COORDINATOR = Actor(name="coordinator", role=Role.COORDINATOR)

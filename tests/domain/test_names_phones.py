@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from distro.domain.errors import DomainError
-from distro.domain.names import canonical_name, canonical_word, fold, name_words, search_words
-from distro.domain.phones import (
+from distro.domain.core.errors import DomainError
+from distro.domain.core.names import canonical_name, canonical_word, fold, name_words, search_words
+from distro.domain.families.phones import (
     PhoneError,
     display_phone,
     local_digits,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from distro.domain.privacy import (
+from distro.domain.families.masks import (
     mask_address,
     mask_claim_ref,
     mask_name,

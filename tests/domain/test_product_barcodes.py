@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from distro.domain.errors import CodeError
-from distro.domain.product_barcodes import (
+from distro.domain.core.errors import CodeError
+from distro.domain.stock.product_barcodes import (
     check_digit,
     is_valid_product_barcode,
     looks_like_product_barcode,

@@ -10,17 +10,21 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import SQLModel, col, select
 
-from distro.domain.access import Actor, Role
-from distro.domain.app_settings import SettingKey, set_setting
-from distro.domain.audit import family_history
-from distro.domain.checks import check_database
-from distro.domain.db import reading, unit_of_work
-from distro.domain.errors import DomainError, InvalidInput, NotAllowed
-from distro.domain.families import load_family, update_family
-from distro.domain.members import remove_member
-from distro.domain.merge import merge_families
-from distro.domain.models import AuditEvent, Family, FamilyStatus, Member, Phone, SearchKey
-from distro.domain.retention import (
+from distro.domain.admin.checks import check_database
+from distro.domain.admin.settings import SettingKey, set_setting
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.core.errors import DomainError, InvalidInput, NotAllowed
+from distro.domain.core.inputs import validated
+from distro.domain.families.history import family_history
+from distro.domain.families.members import remove_member
+from distro.domain.families.merge import merge_families
+from distro.domain.families.models import Family, FamilyStatus, Member, Phone, SearchKey
+from distro.domain.families.registry import load_family, update_family
+from distro.domain.families.schemas import FamilyDetails
+from distro.domain.families.search import reindex_family, search_families
+from distro.domain.privacy.retention import (
     FAMILY_ROWS,
     anonymise_family,
     erase_family,
@@ -28,8 +32,6 @@ from distro.domain.retention import (
     months_before,
     purge_freed_pages,
 )
-from distro.domain.schemas import FamilyDetails, validated
-from distro.domain.search import reindex_family, search_families
 from tests.cli_runner import run_cli
 from tests.domain.conftest import Registrar, register_into
 

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 
 import distro.domain
-from distro.domain.access import GUARDED, ROLE_PERMISSIONS, Actor, Permission, Role, min_role
-from distro.domain.errors import NotAllowed
+from distro.domain.core.access import GUARDED, ROLE_PERMISSIONS, Actor, Permission, Role, min_role
+from distro.domain.core.errors import NotAllowed
 
 NOT_SERVICES = {
-    "distro.domain.audit.record_change",
-    "distro.domain.families.record_family_change",
-    "distro.domain.stock_ledger.record_taken",
+    "distro.domain.audit.changes.record_change",
+    "distro.domain.families.registry.record_family_change",
+    "distro.domain.stock.ledger.record_taken",
 }
 """Functions that take an actor only to write the audit row of a guarded service's change."""
 
@@ -115,7 +115,7 @@ def test_the_roles_match_the_issue() -> None:
 
 
 def test_a_refusal_says_who_to_ask() -> None:
-    from distro.domain.access import require
+    from distro.domain.core.access import require
 
     with pytest.raises(NotAllowed) as refused:
         require(Actor(name="Kit", role=Role.VOLUNTEER), Permission.MANAGE_USERS)
@@ -125,7 +125,7 @@ def test_a_refusal_says_who_to_ask() -> None:
 
 
 def test_a_service_called_without_an_actor_fails_loudly() -> None:
-    from distro.domain.merge import merge_families
+    from distro.domain.families.merge import merge_families
 
     with pytest.raises(TypeError, match="needs actor="):
         merge_families(None, 1, 2, "x", actor="coordinator", now=None)  # type: ignore[arg-type]

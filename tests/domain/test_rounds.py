@@ -12,17 +12,16 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from distro.domain.access import Actor, Role
-from distro.domain.checks import check_database
-from distro.domain.codes import CodeKind, format_code
-from distro.domain.db import reading, unit_of_work
-from distro.domain.entitlement import Entitlement, family_entitlement
-from distro.domain.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
-from distro.domain.handout_models import DistributionRound, Expected, Handout, RoundFamily
-from distro.domain.handouts import HandedOut, entitled_request, hand_out
-from distro.domain.merge import merge_families
-from distro.domain.models import AuditEvent, Family
-from distro.domain.rounds import (
+from distro.domain.admin.checks import check_database
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.codes import CodeKind, format_code
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
+from distro.domain.distribution.entitlement import Entitlement, family_entitlement
+from distro.domain.distribution.handouts import HandedOut, entitled_request, hand_out
+from distro.domain.distribution.models import DistributionRound, Expected, Handout, RoundFamily
+from distro.domain.distribution.rounds import (
     RoundIn,
     add_to_round_list,
     close_round,
@@ -33,6 +32,8 @@ from distro.domain.rounds import (
     round_list_size,
     round_named,
 )
+from distro.domain.families.merge import merge_families
+from distro.domain.families.models import Family
 from tests.domain.conftest import ACTOR, Registrar
 from tests.domain.handout_fixtures import BASKET, Basket, stocked_basket
 

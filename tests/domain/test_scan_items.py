@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, text
 
-from distro.domain.catalogue import retire_item
-from distro.domain.codes import CodeKind, format_code
-from distro.domain.db import reading, unit_of_work
-from distro.domain.errors import CodeError, NotFound
-from distro.domain.item_lookup import UnknownProductBarcode
+from distro.domain.core.codes import CodeKind, format_code
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.core.errors import CodeError, NotFound
 from distro.domain.scan import ScanResult, looks_scannable, resolve_scan
-from distro.domain.stock_models import Item
+from distro.domain.stock.catalogue import retire_item
+from distro.domain.stock.item_lookup import UnknownProductBarcode
+from distro.domain.stock.models import Item
 from tests.domain.conftest import ACTOR, Registrar
 from tests.domain.test_catalogue import EAN_13, UPC_A, add, receive
 

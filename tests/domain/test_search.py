@@ -10,19 +10,15 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from distro.domain.access import Actor
-from distro.domain.db import make_engine, migrate, reading, unit_of_work
-from distro.domain.families import change_status, load_family
-from distro.domain.members import remove_member
-from distro.domain.models import Family
-from distro.domain.schemas import StatusChange, validated
-from distro.domain.search import (
-    RESULT_LIMIT,
-    count_families,
-    query_words,
-    reindex_all,
-    search_families,
-)
+from distro.domain.core.access import Actor
+from distro.domain.core.db import make_engine, migrate, reading, unit_of_work
+from distro.domain.core.inputs import validated
+from distro.domain.core.prefix_search import RESULT_LIMIT
+from distro.domain.families.members import remove_member
+from distro.domain.families.models import Family
+from distro.domain.families.registry import change_status, load_family
+from distro.domain.families.schemas import StatusChange
+from distro.domain.families.search import count_families, query_words, reindex_all, search_families
 
 from ..conftest import FIXED_NOW
 from .conftest import Registrar, register_into

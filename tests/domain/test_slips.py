@@ -9,20 +9,27 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
-from distro.domain.access import Actor, Role
-from distro.domain.checks import check_database
-from distro.domain.codes import CodeKind, format_code
-from distro.domain.db import reading, unit_of_work
-from distro.domain.entitlement import family_entitlement
-from distro.domain.errors import CodeError, Conflict, InvalidInput, NotAllowed, NotFound
-from distro.domain.handout_models import Handout
-from distro.domain.handouts import HandedOut, entitled_request, hand_out
-from distro.domain.models import AuditEvent, Family
-from distro.domain.rounds import RoundIn, create_round, get_round
+from distro.domain.admin.checks import check_database
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.codes import CodeKind, format_code
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.core.errors import CodeError, Conflict, InvalidInput, NotAllowed, NotFound
+from distro.domain.distribution.entitlement import family_entitlement
+from distro.domain.distribution.handouts import HandedOut, entitled_request, hand_out
+from distro.domain.distribution.models import Handout
+from distro.domain.distribution.rounds import RoundIn, create_round, get_round
+from distro.domain.distribution.slip_view import SlipLine
+from distro.domain.distribution.slips import (
+    collect_slip,
+    find_slip,
+    mark_printed,
+    slip_view,
+    void_slip,
+)
+from distro.domain.families.models import Family
 from distro.domain.scan import resolve_scan
-from distro.domain.slip_view import SlipLine
-from distro.domain.slips import collect_slip, find_slip, mark_printed, slip_view, void_slip
-from distro.domain.stock_models import MovementKind, StockLot, StockMovement
+from distro.domain.stock.models import MovementKind, StockLot, StockMovement
 from tests.domain.conftest import ACTOR, Registrar
 from tests.domain.handout_fixtures import BASKET, Basket, receive, stocked_basket
 

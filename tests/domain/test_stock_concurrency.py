@@ -15,14 +15,16 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from distro.domain.access import Actor, Role
-from distro.domain.checks import check_database
-from distro.domain.db import make_engine, reading, unit_of_work
-from distro.domain.stock_ledger import NotEnoughStock, issue_stock, take_from_lot
-from distro.domain.stock_models import Item, MovementKind, StockLot, StockMovement
-from distro.domain.stock_take import _set_on_hand, count_variances
+from distro.domain.admin.checks import check_database
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.db import make_engine, reading, unit_of_work
+from distro.domain.stock.ledger import NotEnoughStock, issue_stock, take_from_lot
+from distro.domain.stock.models import Item, MovementKind, StockLot, StockMovement
+from distro.domain.stock.take import _set_on_hand, count_variances
 from tests.domain.conftest import ACTOR
 from tests.domain.stock_fixtures import stocked_item
+
+pytestmark = pytest.mark.slow  # see pyproject.toml: `dev.py check --fast` leaves it out
 
 if TYPE_CHECKING:
     from multiprocessing import Queue

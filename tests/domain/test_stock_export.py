@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine
 
-from distro.domain.db import unit_of_work
-from distro.domain.stock_export import COLUMNS, export_stock
-from distro.domain.stock_models import ItemCategory, MovementKind
+from distro.domain.core.db import unit_of_work
+from distro.domain.stock.export import COLUMNS, export_stock
+from distro.domain.stock.models import ItemCategory, MovementKind
 from tests.domain.test_stock_views import TODAY, Shelf
 
 

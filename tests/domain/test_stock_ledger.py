@@ -10,16 +10,16 @@ from sqlalchemy import Engine, func, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from distro.domain.audit import family_history
-from distro.domain.checks import check_database
-from distro.domain.db import reading, unit_of_work
-from distro.domain.errors import DomainError, InvalidInput, NotFound
-from distro.domain.models import AuditEvent
-from distro.domain.stock_adjusting import adjust_stock, write_off_expired
-from distro.domain.stock_ledger import NotEnoughStock, issue_stock
-from distro.domain.stock_models import AdjustReason, StockLot, StockMovement, StockSource
-from distro.domain.stock_receiving import ReceiptIn, ReceiptLineIn, receive_stock
-from distro.domain.stock_take import count_sheet, count_variances, post_count
+from distro.domain.admin.checks import check_database
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.core.errors import DomainError, InvalidInput, NotFound
+from distro.domain.families.history import family_history
+from distro.domain.stock.adjusting import adjust_stock, write_off_expired
+from distro.domain.stock.ledger import NotEnoughStock, issue_stock
+from distro.domain.stock.models import AdjustReason, StockLot, StockMovement, StockSource
+from distro.domain.stock.receiving import ReceiptIn, ReceiptLineIn, receive_stock
+from distro.domain.stock.take import count_sheet, count_variances, post_count
 from tests.domain.conftest import ACTOR
 from tests.domain.stock_fixtures import add_item, stocked_item
 

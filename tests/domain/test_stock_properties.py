@@ -18,11 +18,11 @@ from sqlalchemy import Engine, Row, text
 from sqlalchemy import event as sqlalchemy_event
 from sqlmodel import col, select
 
-from distro.domain.checks import check_database
-from distro.domain.clock import local_date
-from distro.domain.db import make_engine, migrate, reading, unit_of_work
-from distro.domain.errors import DomainError
-from distro.domain.stock_models import AdjustReason, MovementKind, StockLot, StockMovement
+from distro.domain.admin.checks import check_database
+from distro.domain.core.clock import local_date
+from distro.domain.core.db import make_engine, migrate, reading, unit_of_work
+from distro.domain.core.errors import DomainError
+from distro.domain.stock.models import AdjustReason, MovementKind, StockLot, StockMovement
 from tests.conftest import FIXED_NOW
 from tests.domain.conftest import ACTOR
 from tests.domain.stock_fixtures import add_item

@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import Engine, event, insert
 from sqlmodel import Session
 
-from distro.domain.clock import HONG_KONG, local_date
-from distro.domain.db import unit_of_work
-from distro.domain.stock_lists import expiring_lots, item_lots, item_movements, locations
-from distro.domain.stock_models import (
+from distro.domain.core.clock import HONG_KONG, local_date
+from distro.domain.core.db import unit_of_work
+from distro.domain.stock.levels import LevelSort, StockAlerts, stock_alerts, stock_levels
+from distro.domain.stock.lists import expiring_lots, item_lots, item_movements, locations
+from distro.domain.stock.models import (
     ItemCategory,
     MovementKind,
     StockLot,
@@ -25,7 +26,6 @@ from distro.domain.stock_models import (
     StockSource,
     StockUnit,
 )
-from distro.domain.stock_views import LevelSort, StockAlerts, stock_alerts, stock_levels
 from tests.conftest import FIXED_NOW
 from tests.domain.stock_fixtures import add_item
 

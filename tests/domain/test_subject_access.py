@@ -10,15 +10,16 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from distro.domain.access import Actor, Role
-from distro.domain.db import reading, unit_of_work
-from distro.domain.errors import NotAllowed
-from distro.domain.families import update_family
-from distro.domain.merge import merge_families
-from distro.domain.models import AuditEvent
-from distro.domain.schemas import FamilyDetails, validated
-from distro.domain.statistics import statistics_rows
-from distro.domain.subject_access import family_report
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.core.errors import NotAllowed
+from distro.domain.core.inputs import validated
+from distro.domain.families.merge import merge_families
+from distro.domain.families.registry import update_family
+from distro.domain.families.schemas import FamilyDetails
+from distro.domain.families.statistics import statistics_rows
+from distro.domain.privacy.subject_access import family_report
 from tests.cli_runner import run_cli
 from tests.domain.conftest import Registrar
 

@@ -9,12 +9,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from distro.domain.access import Actor, Role
-from distro.domain.db import reading, unit_of_work
-from distro.domain.errors import Conflict, InvalidInput, NotAllowed, SignInFailed
-from distro.domain.models import AppUser, AuditEvent
-from distro.domain.pins import hash_pin, pin_matches, pin_problem
-from distro.domain.users import (
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.core.errors import Conflict, InvalidInput, NotAllowed, SignInFailed
+from distro.domain.users.accounts import (
     FREE_TRIES,
     add_first_admin,
     add_user,
@@ -26,6 +25,8 @@ from distro.domain.users import (
     set_role,
     sign_in,
 )
+from distro.domain.users.models import AppUser
+from distro.domain.users.pins import hash_pin, pin_matches, pin_problem
 
 ADMIN_PIN = "correct horse"
 PIN = "528491"

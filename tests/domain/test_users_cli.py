@@ -13,10 +13,11 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from distro.cli import main
-from distro.domain.db import make_engine, migrate, reading
-from distro.domain.errors import SignInFailed
-from distro.domain.models import AppUser, AuditEvent
-from distro.domain.users import sign_in
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.db import make_engine, migrate, reading
+from distro.domain.core.errors import SignInFailed
+from distro.domain.users.accounts import sign_in
+from distro.domain.users.models import AppUser
 from tests.cli_runner import CLI_PIN, run_cli
 from tests.conftest import FIXED_NOW
 

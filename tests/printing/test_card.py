@@ -19,7 +19,7 @@ def card(code: str = "F-004217-B", names: tuple[str, ...] = ("Amina", "Yusuf")) 
     return FamilyCard(code=code, names=names, household_size=4, languages=("Arabic", "English"))
 
 
-# Real codes, check characters from distro.domain.codes.format_code; 7 digits past 999,999.
+# Real codes, check characters from distro.domain.core.codes.format_code; 7 digits past 999,999.
 @pytest.mark.parametrize("code", ["F-004217-B", "F-000001-0", "F-999999-H", "F-1234567-5"])
 def test_barcode_decodes_to_the_code(code: str) -> None:
     assert decoded(render_family_card(card(code))) == [code]

@@ -8,8 +8,8 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 
-from distro.domain.codes import CodeKind, format_code
-from distro.domain.stock_models import Item
+from distro.domain.core.codes import CodeKind, format_code
+from distro.domain.stock.models import Item
 from distro.printing.shelf_label import (
     LABELS_PER_PAGE,
     LabelItem,

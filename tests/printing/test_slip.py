@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import pypdfium2 as pdfium
 import pytest
 
-from distro.domain.codes import CodeKind, format_code
-from distro.domain.slip_view import SlipLine, SlipView
+from distro.domain.core.codes import CodeKind, format_code
+from distro.domain.distribution.slip_view import SlipLine, SlipView
 from distro.printing.slip import PrinterError, SlipLayout, slip_text
 from distro.printing.slip_escpos import slip_escpos
 from distro.printing.slip_pdf import slip_pdf

@@ -10,9 +10,9 @@ from sqlalchemy import Engine, func
 from sqlmodel import select
 from textual.pilot import Pilot
 
-from distro.domain.db import reading
-from distro.domain.handout_models import Handout
-from distro.domain.stock_models import StockLot
+from distro.domain.core.db import reading
+from distro.domain.distribution.models import Handout
+from distro.domain.stock.models import StockLot
 from distro.tui.app import DistroApp
 from distro.tui.screens.counter import CounterScreen
 from tests.tui.helpers import add_family_with, settle, sign_in

@@ -10,11 +10,13 @@ from sqlmodel import col, select
 from textual.app import App
 from textual.pilot import Pilot
 
-from distro.domain.access import Actor, Role
-from distro.domain.db import reading, unit_of_work
-from distro.domain.families import register_family
-from distro.domain.models import AuditEvent, Family, Member
-from distro.domain.schemas import FamilyIn, validated
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.core.inputs import validated
+from distro.domain.families.models import Family, Member
+from distro.domain.families.registry import register_family
+from distro.domain.families.schemas import FamilyIn
 from tests.cli_runner import CLI_PIN
 
 SETUP = Actor(name="setup", role=Role.COORDINATOR)

@@ -10,12 +10,12 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 from textual.pilot import Pilot
 
-from distro.domain.catalogue import ItemIn, add_item
-from distro.domain.db import reading, unit_of_work
-from distro.domain.product_barcodes import check_digit
-from distro.domain.stock_ledger import issue_stock
-from distro.domain.stock_models import Item, ItemBarcode, StockLot, StockMovement
-from distro.domain.stock_receiving import ReceiptIn, ReceiptLineIn, receive_stock
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.stock.catalogue import ItemIn, add_item
+from distro.domain.stock.ledger import issue_stock
+from distro.domain.stock.models import Item, ItemBarcode, StockLot, StockMovement
+from distro.domain.stock.product_barcodes import check_digit
+from distro.domain.stock.receiving import ReceiptIn, ReceiptLineIn, receive_stock
 from tests.tui.helpers import SETUP, settle, sign_in
 
 

@@ -13,11 +13,11 @@ from sqlmodel import select
 from textual.widgets import DataTable, Input, OptionList
 
 import distro.tui.app
-from distro.domain.access import Role
-from distro.domain.app_settings import SettingKey, set_setting
-from distro.domain.db import reading, unit_of_work
-from distro.domain.models import AppUser
-from distro.domain.users import actor_of, find_user
+from distro.domain.admin.settings import SettingKey, set_setting
+from distro.domain.core.access import Role
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.users.accounts import actor_of, find_user
+from distro.domain.users.models import AppUser
 from distro.printing.printers import FolderPrinter
 from distro.settings import Settings
 from distro.tui.app import DistroApp

@@ -8,8 +8,8 @@ from sqlalchemy import Engine
 from sqlmodel import select
 from textual.widgets import DataTable, Input, Static
 
-from distro.domain.db import reading
-from distro.domain.models import AuditEvent
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.db import reading
 from distro.tui.app import DistroApp
 from distro.tui.screens.audit import (
     FOR_COORDINATORS,

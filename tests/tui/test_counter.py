@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 from sqlmodel import select
 from textual.widgets import Static
 
-from distro.domain.db import reading
-from distro.domain.handout_models import HandoutLine
+from distro.domain.core.db import reading
+from distro.domain.distribution.models import HandoutLine
 from distro.tui.app import DistroApp
 from tests.domain.handout_fixtures import Basket, stocked_basket
 from tests.printing.pdf_reading import decoded

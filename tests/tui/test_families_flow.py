@@ -9,9 +9,11 @@ from sqlalchemy import Engine
 from sqlmodel import select
 from textual.widgets import DataTable, Input, Label
 
-from distro.domain.access import Role
-from distro.domain.db import reading
-from distro.domain.models import AppUser, AuditEvent, Family, Member
+from distro.domain.audit.models import AuditEvent
+from distro.domain.core.access import Role
+from distro.domain.core.db import reading
+from distro.domain.families.models import Family, Member
+from distro.domain.users.models import AppUser
 from distro.tui.app import DistroApp
 from distro.tui.screens.families import FamiliesScreen
 from distro.tui.screens.family import FamilyScreen

@@ -13,10 +13,10 @@ from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, Static
 
-from distro.domain.access import Actor, Role
-from distro.domain.db import reading, unit_of_work
-from distro.domain.merge import merge_families
-from distro.domain.models import Family
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.families.merge import merge_families
+from distro.domain.families.models import Family
 from distro.tui.app import DistroApp
 from distro.tui.modals.ask import AskModal
 from distro.tui.modals.confirm import ConfirmModal

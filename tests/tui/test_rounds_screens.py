@@ -10,10 +10,10 @@ from sqlmodel import col, select
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Label
 
-from distro.domain.clock import local_date
-from distro.domain.db import reading, unit_of_work
-from distro.domain.handout_models import BasketRule, DistributionRound
-from distro.domain.rounds import RoundIn, create_round
+from distro.domain.core.clock import local_date
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.distribution.models import BasketRule, DistributionRound
+from distro.domain.distribution.rounds import RoundIn, create_round
 from distro.tui.app import DistroApp
 from distro.tui.commands import palette_commands
 from distro.tui.modals.rule_form import RuleFormModal

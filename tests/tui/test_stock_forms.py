@@ -8,8 +8,8 @@ from sqlalchemy import Engine
 from sqlmodel import select
 from textual.widgets import DataTable, Label
 
-from distro.domain.db import reading
-from distro.domain.stock_models import StockCount, StockReceipt
+from distro.domain.core.db import reading
+from distro.domain.stock.models import StockCount, StockReceipt
 from distro.tui.app import DistroApp
 from distro.tui.modals.confirm import ConfirmModal
 from distro.tui.modals.stock_count import CountScopeModal

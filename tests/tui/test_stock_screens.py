@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 from textual.widgets import DataTable, Static
 
-from distro.domain.db import unit_of_work
-from distro.domain.stock_ledger import issue_stock
+from distro.domain.core.db import unit_of_work
+from distro.domain.stock.ledger import issue_stock
 from distro.tui.app import DistroApp
 from distro.tui.commands import palette_commands
 from distro.tui.modals.confirm import ConfirmModal

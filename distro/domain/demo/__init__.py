@@ -1,7 +1,7 @@
 """Provides fictional households for the demo and the benchmarks. ALL NAMES FICTIONAL.
 
 `demo_families` builds believable households of the communities a Hong Kong counter serves,
-from the name lists in distro/data/demo/ (combined at random, so no real person is described).
+from the name lists in data/demo/ (combined at random, so no real person is described).
 `create_demo` registers them through the real services, so history, duplicate checks and codes
 work as they do at a counter, and gives the demo a stock (`create_demo_stock`: the starter
 catalogue and months of deliveries and issues) and a counter (`create_demo_handouts`: the

@@ -9,16 +9,16 @@ from typing import Any
 from sqlalchemy import Engine, insert
 from sqlmodel import Session, SQLModel, col
 
-from distro.domain.codes import CodeKind, format_code
-from distro.domain.db import unit_of_work
+from distro.domain.core.codes import CodeKind, format_code
+from distro.domain.core.db import unit_of_work
+from distro.domain.core.numbering import CodeCounter, reserve_up_to
 from distro.domain.demo.households import demo_families, registered_at
 from distro.domain.demo.registry import DEMO_ACTOR
-from distro.domain.families import family_columns
-from distro.domain.member_rows import member_columns, resolve_birth
-from distro.domain.models import CodeCounter, Family, Member, Phone, SearchKey
-from distro.domain.numbering import reserve_up_to
-from distro.domain.schemas import FamilyIn
-from distro.domain.search import family_keys
+from distro.domain.families.member_rows import member_columns, resolve_birth
+from distro.domain.families.models import Family, Member, Phone, SearchKey
+from distro.domain.families.registry import family_columns
+from distro.domain.families.schemas import FamilyIn
+from distro.domain.families.search import family_keys
 
 BULK_BATCH = 2_000
 BULK_TRANSACTION = 20_000

@@ -1,4 +1,4 @@
-"""Provides the demo communities, their names, and the districts, from distro/data/demo/."""
+"""Provides the demo communities, their names, and the districts, from data/demo/."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 
-from distro.domain.models import DietaryNeed
-from distro.domain.reference import read_data_csv
+from distro.domain.core.reference import read_data_csv
+from distro.domain.families.models import DietaryNeed
 
 NAME_KINDS = ("male", "female", "family")
 COMMUNITY_DIETS = (DietaryNeed.HALAL, DietaryNeed.NO_PORK, DietaryNeed.VEGETARIAN)
@@ -51,7 +51,7 @@ class DemoDistrict:
 
 @cache
 def communities() -> tuple[Community, ...]:
-    """The communities of distro/data/demo/communities.csv with their names."""
+    """The communities of data/demo/communities.csv with their names."""
     names = _names_by_community()
     return tuple(
         Community(
@@ -70,7 +70,7 @@ def communities() -> tuple[Community, ...]:
 
 
 def _names_by_community() -> defaultdict[tuple[str, str], list[DemoName]]:
-    """The names of distro/data/demo/names.csv by (community, kind), in file order; a kind a
+    """The names of data/demo/names.csv by (community, kind), in file order; a kind a
     community does not use is an empty list."""
     names: defaultdict[tuple[str, str], list[DemoName]] = defaultdict(list)
     for row in read_data_csv("demo/names.csv"):
@@ -81,7 +81,7 @@ def _names_by_community() -> defaultdict[tuple[str, str], list[DemoName]]:
 
 @cache
 def demo_districts() -> tuple[DemoDistrict, ...]:
-    """The districts of distro/data/demo/districts.csv, weighted toward where refugees live."""
+    """The districts of data/demo/districts.csv, weighted toward where refugees live."""
     return tuple(
         DemoDistrict(
             name=row["name"],

@@ -16,19 +16,19 @@ from importlib import resources
 
 from sqlmodel import Session, col, select
 
-from distro.domain.access import Actor
-from distro.domain.basket_rules_csv import import_rules
-from distro.domain.clock import HONG_KONG, local_date
+from distro.domain.core.access import Actor
+from distro.domain.core.clock import HONG_KONG, local_date
+from distro.domain.core.errors import DomainError
 from distro.domain.demo.stock import demo_coordinator
-from distro.domain.entitlement import family_entitlement
-from distro.domain.errors import DomainError
-from distro.domain.handout_models import DistributionRound
-from distro.domain.handouts import HandedOut, entitled_request, hand_out
-from distro.domain.models import Family, FamilyStatus
-from distro.domain.rounds import RoundIn, close_round, create_round
-from distro.domain.slips import void_slip
-from distro.domain.stock_models import StockSource
-from distro.domain.stock_receiving import ReceiptIn, ReceiptLineIn, receive_stock
+from distro.domain.distribution.basket_rules_csv import import_rules
+from distro.domain.distribution.entitlement import family_entitlement
+from distro.domain.distribution.handouts import HandedOut, entitled_request, hand_out
+from distro.domain.distribution.models import DistributionRound
+from distro.domain.distribution.rounds import RoundIn, close_round, create_round
+from distro.domain.distribution.slips import void_slip
+from distro.domain.families.models import Family, FamilyStatus
+from distro.domain.stock.models import StockSource
+from distro.domain.stock.receiving import ReceiptIn, ReceiptLineIn, receive_stock
 
 BASKET = "food parcel"
 LAST_WEEK_SHARE = 0.7

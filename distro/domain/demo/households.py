@@ -7,12 +7,12 @@ import random
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
+from distro.domain.core.names import canonical_name
 from distro.domain.demo.data import Community, DemoDistrict, communities, demo_districts
 from distro.domain.demo.members import enrol, full_name, member
 from distro.domain.demo.people import PeopleMaker, Person, age_on, weighted
-from distro.domain.models import DietaryNeed
-from distro.domain.names import canonical_name
-from distro.domain.schemas import FamilyIn
+from distro.domain.families.models import DietaryNeed
+from distro.domain.families.schemas import FamilyIn
 
 CONSENT_PURPOSE = "Food and necessities distribution; school device lending"
 REGISTRATION_SPAN_DAYS = 3 * 365

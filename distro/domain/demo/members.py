@@ -8,7 +8,7 @@ from datetime import date
 
 from distro.domain.demo.data import Community, DemoDistrict, DemoName
 from distro.domain.demo.people import Person, age_on
-from distro.domain.schemas import MemberIn
+from distro.domain.families.schemas import MemberIn
 
 SCHOOL_SPONSORS = ("Government", "Catholic", "Methodist", "Baptist", "Lutheran")
 SCHOOL_LEVELS = (

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 
 from distro.domain.demo.households import HouseholdMaker
-from distro.domain.schemas import FamilyIn
+from distro.domain.families.schemas import FamilyIn
 
 DUPLICATE_REASONS = (
     "Demo: came back with a new recognizance paper spelling the name differently; "

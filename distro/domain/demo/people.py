@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from distro.domain.demo.data import Community, DemoName
-from distro.domain.models import Relationship, Sex
+from distro.domain.families.models import Relationship, Sex
 
 HOUSEHOLD_SIZES = {1: 18, 2: 14, 3: 18, 4: 20, 5: 14, 6: 8, 7: 5, 8: 3}
 T = TypeVar("T")

@@ -9,16 +9,16 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from distro.domain.access import Actor, Role
+from distro.domain.core.access import Actor, Role
 from distro.domain.demo.handouts import create_demo_handouts
 from distro.domain.demo.households import demo_families, registered_at
 from distro.domain.demo.near_duplicates import DUPLICATE_REASONS, near_duplicates
 from distro.domain.demo.stock import create_demo_stock
-from distro.domain.duplicates import PossibleDuplicates
-from distro.domain.families import change_status, register_family
-from distro.domain.models import Family, FamilyStatus
-from distro.domain.schemas import FamilyIn, StatusChange
-from distro.domain.users import actor_of, add_first_admin, add_user
+from distro.domain.families.duplicates import PossibleDuplicates
+from distro.domain.families.models import Family, FamilyStatus
+from distro.domain.families.registry import change_status, register_family
+from distro.domain.families.schemas import FamilyIn, StatusChange
+from distro.domain.users.accounts import actor_of, add_first_admin, add_user
 
 DEMO_SEED = 852
 DEMO_FAMILIES = 300

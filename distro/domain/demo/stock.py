@@ -18,17 +18,17 @@ from importlib import resources
 
 from sqlmodel import Session, col, select
 
-from distro.domain.access import Actor, Role
-from distro.domain.catalogue_csv import import_items
-from distro.domain.clock import HONG_KONG, local_date
-from distro.domain.errors import DomainError
-from distro.domain.models import AppUser
-from distro.domain.stock_adjusting import write_off_expired
-from distro.domain.stock_ledger import issue_stock
-from distro.domain.stock_lists import item_lots
-from distro.domain.stock_models import Item, ItemCategory, StockSource
-from distro.domain.stock_receiving import ReceiptIn, ReceiptLineIn, receive_stock
-from distro.domain.users import actor_of
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.clock import HONG_KONG, local_date
+from distro.domain.core.errors import DomainError
+from distro.domain.stock.adjusting import write_off_expired
+from distro.domain.stock.catalogue_csv import import_items
+from distro.domain.stock.ledger import issue_stock
+from distro.domain.stock.lists import item_lots
+from distro.domain.stock.models import Item, ItemCategory, StockSource
+from distro.domain.stock.receiving import ReceiptIn, ReceiptLineIn, receive_stock
+from distro.domain.users.accounts import actor_of
+from distro.domain.users.models import AppUser
 
 FOOD, BABY = ItemCategory.FOOD, ItemCategory.BABY
 HYGIENE, HOUSEHOLD = ItemCategory.HYGIENE, ItemCategory.HOUSEHOLD

@@ -7,14 +7,22 @@ Create Date: 2026-11-25
 Users made before sign-in existed keep their names but get no PIN: an admin gives them one
 (`distro users reset-pin`). Existing audit rows are chained here, oldest first, so that
 `distro db check` can verify the whole log from the start.
+
+The chain's formula is copied here, frozen as it was on this day, rather than imported from
+the domain: a migration must do the same thing whatever later code looks like. It is the
+formula `distro.domain.audit.chain` still uses, which a test checks by upgrading an old
+database and verifying its chain with today's code.
 """
 
+import hashlib
+import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
-
-from distro.domain.audit_chain import chain_existing_rows
+from sqlalchemy.engine import Connection
 
 revision: str = "0002_access"
 down_revision: str | None = "0001_initial"
@@ -73,7 +81,58 @@ def upgrade() -> None:
         sa.Column("last_hash", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    chain_existing_rows(op.get_bind())
+    _chain_existing_rows(op.get_bind())
+
+
+_CHAIN_START = "0" * 64
+_AUDIT = sa.table(
+    "audit_event",
+    sa.column("id", sa.Integer),
+    sa.column("at", sa.DateTime(timezone=True)),
+    *(sa.column(name, sa.String) for name in ("actor", "action", "entity")),
+    sa.column("entity_id", sa.Integer),
+    sa.column("family_id", sa.Integer),
+    *(sa.column(name, sa.String) for name in ("summary", "before", "after", "reason")),
+)
+
+
+def _chain_existing_rows(connection: Connection) -> None:
+    """Give every row written before the chain existed its digest and hash, oldest first,
+    and point the chain's head row at the last of them."""
+    previous, last_id = _CHAIN_START, 0
+    updates = []
+    query = sa.select(*_AUDIT.columns).order_by(_AUDIT.c.id)
+    for row in connection.execute(query):
+        digest = _sha256([row.summary, row.before, row.after, row.reason])
+        header = [row.actor, row.action, row.entity, row.entity_id, row.family_id]
+        new_hash = _sha256([previous, _utc_text(row.at), *header, digest])
+        updates.append({"row_id": row.id, "digest": digest, "prev": previous, "hash": new_hash})
+        previous, last_id = new_hash, row.id
+    if updates:
+        connection.execute(
+            sa.text(
+                "UPDATE audit_event SET payload_digest = :digest, prev_hash = :prev,"
+                " row_hash = :hash WHERE id = :row_id"
+            ),
+            updates,
+        )
+    connection.execute(
+        sa.text(
+            "INSERT INTO audit_chain_head (id, last_event_id, last_hash) VALUES (1, :id, :hash)"
+        ),
+        {"id": last_id, "hash": previous},
+    )
+
+
+def _sha256(parts: list[Any]) -> str:
+    encoded = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def _utc_text(at: datetime) -> str:
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC).replace(tzinfo=None)
+    return at.isoformat(timespec="microseconds")
 
 
 def downgrade() -> None:

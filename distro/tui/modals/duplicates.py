@@ -17,8 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from distro.domain.duplicates import DuplicateMatch
-from distro.domain.privacy import mask_name, mask_phone
+from distro.domain.families.duplicates import DuplicateMatch
+from distro.domain.families.masks import mask_name, mask_phone
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:

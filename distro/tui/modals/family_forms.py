@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from distro.domain.models import Family, Member
-from distro.domain.phones import display_phone
-from distro.domain.schemas import FamilyDetails, MemberIn, validated
+from distro.domain.core.inputs import validated
+from distro.domain.families.models import Family, Member
+from distro.domain.families.phones import display_phone
+from distro.domain.families.schemas import FamilyDetails, MemberIn
 from distro.tui.modals.fields import FAMILY_FIELDS, MEMBER_FIELDS
 from distro.tui.modals.form_modal import FormModal
 from distro.tui.widgets.form import FormFields
@@ -62,8 +63,8 @@ class EditFamilyModal(FormModal[bool]):
         return [("", self.fields, "")]
 
     def submit(self) -> bool:
-        from distro.domain.db import unit_of_work
-        from distro.domain.families import update_family
+        from distro.domain.core.db import unit_of_work
+        from distro.domain.families.registry import update_family
 
         details = validated(FamilyDetails, self.fields.values())
         with unit_of_work(self.distro.engine) as session:
@@ -96,8 +97,8 @@ class MemberModal(FormModal[bool]):
         return [("", self.fields, "member.")]
 
     def submit(self) -> bool:
-        from distro.domain.db import unit_of_work
-        from distro.domain.members import add_member, update_member
+        from distro.domain.core.db import unit_of_work
+        from distro.domain.families.members import add_member, update_member
 
         member_in = validated(MemberIn, self.fields.values())
         actor, now = self.distro.current_actor(), self.distro.clock()

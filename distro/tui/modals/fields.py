@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from distro.domain.models import DietaryNeed, Relationship, Sex
-from distro.domain.reference import districts
+from distro.domain.core.reference import districts
+from distro.domain.families.models import DietaryNeed, Relationship, Sex
 from distro.tui.widgets.form import FieldSpec
 
 DIETARY_LABELS = {

@@ -14,7 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from distro.domain.errors import DomainError, InvalidInput
+from distro.domain.core.errors import DomainError, InvalidInput
 from distro.tui.widgets.footer import CounterFooter
 from distro.tui.widgets.form import FormFields
 

@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 from textual.markup import escape
 
-from distro.domain.access import Permission
-from distro.domain.errors import DomainError, InvalidInput
+from distro.domain.core.access import Permission
+from distro.domain.core.errors import DomainError, InvalidInput
 from distro.tui.modals.confirm import ConfirmModal
 from distro.tui.modals.form_modal import FormModal
 from distro.tui.screens.stock_text import may_change, today_at_counter
 from distro.tui.widgets.form import FieldSpec, FormFields
 
 if TYPE_CHECKING:
-    from distro.domain.handout_models import DistributionRound
+    from distro.domain.distribution.models import DistributionRound
     from distro.tui.app import DistroApp
 
 Done = Callable[[str | None], None]
@@ -71,8 +71,8 @@ class RoundFormModal(FormModal["DistributionRound"]):
     form_title = "New round"
 
     def field_groups(self) -> list[tuple[str, FormFields, str]]:
-        from distro.domain.basket_rules import baskets
-        from distro.domain.db import reading
+        from distro.domain.core.db import reading
+        from distro.domain.distribution.basket_rules import baskets
 
         with reading(self.distro.engine) as session:
             self.known = baskets(session)
@@ -88,9 +88,9 @@ class RoundFormModal(FormModal["DistributionRound"]):
         return [("", self.fields, "")]
 
     def submit(self) -> DistributionRound:
-        from distro.domain.db import unit_of_work
-        from distro.domain.rounds import RoundIn, create_round
-        from distro.domain.schemas import validated
+        from distro.domain.core.db import unit_of_work
+        from distro.domain.core.inputs import validated
+        from distro.domain.distribution.rounds import RoundIn, create_round
 
         values = self.fields.values()
         typed = values.pop("new_basket", "")
@@ -110,7 +110,7 @@ class RoundFormModal(FormModal["DistributionRound"]):
 
     def _point_out_what_is_missing(self, distribution: DistributionRound) -> None:
         """A basket without rules is often a typo; a list round needs its list."""
-        from distro.domain.handout_models import Expected
+        from distro.domain.distribution.models import Expected
 
         if distribution.basket not in self.known:
             self.app.notify(
@@ -127,7 +127,7 @@ class RoundFormModal(FormModal["DistributionRound"]):
 
 def close_after_asking(app: DistroApp, distribution: DistributionRound, done: Done) -> None:
     """Say what closing a round means, and close it on a yes (coordinators)."""
-    from distro.domain.rounds import close_round
+    from distro.domain.distribution.rounds import close_round
 
     if not may_change(app, Permission.MANAGE_ROUNDS):
         return
@@ -146,7 +146,7 @@ def close_after_asking(app: DistroApp, distribution: DistributionRound, done: Do
 
 def reopen(app: DistroApp, distribution: DistributionRound, done: Done) -> None:
     """Open a closed round again (coordinators)."""
-    from distro.domain.rounds import reopen_round
+    from distro.domain.distribution.rounds import reopen_round
 
     if may_change(app, Permission.MANAGE_ROUNDS):
         _change(app, reopen_round, distribution, "open again", done)
@@ -159,7 +159,7 @@ def _change(
     state: str,
     done: Done,
 ) -> None:
-    from distro.domain.db import unit_of_work
+    from distro.domain.core.db import unit_of_work
 
     try:
         with unit_of_work(app.engine) as session:

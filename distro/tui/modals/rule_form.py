@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from textual.markup import escape
 
-from distro.domain.basket_rules import age_text, parse_age
-from distro.domain.errors import InvalidInput
+from distro.domain.core.errors import InvalidInput
+from distro.domain.distribution.basket_rules import age_text, parse_age
 from distro.tui.modals.form_modal import FormModal
 from distro.tui.modals.round_form import on_fields
 from distro.tui.modals.stock_fields import ItemField
@@ -18,8 +18,8 @@ from distro.tui.widgets.form import FieldSpec, FormFields
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from distro.domain.basket_rules import RuleIn, RuleView
-    from distro.domain.stock_models import Item
+    from distro.domain.distribution.basket_rules import RuleIn, RuleView
+    from distro.domain.stock.models import Item
 
 AGES = ("age_from_months", "age_under_months")
 RULE_FIELDS = (
@@ -135,7 +135,7 @@ class RuleFormModal(FormModal[str]):
         self.item.pick(item_id)
 
     def submit(self) -> str:
-        from distro.domain.db import unit_of_work
+        from distro.domain.core.db import unit_of_work
 
         values = {**self.details.values(), **self.note.values()}
         values.update(parsed_ages(values))
@@ -149,8 +149,8 @@ class RuleFormModal(FormModal[str]):
         return f"Rule for {item.name} {done} in {self.basket}."
 
     def _checked(self, values: dict[str, Any]) -> RuleIn:
-        from distro.domain.basket_rules import RuleIn
-        from distro.domain.schemas import validated
+        from distro.domain.core.inputs import validated
+        from distro.domain.distribution.basket_rules import RuleIn
 
         try:
             return validated(RuleIn, values)
@@ -158,7 +158,7 @@ class RuleFormModal(FormModal[str]):
             raise on_fields(problem, MOVES) from None
 
     def _save(self, session: Session, rule_in: RuleIn) -> None:
-        from distro.domain.basket_rules import add_rule, update_rule
+        from distro.domain.distribution.basket_rules import add_rule, update_rule
 
         actor, now = self.distro.current_actor(), self.distro.clock()
         try:

@@ -37,10 +37,10 @@ class AttachBarcodeModal(FormModal[str]):
         self.action_save()
 
     def submit(self) -> str:
-        from distro.domain.catalogue import attach_barcode
-        from distro.domain.db import unit_of_work
-        from distro.domain.errors import CodeError, InvalidInput
-        from distro.domain.product_barcodes import product_barcode
+        from distro.domain.core.db import unit_of_work
+        from distro.domain.core.errors import CodeError, InvalidInput
+        from distro.domain.stock.catalogue import attach_barcode
+        from distro.domain.stock.product_barcodes import product_barcode
 
         typed = self.fields.values().get("barcode", "")
         try:

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from distro.domain.access import Permission
+from distro.domain.core.access import Permission
 from distro.tui.screens.family_text import cell
 from distro.tui.screens.stock_text import may_change
 from distro.tui.widgets.footer import CounterFooter
@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 
 def start_count(app: DistroApp, done: Callable[[str | None], None]) -> None:
     """Ask what to count, then open its count sheet; `done` hears what was posted."""
-    from distro.domain.db import reading
-    from distro.domain.stock_lists import locations
-    from distro.domain.stock_models import ItemCategory
+    from distro.domain.core.db import reading
+    from distro.domain.stock.lists import locations
+    from distro.domain.stock.models import ItemCategory
 
     if not may_change(app, Permission.ADJUST_STOCK):
         return
@@ -42,9 +42,9 @@ def start_count(app: DistroApp, done: Callable[[str | None], None]) -> None:
 
 
 def _open_sheet(app: DistroApp, scope: CountScope, done: Callable[[str | None], None]) -> None:
-    from distro.domain.db import reading
-    from distro.domain.stock_models import ItemCategory
-    from distro.domain.stock_take import count_sheet
+    from distro.domain.core.db import reading
+    from distro.domain.stock.models import ItemCategory
+    from distro.domain.stock.take import count_sheet
     from distro.tui.modals.stock_count_sheet import CountSheetModal
 
     category = ItemCategory(scope.category) if scope.category else None

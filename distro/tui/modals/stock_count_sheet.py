@@ -18,14 +18,14 @@ from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
-from distro.domain.errors import DomainError
+from distro.domain.core.errors import DomainError
 from distro.tui.modals.confirm import ConfirmModal
 from distro.tui.screens.family_text import cell
 from distro.tui.screens.stock_text import quantity_text
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
-    from distro.domain.stock_take import CountLine, Variance
+    from distro.domain.stock.take import CountLine, Variance
     from distro.tui.app import DistroApp
     from distro.tui.modals.stock_count import CountScope
 
@@ -151,8 +151,8 @@ class CountSheetModal(ModalScreen[str | None]):
 
     def action_preview(self) -> None:
         """Read the variance against the books now and ask before posting it."""
-        from distro.domain.db import reading
-        from distro.domain.stock_take import count_variances
+        from distro.domain.core.db import reading
+        from distro.domain.stock.take import count_variances
 
         if not self._take_count():
             return
@@ -168,8 +168,8 @@ class CountSheetModal(ModalScreen[str | None]):
         )
 
     def _post(self) -> None:
-        from distro.domain.db import unit_of_work
-        from distro.domain.stock_take import post_count
+        from distro.domain.core.db import unit_of_work
+        from distro.domain.stock.take import post_count
 
         try:
             with unit_of_work(self.distro.engine) as session:

@@ -10,15 +10,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Label
 
-from distro.domain.errors import DomainError, InvalidInput
-from distro.domain.stock_models import AdjustReason, StockSource
+from distro.domain.core.errors import DomainError, InvalidInput
+from distro.domain.stock.models import AdjustReason, StockSource
 from distro.tui.screens.family_text import cell
 from distro.tui.widgets.form import FieldSpec, FormFields
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from distro.domain.stock_models import Item
+    from distro.domain.stock.models import Item
     from distro.tui.app import DistroApp
 
 ITEM_FIELD = FieldSpec(
@@ -110,7 +110,7 @@ class ItemField(FormFields):
 
     def look_up(self) -> Item | None:
         """Find the typed item now (a few indexed reads), showing it or why it is not found."""
-        from distro.domain.db import reading
+        from distro.domain.core.db import reading
 
         try:
             with reading(self.distro.engine) as session:
@@ -125,8 +125,8 @@ class ItemField(FormFields):
 
     def pick(self, item_id: int) -> None:
         """Fill in an item scanned while another field had the cursor."""
-        from distro.domain.db import reading
-        from distro.domain.item_lookup import load_item
+        from distro.domain.core.db import reading
+        from distro.domain.stock.item_lookup import load_item
 
         with reading(self.distro.engine) as session:
             self.input.value = load_item(session, item_id).code
@@ -134,7 +134,7 @@ class ItemField(FormFields):
 
     def resolve(self, session: Session) -> Item:
         """The item the field names, in the caller's session; InvalidInput under the field."""
-        from distro.domain.item_lookup import find_item
+        from distro.domain.stock.item_lookup import find_item
 
         try:
             return find_item(session, self.input.value.strip())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from distro.domain.errors import InvalidInput
+from distro.domain.core.errors import InvalidInput
 from distro.tui.modals.form_modal import FormModal
 from distro.tui.modals.stock_fields import ADJUST_FIELDS, ISSUE_FIELDS, ItemField, optional_date
 from distro.tui.screens.stock_text import quantity_text, whole_number
@@ -14,8 +14,8 @@ from distro.tui.widgets.form import FieldSpec, FormFields
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from distro.domain.stock_ledger import Taken
-    from distro.domain.stock_models import Item
+    from distro.domain.stock.ledger import Taken
+    from distro.domain.stock.models import Item
 
 
 class ItemFormModal(FormModal[str]):
@@ -47,7 +47,7 @@ class ItemFormModal(FormModal[str]):
         self.details.focus_first()
 
     def submit(self) -> str:
-        from distro.domain.db import unit_of_work
+        from distro.domain.core.db import unit_of_work
 
         values = self.details.values()
         with unit_of_work(self.distro.engine) as session:
@@ -71,7 +71,7 @@ class IssueModal(ItemFormModal):
     detail_specs = ISSUE_FIELDS
 
     def change(self, session: Session, item: Item, values: dict[str, str]) -> str:
-        from distro.domain.stock_ledger import issue_stock
+        from distro.domain.stock.ledger import issue_stock
 
         assert item.id is not None
         quantity = whole_number(values.get("quantity", ""), "quantity")
@@ -102,8 +102,8 @@ class AdjustModal(ItemFormModal):
         return {"lot": str(self.lot_id)} if self.lot_id else {}
 
     def change(self, session: Session, item: Item, values: dict[str, str]) -> str:
-        from distro.domain.stock_adjusting import adjust_stock
-        from distro.domain.stock_models import AdjustReason
+        from distro.domain.stock.adjusting import adjust_stock
+        from distro.domain.stock.models import AdjustReason
 
         assert item.id is not None
         quantity = whole_number(values.get("quantity", ""), "quantity")

@@ -65,8 +65,8 @@ class ItemPickModal(ModalScreen[int | None]):
 
     def _list(self, typed: str) -> None:
         """The items matching what is typed (a few indexed reads, at most SHOWN rows)."""
-        from distro.domain.db import reading
-        from distro.domain.item_lookup import search_items
+        from distro.domain.core.db import reading
+        from distro.domain.stock.item_lookup import search_items
 
         with reading(self.distro.engine) as session:
             items = search_items(session, typed, SHOWN)

@@ -17,10 +17,10 @@ from textual.coordinate import Coordinate
 from textual.widget import Widget
 from textual.widgets import DataTable, Input
 
-from distro.domain.errors import DomainError, InvalidInput
-from distro.domain.schemas import validated
-from distro.domain.stock_ledger import checked_quantity
-from distro.domain.stock_receiving import ReceiptIn, ReceiptLineIn, Received
+from distro.domain.core.errors import DomainError, InvalidInput
+from distro.domain.core.inputs import validated
+from distro.domain.stock.ledger import checked_quantity
+from distro.domain.stock.receiving import ReceiptIn, ReceiptLineIn, Received
 from distro.tui.modals.form_modal import FormModal
 from distro.tui.modals.stock_fields import LINE_FIELDS, RECEIPT_FIELDS, ItemField, optional_date
 from distro.tui.screens.family_text import cell
@@ -83,7 +83,7 @@ class ReceiptLines(FormFields):
 
     def take_entry(self) -> None:
         """Check the line being typed and add it to the list, or raise InvalidInput."""
-        from distro.domain.db import reading
+        from distro.domain.core.db import reading
 
         with reading(self.distro.engine) as session:
             item = self.item.resolve(session)
@@ -156,8 +156,8 @@ class ReceiveModal(FormModal[Received]):
         self.query_one("#line-quantity", Input).focus()
 
     def submit(self) -> Received:
-        from distro.domain.db import unit_of_work
-        from distro.domain.stock_receiving import receive_stock
+        from distro.domain.core.db import unit_of_work
+        from distro.domain.stock.receiving import receive_stock
 
         if self.lines.has_entry():
             self.lines.take_entry()

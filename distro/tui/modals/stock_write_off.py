@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 from textual.markup import escape
 
-from distro.domain.access import Permission
-from distro.domain.errors import DomainError
+from distro.domain.core.access import Permission
+from distro.domain.core.errors import DomainError
 from distro.tui.modals.confirm import ConfirmModal
 from distro.tui.screens.stock_text import may_change, quantity_text, today_at_counter
 
 if TYPE_CHECKING:
-    from distro.domain.stock_lists import ExpiringLot
+    from distro.domain.stock.lists import ExpiringLot
     from distro.tui.app import DistroApp
 
 LISTED = 8
@@ -24,8 +24,8 @@ def confirm_write_off(
     app: DistroApp, done: Callable[[str | None], None], *, item_id: int | None = None
 ) -> None:
     """Say which expired lots (of one item, or all) will be written off, and do it on a yes."""
-    from distro.domain.db import reading
-    from distro.domain.stock_lists import expiring_lots
+    from distro.domain.core.db import reading
+    from distro.domain.stock.lists import expiring_lots
 
     if not may_change(app, Permission.ADJUST_STOCK):
         return
@@ -62,8 +62,8 @@ def _details(expired: list[ExpiringLot]) -> str:
 
 
 def _write_off(app: DistroApp, done: Callable[[str | None], None], item_id: int | None) -> None:
-    from distro.domain.db import unit_of_work
-    from distro.domain.stock_adjusting import write_off_expired
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.stock.adjusting import write_off_expired
 
     try:
         with unit_of_work(app.engine) as session:

@@ -18,7 +18,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
-from distro.domain.privacy import mask_names_in
+from distro.domain.families.masks import mask_names_in
 from distro.tui.screens.family_text import cell
 from distro.tui.screens.history import describe_change, local_time
 from distro.tui.widgets.footer import CounterFooter
@@ -26,7 +26,7 @@ from distro.tui.widgets.footer import CounterFooter
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from distro.domain.models import AuditEvent
+    from distro.domain.audit.models import AuditEvent
     from distro.tui.app import DistroApp
 
 PAGE = 200
@@ -46,9 +46,9 @@ FOR_COORDINATORS = "The audit log is for coordinators and admins; ask one of the
 
 def open_audit_log(app: DistroApp) -> None:
     """Record that the log is being looked at and show it, or tell a volunteer who may."""
-    from distro.domain.audit_log import AuditFilter, record_audit_view
-    from distro.domain.db import unit_of_work
-    from distro.domain.errors import DomainError, NotAllowed
+    from distro.domain.admin.audit_log import AuditFilter, record_audit_view
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.core.errors import DomainError, NotAllowed
 
     if isinstance(app.screen, AuditScreen | ModalScreen):
         return
@@ -116,8 +116,8 @@ class AuditScreen(Screen[None]):
     def _suggest_user_names(self) -> None:
         """The user filter matches a name exactly (that is what its index answers), so the box
         completes names as they are typed (Right accepts); a few dozen rows at most."""
-        from distro.domain.db import reading
-        from distro.domain.users import list_users
+        from distro.domain.core.db import reading
+        from distro.domain.users.accounts import list_users
 
         with reading(self.distro.engine) as session:
             names = [user.name for user in list_users(session)]
@@ -165,10 +165,10 @@ class AuditScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="audit", exit_on_error=False)
     def load(self, values: dict[str, str]) -> None:
         """Read one page of matching rows off the UI thread."""
-        from distro.domain.audit_log import AuditFilter, audit_events, family_codes
-        from distro.domain.db import reading
-        from distro.domain.errors import DomainError
-        from distro.domain.schemas import validated
+        from distro.domain.admin.audit_log import AuditFilter, audit_events, family_codes
+        from distro.domain.core.db import reading
+        from distro.domain.core.errors import DomainError
+        from distro.domain.core.inputs import validated
 
         try:
             filters = validated(AuditFilter, {**values, "limit": PAGE})
@@ -186,7 +186,7 @@ class AuditScreen(Screen[None]):
 
     def show_rows(self, events: list[AuditEvent], codes: dict[int, str]) -> None:
         """Fill the table with one page of rows."""
-        from distro.domain.audit_log import record_label
+        from distro.domain.admin.audit_log import record_label
 
         self.events = events
         table = self.query_one("#audit-table", DataTable)

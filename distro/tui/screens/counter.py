@@ -15,8 +15,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Input, Static
 
-from distro.domain.codes import looks_like_code
-from distro.domain.privacy import mask_name
+from distro.domain.core.codes import looks_like_code
+from distro.domain.families.masks import mask_name
 from distro.tui.screens.counter_exit import TakesSlips
 from distro.tui.screens.counter_text import (
     eligibility_line,
@@ -29,8 +29,8 @@ from distro.tui.screens.family_text import cell
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
-    from distro.domain.handout_reports import RoundProgress
-    from distro.domain.search import FamilyHit
+    from distro.domain.distribution.reports import RoundProgress
+    from distro.domain.families.search import FamilyHit
     from distro.tui.counter_draft import HandoutDraft
 
 LINE_KEYS = ("change", "substitute", "proxy", "note", "override", "confirm")
@@ -110,8 +110,8 @@ class CounterScreen(TakesSlips):
 
     def refresh_round(self) -> None:
         """Read the round this counter hands out in now; its tally follows from a worker."""
-        from distro.domain.db import reading
-        from distro.domain.rounds import current_round, get_round
+        from distro.domain.core.db import reading
+        from distro.domain.distribution.rounds import current_round, get_round
 
         with reading(self.distro.engine) as session:
             chosen = self.round.id if self.round is not None else None
@@ -127,8 +127,8 @@ class CounterScreen(TakesSlips):
     def count_round(self, round_id: int) -> None:
         """The round's tally, off the UI thread: it sums every line of the round, which on a
         big round takes longer than the queue should wait for the next family."""
-        from distro.domain.db import reading
-        from distro.domain.handout_reports import round_progress
+        from distro.domain.core.db import reading
+        from distro.domain.distribution.reports import round_progress
 
         with reading(self.distro.engine) as session:
             progress = round_progress(session, round_id)
@@ -166,8 +166,8 @@ class CounterScreen(TakesSlips):
             self._search(typed)
 
     def _search(self, query: str) -> None:
-        from distro.domain.db import reading
-        from distro.domain.search import search_families
+        from distro.domain.core.db import reading
+        from distro.domain.families.search import search_families
 
         with reading(self.distro.engine) as session:
             self._hits = search_families(session, query, limit=12)
@@ -200,9 +200,9 @@ class CounterScreen(TakesSlips):
         self._show_entitlement(family_id)
 
     def _show_entitlement(self, family: str | int) -> None:
-        from distro.domain.db import reading
-        from distro.domain.entitlement import entitlement_for_code, family_entitlement
-        from distro.domain.errors import DomainError
+        from distro.domain.core.db import reading
+        from distro.domain.core.errors import DomainError
+        from distro.domain.distribution.entitlement import entitlement_for_code, family_entitlement
         from distro.tui.counter_draft import HandoutDraft
 
         if self.round is None:

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 from textual.widgets import DataTable
 
-from distro.domain.access import Permission
+from distro.domain.core.access import Permission
 from distro.tui.modals.ask import Answer, AskModal
 from distro.tui.modals.counter_forms import ChoiceModal, Proxy, ProxyModal
 
 if TYPE_CHECKING:
-    from distro.domain.handout_models import DistributionRound
-    from distro.domain.household_basket import ItemBrief
+    from distro.domain.distribution.household_basket import ItemBrief
+    from distro.domain.distribution.models import DistributionRound
     from distro.tui.app import DistroApp
     from distro.tui.counter_draft import HandoutDraft
 
@@ -63,10 +63,10 @@ class ShapesHandout(Screen[None]):
 
     def action_substitute(self) -> None:
         """Offer items of the same category that fit the household's diet, with their stock."""
-        from distro.domain.clock import local_date
-        from distro.domain.db import reading
-        from distro.domain.entitlement import usable_on_hand
-        from distro.domain.handouts import substitutes_for
+        from distro.domain.core.clock import local_date
+        from distro.domain.core.db import reading
+        from distro.domain.distribution.entitlement import usable_on_hand
+        from distro.domain.distribution.handouts import substitutes_for
 
         if self.draft is None or not self.draft.lines:
             return

@@ -30,9 +30,9 @@ class ConfirmsHandout(ShapesHandout):
     def action_confirm(self) -> None:
         """Write the handout, its lines, stock movements and audit row in one transaction,
         then print its slip in a worker; a refusal writes nothing and says why."""
-        from distro.domain.db import unit_of_work
-        from distro.domain.errors import DomainError
-        from distro.domain.handouts import StockChanged, hand_out
+        from distro.domain.core.db import unit_of_work
+        from distro.domain.core.errors import DomainError
+        from distro.domain.distribution.handouts import StockChanged, hand_out
 
         draft = self.draft
         if draft is None:
@@ -66,8 +66,8 @@ class ConfirmsHandout(ShapesHandout):
 
     def _reload(self, draft: HandoutDraft) -> None:
         """The entitlement again, as the shelves are now, keeping the proxy and the note."""
-        from distro.domain.db import reading
-        from distro.domain.entitlement import family_entitlement
+        from distro.domain.core.db import reading
+        from distro.domain.distribution.entitlement import family_entitlement
         from distro.tui.counter_draft import HandoutDraft
 
         if self.round is None:
@@ -92,8 +92,8 @@ class ConfirmsHandout(ShapesHandout):
     def print_slip(self, handout_id: int) -> None:
         """Render and print the slip off the UI thread; count the printing only once it
         printed, so a failed first print is not called a reprint."""
-        from distro.domain.db import reading, unit_of_work
-        from distro.domain.slips import mark_printed, slip_view
+        from distro.domain.core.db import reading, unit_of_work
+        from distro.domain.distribution.slips import mark_printed, slip_view
         from distro.printing.slip import PrinterError, slip_text
 
         with reading(self.distro.engine) as session:

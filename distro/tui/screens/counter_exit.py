@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from distro.domain.slip_view import at_counter
+from distro.domain.distribution.slip_view import at_counter
 from distro.tui.modals.confirm import ConfirmModal
 from distro.tui.screens.counter_confirm import ConfirmsHandout
 from distro.tui.screens.counter_text import when
 
 if TYPE_CHECKING:
-    from distro.domain.handout_models import DistributionRound
-    from distro.domain.slips import SlipState
+    from distro.domain.distribution.models import DistributionRound
+    from distro.domain.distribution.slips import SlipState
 
 
 class TakesSlips(ConfirmsHandout):
@@ -33,9 +33,9 @@ class TakesSlips(ConfirmsHandout):
     def take_slip(self, code: str) -> None:
         """A slip scanned at the counter: at the exit of a two-step round, hand over its bag
         (Enter confirms); otherwise say where the slip stands."""
-        from distro.domain.db import reading
-        from distro.domain.errors import DomainError
-        from distro.domain.slips import find_slip, why_not_collectable
+        from distro.domain.core.db import reading
+        from distro.domain.core.errors import DomainError
+        from distro.domain.distribution.slips import find_slip, why_not_collectable
 
         try:
             with reading(self.distro.engine) as session:
@@ -56,9 +56,9 @@ class TakesSlips(ConfirmsHandout):
         self.app.push_screen(ConfirmModal(question, _slip_words(slip)), callback=confirmed)
 
     def _collect(self, code: str) -> None:
-        from distro.domain.db import unit_of_work
-        from distro.domain.errors import DomainError
-        from distro.domain.slips import collect_slip
+        from distro.domain.core.db import unit_of_work
+        from distro.domain.core.errors import DomainError
+        from distro.domain.distribution.slips import collect_slip
 
         try:
             with unit_of_work(self.distro.engine) as session:

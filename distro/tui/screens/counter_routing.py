@@ -20,9 +20,9 @@ def counter_takes_scan(app: DistroApp, scanned: str) -> bool:
     """Send the scan to the counter when it is the counter's: a slip from any screen, a family
     card at the counter itself. Each is read there once, with its own plain refusals; anything
     else (items, a card on another screen, a code that does not read) is left to the app."""
-    from distro.domain.codes import CodeKind, parse_scan
-    from distro.domain.errors import CodeError
-    from distro.domain.product_barcodes import looks_like_product_barcode
+    from distro.domain.core.codes import CodeKind, parse_scan
+    from distro.domain.core.errors import CodeError
+    from distro.domain.stock.product_barcodes import looks_like_product_barcode
 
     if looks_like_product_barcode(scanned):
         return False

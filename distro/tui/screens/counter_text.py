@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
-from distro.domain.clock import hong_kong_time
-from distro.domain.privacy import mask_name
+from distro.domain.core.clock import hong_kong_time
+from distro.domain.families.masks import mask_name
 
 if TYPE_CHECKING:
-    from distro.domain.entitlement import Entitlement
-    from distro.domain.handout_models import DistributionRound
-    from distro.domain.handout_reports import RoundProgress
+    from distro.domain.distribution.entitlement import Entitlement
+    from distro.domain.distribution.models import DistributionRound
+    from distro.domain.distribution.reports import RoundProgress
     from distro.tui.counter_draft import DraftLine, HandoutDraft
 
 DIETARY_LABELS = {

@@ -12,16 +12,16 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
-from distro.domain.codes import looks_like_code
-from distro.domain.privacy import mask_name
+from distro.domain.core.codes import looks_like_code
+from distro.domain.families.masks import mask_name
 from distro.tui.screens.family_text import cell
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from distro.domain.access import Actor
-    from distro.domain.search import FamilyHit
+    from distro.domain.core.access import Actor
+    from distro.domain.families.search import FamilyHit
     from distro.tui.app import DistroApp
 
 SCANNER_KEY_GAP_SECONDS = 0.03
@@ -142,8 +142,8 @@ class FamiliesScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:
         """Query off the UI thread so typing never waits for the database."""
-        from distro.domain.db import reading
-        from distro.domain.search import search_families
+        from distro.domain.core.db import reading
+        from distro.domain.families.search import search_families
 
         with reading(self.distro.engine) as session:
             hits = search_families(session, query)
@@ -214,7 +214,7 @@ def _typed_product_barcode(typed: str) -> bool:
     """A product barcode typed from its label (12 or 13 digits, check digit right) opens its
     item like a scan. Eight digits are a phone number here, even when they would pass as an
     EAN-8: a scanner reaches the scan line without Enter in this box."""
-    from distro.domain.product_barcodes import is_valid_product_barcode
+    from distro.domain.stock.product_barcodes import is_valid_product_barcode
 
     digits = "".join(ch for ch in typed if ch.isdigit())
     return len(digits) >= 12 and is_valid_product_barcode(typed)

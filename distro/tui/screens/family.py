@@ -11,9 +11,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from distro.domain.access import Permission, require
-from distro.domain.errors import DomainError, NotAllowed
-from distro.domain.privacy import mask_name
+from distro.domain.core.access import Permission, require
+from distro.domain.core.errors import DomainError, NotAllowed
+from distro.domain.families.masks import mask_name
 from distro.tui.modals.ask import Answer, AskModal
 from distro.tui.modals.confirm import ConfirmModal
 from distro.tui.screens.family_text import SEX_SHORT, age_text, cell, summary_text
@@ -22,8 +22,8 @@ from distro.tui.widgets.footer import CounterFooter
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from distro.domain.families import FamilyRecord
-    from distro.domain.models import Member
+    from distro.domain.families.models import Member
+    from distro.domain.families.registry import FamilyRecord
     from distro.tui.app import DistroApp
 
 STATUS_CHOICES = (
@@ -124,8 +124,8 @@ class FamilyScreen(Screen[None]):
 
     def refresh_family(self) -> None:
         """Reload the family from the database and redraw."""
-        from distro.domain.db import reading
-        from distro.domain.families import load_family
+        from distro.domain.core.db import reading
+        from distro.domain.families.registry import load_family
 
         with reading(self.distro.engine) as session:
             self.record = load_family(session, self.family_id)
@@ -187,7 +187,7 @@ class FamilyScreen(Screen[None]):
 
     def _change(self, work_in_session: Callable[[Session], object], done: str) -> None:
         """Run one change in its own transaction; a refusal becomes a notice, not a crash."""
-        from distro.domain.db import unit_of_work
+        from distro.domain.core.db import unit_of_work
 
         try:
             with unit_of_work(self.distro.engine) as session:
@@ -237,7 +237,7 @@ class FamilyScreen(Screen[None]):
         self.app.push_screen(ask, lambda answer: self._remove(member, answer))
 
     def _remove(self, member: Member, answer: Answer | None) -> None:
-        from distro.domain.members import remove_member
+        from distro.domain.families.members import remove_member
 
         if answer is None or member.id is None:
             return
@@ -261,8 +261,9 @@ class FamilyScreen(Screen[None]):
         self.app.push_screen(ask, self._set_status)
 
     def _set_status(self, answer: Answer | None) -> None:
-        from distro.domain.families import change_status
-        from distro.domain.schemas import StatusChange, validated
+        from distro.domain.core.inputs import validated
+        from distro.domain.families.registry import change_status
+        from distro.domain.families.schemas import StatusChange
 
         if answer is None:
             return
@@ -286,10 +287,10 @@ class FamilyScreen(Screen[None]):
 
     def _merge(self, answer: Answer | None) -> None:
         """Look the duplicate up, say what the merge will do, and merge only on a yes."""
-        from distro.domain.db import reading
-        from distro.domain.families import find_family_by_code, load_family
-        from distro.domain.models import FamilyStatus
-        from distro.domain.search import describe_families
+        from distro.domain.core.db import reading
+        from distro.domain.families.models import FamilyStatus
+        from distro.domain.families.registry import find_family_by_code, load_family
+        from distro.domain.families.search import describe_families
 
         if answer is None or self.record is None:
             return
@@ -321,7 +322,7 @@ class FamilyScreen(Screen[None]):
         )
 
     def _merge_confirmed(self, duplicate_id: int, reason: str) -> None:
-        from distro.domain.merge import merge_families
+        from distro.domain.families.merge import merge_families
 
         actor, now = self.distro.current_actor(), self.distro.clock()
         self._change(
@@ -331,8 +332,8 @@ class FamilyScreen(Screen[None]):
 
     def action_reveal(self) -> None:
         """Show this family in full while it stays on screen; the audit log records who did."""
-        from distro.domain.db import unit_of_work
-        from distro.domain.disclosure import record_reveal
+        from distro.domain.audit.disclosure import record_reveal
+        from distro.domain.core.db import unit_of_work
 
         if self.record is None or not self._masks():
             self.notify("Everything of this family is already shown in full.")
@@ -360,8 +361,8 @@ class FamilyScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="print", exit_on_error=False)
     def print_card(self) -> None:
         """Render the PDF off the UI thread; the printer writes it where slips go."""
-        from distro.domain.db import reading
-        from distro.domain.families import load_family
+        from distro.domain.core.db import reading
+        from distro.domain.families.registry import load_family
         from distro.printing.card import card_for_family, render_family_card
 
         try:

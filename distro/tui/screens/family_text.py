@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from rich.markup import escape as escape_for_table
 from textual.markup import escape
 
-from distro.domain.privacy import mask_address, mask_claim_ref, mask_phone
+from distro.domain.families.masks import mask_address, mask_claim_ref, mask_phone
 
 if TYPE_CHECKING:
-    from distro.domain.families import FamilyRecord
-    from distro.domain.models import Member
+    from distro.domain.families.models import Member
+    from distro.domain.families.registry import FamilyRecord
 
 SEX_SHORT = {"female": "F", "male": "M", "other": "X", "unknown": "?"}
 
@@ -69,7 +69,7 @@ def age_text(member: Member, today: date) -> str:
 
 def summary_text(record: FamilyRecord, *, masked: bool) -> str:
     """The household's own fields, a few lines, for the top of the screen."""
-    from distro.domain.phones import display_phone
+    from distro.domain.families.phones import display_phone
 
     family = record.family
     show_phone = mask_phone if masked else display_phone

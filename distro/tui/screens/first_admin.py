@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
 
-from distro.domain.access import Actor
+from distro.domain.core.access import Actor
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ class FirstAdminScreen(Screen[Actor | None]):
             self.query_one(f"#admin-{FIELDS[FIELDS.index(field) + 1]}", Input).focus()
 
     def _field_ok(self, field: str) -> bool:
-        from distro.domain.pins import pin_problem
+        from distro.domain.users.pins import pin_problem
 
         problem = ""
         if field == "name" and not self._value("name").strip():
@@ -96,9 +96,9 @@ class FirstAdminScreen(Screen[Actor | None]):
     @work(thread=True, exclusive=True, group="first-admin", exit_on_error=False)
     def add_admin(self, name: str, pin: str) -> None:
         """Hash the PIN and write the user off the UI thread."""
-        from distro.domain.db import unit_of_work
-        from distro.domain.errors import Conflict, DomainError, InvalidInput
-        from distro.domain.users import add_first_admin
+        from distro.domain.core.db import unit_of_work
+        from distro.domain.core.errors import Conflict, DomainError, InvalidInput
+        from distro.domain.users.accounts import add_first_admin
 
         settings, now = self.distro.settings, self.distro.clock()
         try:

@@ -19,7 +19,7 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from distro.domain.privacy import (
+from distro.domain.families.masks import (
     mask_address,
     mask_claim_ref,
     mask_name,
@@ -30,7 +30,7 @@ from distro.tui.screens.family_text import cell
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
-    from distro.domain.models import AuditEvent
+    from distro.domain.audit.models import AuditEvent
     from distro.tui.app import DistroApp
 
 MAX_SHOWN_VALUE = 60
@@ -46,7 +46,7 @@ PERSONAL_FIELDS: dict[str, Callable[[str], str]] = {
 def describe_change(event: AuditEvent, *, masked: bool = False, names: Sequence[str] = ()) -> str:
     """The fields a change touched, before -> after, one per line; `masked` masks personal
     values and members' names (those in the change, and `names`) wherever they appear."""
-    from distro.domain.audit import changed_fields
+    from distro.domain.audit.changes import changed_fields
 
     lines = [f"by {event.actor}, {local_time(event.at)}"]
     if event.reason:
@@ -145,9 +145,9 @@ class HistoryScreen(Screen[None]):
         yield CounterFooter()
 
     def on_mount(self) -> None:
-        from distro.domain.audit import family_history
-        from distro.domain.db import reading
-        from distro.domain.families import load_family
+        from distro.domain.core.db import reading
+        from distro.domain.families.history import family_history
+        from distro.domain.families.registry import load_family
 
         with reading(self.distro.engine) as session:
             self.events = family_history(session, self.family_id)

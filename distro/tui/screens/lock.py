@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from distro.domain.access import Actor
+from distro.domain.core.access import Actor
 from distro.tui.screens.signin import SignInForm
 from distro.tui.widgets.footer import CounterFooter
 

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.binding import Binding, BindingType
 from textual.markup import escape
 
-from distro.domain.access import Permission
+from distro.domain.core.access import Permission
 from distro.tui.modals.ask import Answer, AskModal
 from distro.tui.screens.counter_text import when
 from distro.tui.screens.list_screen import ListScreen
 from distro.tui.screens.stock_text import may_change
 
 if TYPE_CHECKING:
-    from distro.domain.handout_reports import UncollectedSlip
+    from distro.domain.distribution.reports import UncollectedSlip
 
 SHOWN = 500
 """Slips listed at once: more than a hall holds."""
@@ -49,8 +49,8 @@ class RoundSlipsScreen(ListScreen[None, "UncollectedSlip"]):
         self.round_name = round_name
 
     def read_rows(self) -> list[UncollectedSlip]:
-        from distro.domain.db import reading
-        from distro.domain.handout_reports import uncollected_slips
+        from distro.domain.core.db import reading
+        from distro.domain.distribution.reports import uncollected_slips
 
         with reading(self.distro.engine) as session:
             return uncollected_slips(session, self.round_id, limit=SHOWN)
@@ -98,9 +98,9 @@ class RoundSlipsScreen(ListScreen[None, "UncollectedSlip"]):
         )
 
     def _void(self, code: str, answer: Answer) -> None:
-        from distro.domain.db import unit_of_work
-        from distro.domain.errors import DomainError
-        from distro.domain.slips import void_slip
+        from distro.domain.core.db import unit_of_work
+        from distro.domain.core.errors import DomainError
+        from distro.domain.distribution.slips import void_slip
 
         try:
             with unit_of_work(self.distro.engine) as session:

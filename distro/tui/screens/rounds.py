@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.binding import Binding, BindingType
 from textual.markup import escape
 
-from distro.domain.access import Permission
+from distro.domain.core.access import Permission
 from distro.tui.screens.list_screen import ListScreen
 from distro.tui.screens.stock_text import may_change
 
 if TYPE_CHECKING:
-    from distro.domain.handout_models import DistributionRound
-    from distro.domain.handout_reports import RoundProgress
+    from distro.domain.distribution.models import DistributionRound
+    from distro.domain.distribution.reports import RoundProgress
 
 SHOWN = 50
 """Rounds listed: more than a year of weekly rounds."""
@@ -94,10 +94,10 @@ class RoundsScreen(ListScreen["DistributionRound | None", RoundRow]):
         self.keep = current
 
     def read_rows(self) -> list[RoundRow]:
-        from distro.domain.db import reading
-        from distro.domain.handout_models import Expected
-        from distro.domain.handout_reports import round_progress
-        from distro.domain.rounds import all_rounds, round_list_size
+        from distro.domain.core.db import reading
+        from distro.domain.distribution.models import Expected
+        from distro.domain.distribution.reports import round_progress
+        from distro.domain.distribution.rounds import all_rounds, round_list_size
 
         rows = []
         with reading(self.distro.engine) as session:

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.binding import Binding, BindingType
 from textual.markup import escape
 
-from distro.domain.access import Permission
+from distro.domain.core.access import Permission
 from distro.tui.modals.confirm import ConfirmModal
 from distro.tui.screens.list_screen import ListScreen
 from distro.tui.screens.stock_text import may_change
 
 if TYPE_CHECKING:
-    from distro.domain.basket_rules import RuleView
-    from distro.domain.handout_models import DistributionRound
+    from distro.domain.distribution.basket_rules import RuleView
+    from distro.domain.distribution.models import DistributionRound
     from distro.tui.app import DistroApp
 
 FILE_WAY = "A whole basket from a spreadsheet: `distro import rules FILE.csv`."
@@ -52,8 +52,8 @@ class RulesScreen(ListScreen[None, "RuleView"]):
         self.heading = "Basket rules"
 
     def read_rows(self) -> list[RuleView]:
-        from distro.domain.basket_rules import basket_rules
-        from distro.domain.db import reading
+        from distro.domain.core.db import reading
+        from distro.domain.distribution.basket_rules import basket_rules
 
         with reading(self.distro.engine) as session:
             return basket_rules(session, self.basket)
@@ -124,9 +124,9 @@ class RulesScreen(ListScreen[None, "RuleView"]):
         )
 
     def _delete(self, rule: RuleView) -> None:
-        from distro.domain.basket_rules import remove_rule
-        from distro.domain.db import unit_of_work
-        from distro.domain.errors import DomainError
+        from distro.domain.core.db import unit_of_work
+        from distro.domain.core.errors import DomainError
+        from distro.domain.distribution.basket_rules import remove_rule
 
         try:
             with unit_of_work(self.distro.engine) as session:

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, OptionList, Static
 
-from distro.domain.access import Actor
+from distro.domain.core.access import Actor
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
@@ -57,8 +57,8 @@ class SignInForm(Vertical):
     @work(thread=True, exclusive=True, group="recent-names", exit_on_error=False)
     def load_recent_names(self) -> None:
         """Fill the pick list once the database is open, without delaying the first frame."""
-        from distro.domain.db import reading
-        from distro.domain.users import recent_users
+        from distro.domain.core.db import reading
+        from distro.domain.users.accounts import recent_users
 
         with reading(self.distro.engine) as session:
             names = recent_users(session)
@@ -95,8 +95,8 @@ class SignInForm(Vertical):
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
     def _sign_in(self, name: str, pin: str) -> None:
         """Check the PIN off the UI thread: the slow hash takes a good part of a second."""
-        from distro.domain.errors import DomainError
-        from distro.domain.users import sign_in
+        from distro.domain.core.errors import DomainError
+        from distro.domain.users.accounts import sign_in
 
         try:
             actor = sign_in(self.distro.engine, name, pin, now=self.distro.clock())
@@ -137,8 +137,8 @@ class SignInScreen(Screen[Actor]):
     @work(thread=True, exclusive=True, group="first-admin", exit_on_error=False)
     def check_for_users(self) -> None:
         """A new database has nobody to sign in as: then the first admin is made here."""
-        from distro.domain.db import reading
-        from distro.domain.users import has_users
+        from distro.domain.core.db import reading
+        from distro.domain.users.accounts import has_users
 
         with reading(self.distro.engine) as session:
             anyone = has_users(session)

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from distro.domain.access import Permission
+from distro.domain.core.access import Permission
 from distro.tui.screens.family_text import cell
 from distro.tui.screens.stock_text import (
     days_text,
@@ -27,8 +27,8 @@ from distro.tui.screens.stock_text import (
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
-    from distro.domain.stock_receiving import Received
-    from distro.domain.stock_views import ItemLevel, StockAlerts
+    from distro.domain.stock.levels import ItemLevel, StockAlerts
+    from distro.domain.stock.receiving import Received
     from distro.tui.app import DistroApp
 
 
@@ -128,9 +128,9 @@ class StockScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="stock-levels", exit_on_error=False)
     def load(self) -> None:
         """Read the levels and the alerts off the UI thread."""
-        from distro.domain.db import reading
-        from distro.domain.stock_models import ItemCategory
-        from distro.domain.stock_views import LevelSort, stock_alerts, stock_levels
+        from distro.domain.core.db import reading
+        from distro.domain.stock.levels import LevelSort, stock_alerts, stock_levels
+        from distro.domain.stock.models import ItemCategory
 
         today = today_at_counter(self.distro)
         category = ItemCategory(self.category) if self.category else None
@@ -179,7 +179,7 @@ class StockScreen(Screen[None]):
 
     def action_sort(self) -> None:
         """The next order: name, on hand, days of stock, expiring, low."""
-        from distro.domain.stock_views import LevelSort
+        from distro.domain.stock.levels import LevelSort
 
         orders = [order.value for order in LevelSort]
         self.sort = orders[(orders.index(self.sort) + 1) % len(orders)]
@@ -187,7 +187,7 @@ class StockScreen(Screen[None]):
 
     def action_category(self) -> None:
         """The next category, then all of them again."""
-        from distro.domain.stock_models import ItemCategory
+        from distro.domain.stock.models import ItemCategory
 
         choices: list[str | None] = [None, *(category.value for category in ItemCategory)]
         self.category = choices[(choices.index(self.category) + 1) % len(choices)]

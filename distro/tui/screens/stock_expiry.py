@@ -15,7 +15,7 @@ from distro.tui.screens.stock_text import expiry_text, quantity_text, today_at_c
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
-    from distro.domain.stock_lists import ExpiringLot
+    from distro.domain.stock.lists import ExpiringLot
     from distro.tui.app import DistroApp
 
 
@@ -62,9 +62,9 @@ class ExpiryScreen(Screen[None]):
 
     def reload(self) -> None:
         """Read the list again: a write-off or a receipt may have changed it."""
-        from distro.domain.db import reading
-        from distro.domain.stock_lists import expiring_lots
-        from distro.domain.stock_views import EXPIRY_WARNING_DAYS
+        from distro.domain.core.db import reading
+        from distro.domain.stock.levels import EXPIRY_WARNING_DAYS
+        from distro.domain.stock.lists import expiring_lots
 
         today = today_at_counter(self.distro)
         with reading(self.distro.engine) as session:

@@ -10,16 +10,16 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from distro.domain.access import Permission
+from distro.domain.core.access import Permission
 from distro.tui.screens.family_text import cell
 from distro.tui.screens.history import local_time
 from distro.tui.screens.stock_text import expiry_text, may_change, quantity_text, today_at_counter
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
-    from distro.domain.stock_lists import LotView, MovementView
-    from distro.domain.stock_models import Item
-    from distro.domain.stock_receiving import Received
+    from distro.domain.stock.lists import LotView, MovementView
+    from distro.domain.stock.models import Item
+    from distro.domain.stock.receiving import Received
     from distro.tui.app import DistroApp
 
 PAGE = 50
@@ -110,9 +110,9 @@ class StockItemScreen(Screen[None]):
 
     def reload(self) -> None:
         """Read the item, its lots and its newest movements again (a few indexed reads)."""
-        from distro.domain.db import reading
-        from distro.domain.item_lookup import item_barcodes, load_item
-        from distro.domain.stock_lists import item_lots, item_movements
+        from distro.domain.core.db import reading
+        from distro.domain.stock.item_lookup import item_barcodes, load_item
+        from distro.domain.stock.lists import item_lots, item_movements
 
         today = today_at_counter(self.distro)
         with reading(self.distro.engine) as session:
@@ -181,8 +181,8 @@ class StockItemScreen(Screen[None]):
 
     def action_older(self) -> None:
         """The next page of older movements, added below those shown."""
-        from distro.domain.db import reading
-        from distro.domain.stock_lists import item_movements
+        from distro.domain.core.db import reading
+        from distro.domain.stock.lists import item_movements
 
         if not self.older_left or not self.movements:
             self.notify("Every movement of this item is shown.")

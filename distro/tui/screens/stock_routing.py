@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.screen import ModalScreen
 
-from distro.domain.access import Permission, require
-from distro.domain.errors import DomainError, NotAllowed
+from distro.domain.core.access import Permission, require
+from distro.domain.core.errors import DomainError, NotAllowed
 from distro.tui.screens.stock_text import needs_attention, today_at_counter
 
 if TYPE_CHECKING:
@@ -89,8 +89,8 @@ def _choose_item(app: DistroApp, barcode: str) -> None:
 
 
 def _attach(app: DistroApp, barcode: str, item_id: int) -> None:
-    from distro.domain.catalogue import attach_barcode
-    from distro.domain.db import unit_of_work
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.stock.catalogue import attach_barcode
 
     try:
         with unit_of_work(app.engine) as session:
@@ -119,8 +119,8 @@ def announce_stock_alerts(app: DistroApp) -> None:
 
 
 def _read_alerts(app: DistroApp) -> None:
-    from distro.domain.db import reading
-    from distro.domain.stock_views import stock_alerts
+    from distro.domain.core.db import reading
+    from distro.domain.stock.levels import stock_alerts
 
     with reading(app.engine) as session:
         alerts = stock_alerts(session, today=today_at_counter(app))

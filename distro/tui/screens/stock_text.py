@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from distro.domain.access import Permission, require
-from distro.domain.clock import local_date
-from distro.domain.errors import InvalidInput, NotAllowed
+from distro.domain.core.access import Permission, require
+from distro.domain.core.clock import local_date
+from distro.domain.core.errors import InvalidInput, NotAllowed
 
 if TYPE_CHECKING:
-    from distro.domain.stock_views import StockAlerts
+    from distro.domain.stock.levels import StockAlerts
     from distro.tui.app import DistroApp
 
 MANY_DAYS = 999

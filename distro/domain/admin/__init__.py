@@ -1,0 +1,1 @@
+"""Running a database: settings every counter shares, `distro db check` and backups."""

@@ -1,0 +1,121 @@
+"""Provides reading a CSV file into rows (one row per thing: items, basket rules, members),
+and what is wrong with its rows.
+
+Only the shape of the file is checked here (text, columns); whether each row is valid is the
+importing capability's job. Rows are numbered as a spreadsheet
+shows them: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+from distro.domain.core.csv_cells import BOM, unescape_cell
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why a row cannot be imported; row 0 means the file as a whole."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row else "file"
+        if self.column:
+            where += f", {self.column}"
+        return f"{where}: {self.message}"
+
+
+Row = tuple[int, dict[str, str]]
+"""A row of a table file: its spreadsheet number and its cells by column."""
+
+
+def table_rows(
+    source: TextIO, columns: Sequence[str], required: Sequence[str], what: str
+) -> tuple[list[Row], list[RowProblem]]:
+    """The non-blank rows under the header of a one-row-per-thing file (items, rules), and
+    what cannot be read; `what` names the things ("items") for an empty file."""
+    problems: list[RowProblem] = []
+    records = csv_records(source, problems)
+    header = next(records, None)
+    if header is None:
+        return [], problems or [RowProblem(0, "", "is empty; its first row must name the columns")]
+    names = header_names(header[1], problems, columns, required)
+    if problems:
+        return [], problems
+    rows = []
+    for row, record in records:
+        cells = row_cells(row, record, names, problems)
+        if cells is not None and any(cells.values()):
+            rows.append((row, cells))
+    if not rows and not problems:
+        problems.append(RowProblem(0, "", f"has no {what} under the header row"))
+    return rows, problems
+
+
+def csv_records(source: TextIO, problems: list[RowProblem]) -> Iterator[tuple[int, list[str]]]:
+    """(spreadsheet row, cells) of each record; stops at the first unreadable one."""
+    row = 0
+    try:
+        for row, record in enumerate(csv.reader(source), start=1):
+            yield row, record
+    except UnicodeDecodeError:
+        message = "is not UTF-8 text; in the spreadsheet, save it as 'CSV UTF-8'"
+        problems.append(RowProblem(0, "", message))
+    except csv.Error as error:
+        problems.append(RowProblem(row + 1, "", f"cannot be read as CSV ({error})"))
+
+
+def header_names(
+    cells: list[str],
+    problems: list[RowProblem],
+    columns: Sequence[str],
+    required: Sequence[str],
+) -> list[str]:
+    """Column names (forgiving case and spaces); unknown, repeated or missing ones reported."""
+    names = [cell.lstrip(BOM).strip().lower().replace(" ", "_") for cell in cells]
+    if not any(names):
+        problems.append(RowProblem(1, "", "must name the columns: " + ", ".join(columns)))
+        return names
+    wrong = _unknown_or_repeated(cells, names, columns)
+    wrong += [f"required column '{name}' is missing" for name in required if name not in names]
+    if wrong:
+        wrong.append("the columns distro reads are: " + ", ".join(columns))
+    problems += [RowProblem(1, "", message) for message in wrong]
+    return names
+
+
+def _unknown_or_repeated(cells: list[str], names: list[str], columns: Sequence[str]) -> list[str]:
+    """What is wrong with each column name, in order."""
+    wrong = []
+    for index, name in enumerate(names):
+        if name and name not in columns:
+            hint = "; columns must be separated by commas" if ";" in name or "\t" in name else ""
+            wrong.append(f"unknown column '{cells[index].strip()}'{hint}")
+        elif name and name in names[:index]:
+            wrong.append(f"column '{name}' appears twice")
+    return wrong
+
+
+def row_cells(
+    row: int, record: list[str], names: list[str], problems: list[RowProblem]
+) -> dict[str, str] | None:
+    """Column -> unescaped text; None when a value sits in a column without a name."""
+    cells = dict.fromkeys(names, "")
+    for index, raw in enumerate(record):
+        name = names[index] if index < len(names) else ""
+        value = unescape_cell(raw.strip())
+        if name:
+            cells[name] = value
+        elif value:
+            problems.append(
+                RowProblem(row, "", f"has a value in column {index + 1}, which has no name")
+            )
+            return None
+    cells.pop("", None)
+    return cells

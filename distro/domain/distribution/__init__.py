@@ -1,0 +1,1 @@
+"""The distribution counter: rounds, basket rules, entitlements, handouts and their slips."""

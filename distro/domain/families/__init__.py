@@ -1,0 +1,1 @@
+"""The families registry: households and members, search, duplicates, merging, import and export."""

@@ -1,0 +1,162 @@
+"""Provides duplicate detection: families that are likely the same household as a new one.
+
+Candidates come from indexed lookups only (same phone, same date of birth, shared canonical
+name words); each candidate is then scored with rapidfuzz on canonical names, which ignore
+case, accents, spacing, word order and common romanisation variants (Chan/Chen,
+Mohammed/Muhammad/Mohamed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rapidfuzz import fuzz
+from sqlalchemy import or_, text
+from sqlmodel import Session, col, select
+
+from distro.domain.core.errors import DomainError
+from distro.domain.core.names import canonical_name, canonical_word, name_words
+from distro.domain.core.prefix_search import prefix_condition
+from distro.domain.families.models import FamilyStatus, Member, Phone
+from distro.domain.families.phones import display_phone
+from distro.domain.families.schemas import FamilyIn
+from distro.domain.families.search import describe_families
+
+SIMILAR_NAME = 88
+"""Score (0-100) from which two names alone make a likely match."""
+SIMILAR_NAME_SAME_BIRTH = 70
+"""A lower bar when the date of birth is the same too."""
+CANDIDATE_LIMIT = 300
+PREFIX_LETTERS = 4
+"""Candidates share the first letters of their words, so one-letter spelling slips still meet."""
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    """An existing family that may be the one being registered, and why."""
+
+    family_id: int
+    code: str
+    reasons: tuple[str, ...]
+    score: int
+    household: str = ""
+    """Head's name, size and district: enough for the volunteer to judge the match."""
+
+
+class PossibleDuplicates(DomainError):
+    """Registration stopped: likely matches exist and no reason to go on was given."""
+
+    def __init__(self, matches: list[DuplicateMatch]) -> None:
+        self.matches = matches
+        codes = ", ".join(match.code for match in matches)
+        super().__init__(
+            f"This family may already be registered ({codes}). Open the match, "
+            "or give a reason to register it anyway."
+        )
+
+
+def find_duplicates(
+    session: Session, data: FamilyIn, exclude_family_id: int | None = None, limit: int = 5
+) -> list[DuplicateMatch]:
+    """Likely matches for `data`, best first, at most `limit`."""
+    reasons: dict[int, list[str]] = {}
+    scores: dict[int, int] = {}
+
+    def note(family_id: int, reason: str, score: int) -> None:
+        if family_id == exclude_family_id:
+            return
+        if reason not in reasons.setdefault(family_id, []):
+            reasons[family_id].append(reason)
+        scores[family_id] = max(scores.get(family_id, 0), score)
+
+    if data.phones:
+        for family_id, number in session.execute(
+            select(Phone.family_id, Phone.number).where(col(Phone.number).in_(data.phones))
+        ):
+            note(family_id, f"same phone {display_phone(number)}", 100)
+
+    for member in data.members:
+        for family_id, name, birth in _name_candidates(
+            session, member.full_name, member.birth_date
+        ):
+            score = name_similarity(member.full_name, name)
+            same_birth = birth is not None and birth == member.birth_date
+            if same_birth and score >= SIMILAR_NAME_SAME_BIRTH:
+                note(family_id, f"same date of birth, similar name: {name}", score)
+            elif score >= SIMILAR_NAME:
+                note(family_id, f"similar name: {name}", score)
+
+    ranked = sorted(scores, key=lambda family_id: (-len(reasons[family_id]), -scores[family_id]))
+    ranked = ranked[:limit]
+    return [
+        DuplicateMatch(
+            hit.family_id,
+            hit.code,
+            tuple(reasons[hit.family_id]),
+            scores[hit.family_id],
+            f"{hit.head_name}, {hit.household_size} members, {hit.district}",
+        )
+        for hit in describe_families(session, ranked)
+        if hit.status != FamilyStatus.MERGED
+    ]
+
+
+def _name_candidates(
+    session: Session, full_name: str, birth_date: date | None
+) -> list[tuple[int, str, date | None]]:
+    """Active members of families whose names share word beginnings with `full_name` (best
+    first), or born the same day."""
+    family_ids = set(_families_sharing_words(session, full_name))
+    by_birth = col(Member.birth_date) == birth_date if birth_date else None
+    by_family = col(Member.family_id).in_(family_ids) if family_ids else None
+    clauses = [clause for clause in (by_birth, by_family) if clause is not None]
+    if not clauses:
+        return []
+    members = session.exec(
+        select(Member)
+        .where(or_(*clauses), col(Member.removed_at).is_(None))
+        .limit(CANDIDATE_LIMIT * 4)
+    ).all()
+    return [(m.family_id, m.full_name, m.birth_date) for m in members]
+
+
+def _families_sharing_words(session: Session, full_name: str) -> list[int]:
+    """Families with name keys starting like the name's words, most words in common first.
+
+    Each word is matched by its first letters (a short prefix, so "Yusuff" meets "Yusuf" and
+    "Aly" meets "Ali") in any of its spellings; a family counts once per word it matches.
+    """
+    words = name_words(full_name)
+    if not words:
+        return []
+    params: dict[str, object] = {"needed": min(2, len(words)), "limit": CANDIDATE_LIMIT}
+    ranges, cases = [], []
+    for index, word in enumerate(words):
+        for number, spelling in enumerate(dict.fromkeys([word, canonical_word(word)])):
+            prefix = spelling[: max(2, min(PREFIX_LETTERS, len(spelling) - 1))]
+            condition = prefix_condition("key", f"p{index}_{number}", prefix, params)
+            ranges.append(condition)
+            cases.append(f"WHEN {condition} THEN {index}")
+    words_matched = f"COUNT(DISTINCT CASE {' '.join(cases)} END)"
+    rows = session.execute(
+        text(
+            f"SELECT family_id FROM search_key WHERE kind = 'name' AND ({' OR '.join(ranges)})"
+            f" GROUP BY family_id HAVING {words_matched} >= :needed"
+            f" ORDER BY {words_matched} DESC LIMIT :limit"
+        ),
+        params,
+    )
+    return [row[0] for row in rows]
+
+
+def name_similarity(first: str, second: str) -> int:
+    """0-100: how alike two names are, whatever their word order, spacing and spelling variant."""
+    by_words = fuzz.token_sort_ratio(canonical_name(first), canonical_name(second))
+    by_letters = fuzz.ratio(_joined(first), _joined(second))
+    return round(max(by_words, by_letters))
+
+
+def _joined(name: str) -> str:
+    """The canonical words in their written order, without spaces: "Mei Ling" == "Meiling"."""
+    return "".join(canonical_word(word) for word in name_words(name))

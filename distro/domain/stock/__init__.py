@@ -1,0 +1,2 @@
+"""The stock ledger: the catalogue, lots, receiving, issuing, adjusting, counting, and the
+lists behind them."""

@@ -1,0 +1,1 @@
+"""The people who work at the counters: their accounts, roles and PINs."""
