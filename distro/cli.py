@@ -39,21 +39,11 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     if not with_commands:
         parser.set_defaults(command=None)
         return parser
-    from distro.commands import (
-        app_settings,
-        audit_log,
-        bench,
-        database,
-        demo,
-        families,
-        handouts,
-        rounds,
-        rules,
-        slips,
-        stock,
-        transfer,
-        users,
-    )
+    from distro.commands import bench, demo, stock, transfer, users
+    from distro.commands.admin import audit_log, database
+    from distro.commands.admin import settings as app_settings
+    from distro.commands.distribution import handouts, rounds, rules, slips
+    from distro.commands.families import registry as families
 
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands = (

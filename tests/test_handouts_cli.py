@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
-from distro.commands.slips import LAYOUTS
+from distro.commands.distribution.slips import LAYOUTS
 from distro.domain.audit.models import AuditEvent
 from distro.domain.core.clock import HONG_KONG, local_date, utc_now
 from distro.domain.core.db import reading, unit_of_work

@@ -17,9 +17,9 @@ from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
 from distro.cli import build_parser
-from distro.commands.stock_input import ADJUST_REASONS, CATEGORIES, SOURCES, UNITS
-from distro.commands.stock_items import DIETARY
-from distro.commands.stock_reports import LEVEL_SORTS
+from distro.commands.stock.input import ADJUST_REASONS, CATEGORIES, SOURCES, UNITS
+from distro.commands.stock.items import DIETARY
+from distro.commands.stock.reports import LEVEL_SORTS
 from distro.domain.core.clock import local_date, utc_now
 from distro.domain.core.db import reading
 from distro.domain.stock.catalogue import DIETARY_FLAGS

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from distro.commands import CommandContext, ask, refuse, say, warn
-from distro.commands.stock_input import CATEGORIES, Rows, clip, read_rows, whole_number
-from distro.commands.transfer import how_many, write_whole
+from distro.commands.arguments import clip, how_many, whole_number
+from distro.commands.files import write_whole
+from distro.commands.stock.input import CATEGORIES, Rows, read_rows
 
 if TYPE_CHECKING:
     from distro.domain.stock.take import CountLine, Variance

@@ -8,7 +8,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, say
-from distro.commands.transfer import how_many
+from distro.commands.arguments import how_many
 
 if TYPE_CHECKING:
     from distro.domain.distribution.basket_rules import RuleView

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, say, warn
-from distro.commands.stock_input import clip, day
-from distro.commands.transfer import how_many
+from distro.commands.arguments import clip, day, how_many
 
 if TYPE_CHECKING:
     from datetime import datetime

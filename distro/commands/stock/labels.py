@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from distro.commands import CommandContext, refuse, say
-from distro.commands.transfer import how_many
+from distro.commands.arguments import how_many
 
 
 def add_actions(actions: Any, common: argparse.ArgumentParser) -> None:

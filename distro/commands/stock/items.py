@@ -7,7 +7,8 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, say
-from distro.commands.stock_input import CATEGORIES, UNITS, clip
+from distro.commands.arguments import clip
+from distro.commands.stock.input import CATEGORIES, UNITS
 
 if TYPE_CHECKING:
     from distro.domain.stock.models import Item

@@ -13,10 +13,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, say, warn
-from distro.commands.rounds import ROUND_HELP, chosen_round
-from distro.commands.slips import send_slip
-from distro.commands.stock_input import clip
-from distro.commands.transfer import how_many
+from distro.commands.arguments import clip, how_many
+from distro.commands.distribution.rounds import ROUND_HELP, chosen_round
+from distro.commands.distribution.slips import send_slip
 
 if TYPE_CHECKING:
     from distro.domain.distribution.entitlement import Entitlement

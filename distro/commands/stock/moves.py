@@ -11,15 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, refuse, say, warn
-from distro.commands.stock_input import (
-    ADJUST_REASONS,
-    SOURCES,
-    Rows,
-    optional_day,
-    read_rows,
-    whole_number,
-)
-from distro.commands.transfer import how_many
+from distro.commands.arguments import how_many, optional_day, whole_number
+from distro.commands.stock.input import ADJUST_REASONS, SOURCES, Rows, read_rows
 
 if TYPE_CHECKING:
     from sqlmodel import Session

@@ -10,7 +10,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, say
-from distro.commands.stock_input import CATEGORIES, clip
+from distro.commands.arguments import clip
+from distro.commands.stock.input import CATEGORIES
 
 if TYPE_CHECKING:
     from distro.domain.stock.levels import ItemLevel

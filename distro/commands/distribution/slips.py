@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, refuse, say
-from distro.commands.rounds import ROUND_HELP, chosen_round
-from distro.commands.transfer import how_many
+from distro.commands.arguments import how_many
+from distro.commands.distribution.rounds import ROUND_HELP, chosen_round
 
 if TYPE_CHECKING:
     from distro.domain.distribution.slip_view import SlipView

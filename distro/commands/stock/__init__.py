@@ -1,13 +1,13 @@
 """Provides `distro stock ...`: receiving, issuing, adjusting and counting stock, the views of
 what is on the shelves, and the item catalogue. ITEM is always an item code, a product barcode
-or an unambiguous name; each area's actions live in a `stock_*` module next to this one."""
+or an unambiguous name; each area's actions live in a module of this package."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from distro.commands import stock_count, stock_items, stock_labels, stock_moves, stock_reports
+from distro.commands.stock import count, items, labels, moves, reports
 
 
 def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -16,5 +16,5 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "stock", parents=[common], help="receive, issue, adjust and count stock; the catalogue"
     )
     actions = stock.add_subparsers(dest="stock_command", metavar="ACTION", required=True)
-    for module in (stock_moves, stock_reports, stock_count, stock_items, stock_labels):
+    for module in (moves, reports, count, items, labels):
         module.add_actions(actions, common)

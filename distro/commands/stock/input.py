@@ -1,5 +1,5 @@
-"""Provides reading what a person types for the stock commands: quantities, dates, and the small
-CSV files they fill in (receipt lines, count sheets), with plain messages when something is off.
+"""Provides the stock commands' choices and the small CSV files a person fills in for them
+(receipt lines, count sheets), with plain messages when something is off.
 
 A mistake raises a DomainError, so `distro` prints one plain line and exits non-zero, as it
 does for a rule's refusal; a file's rows are numbered as a spreadsheet shows them (header = 1).
@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 from distro.domain.core.csv_cells import BOM, unescape_cell
-from distro.domain.core.errors import DomainError, InvalidInput
+from distro.domain.core.errors import DomainError
 
 # The choices argparse offers, spelled out so that building the parser does not import the
 # database layer (the app starts faster); tests/test_stock_cli.py checks they match the enums.
@@ -24,35 +23,6 @@ ADJUST_REASONS = ("damaged", "expired", "lost", "found", "correction")
 
 Rows = list[tuple[int, dict[str, str]]]
 """(spreadsheet row, column name -> cell) for each non-blank row under the header."""
-
-
-def whole_number(text: str, field: str = "quantity") -> int:
-    """`text` as a whole number, signed ("-3"), or InvalidInput naming `field`."""
-    cleaned = text.strip().replace(",", "").replace("_", "")
-    try:
-        return int(cleaned)
-    except ValueError:
-        raise InvalidInput({field: f"'{text.strip()}' is not a whole number, like 12"}) from None
-
-
-def day(text: str, field: str) -> date:
-    """`text` as a date typed YYYY-MM-DD, or InvalidInput naming `field`."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(
-            {field: f"'{text.strip()}' is not a date: type it as YYYY-MM-DD, like 2027-03-31"}
-        ) from None
-
-
-def optional_day(text: str | None, field: str) -> date | None:
-    """A date, or None for an empty or missing cell (no expiry printed on the goods)."""
-    return day(text, field) if text and text.strip() else None
-
-
-def clip(text: str, width: int) -> str:
-    """`text` cut to `width` characters for a table column, an ellipsis showing that it was."""
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def read_rows(path: Path, *, required: Sequence[str], known: Sequence[str]) -> Rows:

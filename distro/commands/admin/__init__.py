@@ -1,0 +1,2 @@
+"""Commands for running a database: `distro info`, `distro db`, `distro settings` and
+`distro audit`."""
