@@ -1,0 +1,1 @@
+"""The migrations, oldest first; Alembic reads them by file name."""
