@@ -99,7 +99,7 @@ def _audited_edit(engine: Engine, family_id: int, notes: str) -> float:
 
 def _sign_in(engine: Engine, name: str, pin: str) -> float:
     from distro.domain.core.clock import utc_now
-    from distro.domain.users.accounts import sign_in
+    from distro.domain.users.sign_in import sign_in
 
     start = time.perf_counter()
     sign_in(engine, name, pin, now=utc_now())

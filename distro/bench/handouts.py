@@ -27,7 +27,8 @@ from distro.domain.core.access import Actor, Role
 from distro.domain.core.clock import utc_now
 from distro.domain.core.db import reading, unit_of_work
 from distro.domain.distribution.entitlement import Entitlement, entitlement_for_code
-from distro.domain.distribution.handouts import entitled_request, hand_out
+from distro.domain.distribution.handout_request import entitled_request
+from distro.domain.distribution.handouts import hand_out
 from distro.domain.distribution.models import DistributionRound
 from distro.domain.distribution.slips import slip_view
 from distro.domain.families.models import Family, FamilyStatus

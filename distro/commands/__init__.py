@@ -54,7 +54,7 @@ class CommandContext:
         """The signed-in user, signing in on first use with the credentials or by asking at
         the terminal (SignInFailed / NotAllowed if that cannot be done)."""
         if self._actor is None:
-            from distro.domain.users.accounts import sign_in
+            from distro.domain.users.sign_in import sign_in
 
             name = self.credentials.name or ask("Your name: ", secret=False)
             pin = self.credentials.pin or ask(f"PIN for {name}: ", secret=True)

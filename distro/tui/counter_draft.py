@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from distro.domain.distribution.entitlement import Entitlement
-from distro.domain.distribution.handouts import HandoutIn, HandoutLineIn, entitled_request
+from distro.domain.distribution.handout_request import HandoutIn, HandoutLineIn, entitled_request
 from distro.domain.distribution.household_basket import EntitledLine, ItemBrief
 
 

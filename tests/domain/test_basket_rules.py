@@ -17,15 +17,13 @@ from distro.domain.core.inputs import validated
 from distro.domain.distribution.basket_rules import (
     MAX_RULES_PER_BASKET,
     RuleIn,
-    RuleView,
     add_rule,
     age_text,
-    basket_rules,
-    baskets,
     parse_age,
     remove_rule,
     update_rule,
 )
+from distro.domain.distribution.basket_views import RuleView, basket_rules, baskets
 from distro.domain.distribution.models import BasketRule, RulePer
 from distro.domain.stock.catalogue import retire_item
 from tests.domain.conftest import ACTOR

@@ -17,13 +17,14 @@ from distro.domain.core.codes import CodeKind, format_code
 from distro.domain.core.csv_cells import BOM
 from distro.domain.core.db import reading, unit_of_work
 from distro.domain.core.errors import NotAllowed
-from distro.domain.distribution.basket_rules import RuleIn, add_rule, basket_rules, baskets
+from distro.domain.distribution.basket_rules import RuleIn, add_rule
 from distro.domain.distribution.basket_rules_csv import (
     RULE_COLUMNS,
     RuleImportReport,
     export_rules,
     import_rules,
 )
+from distro.domain.distribution.basket_views import basket_rules, baskets
 from distro.domain.distribution.entitlement import family_entitlement
 from distro.domain.distribution.models import BasketRule
 from distro.domain.distribution.rounds import RoundIn, create_round

@@ -19,7 +19,8 @@ from distro.domain.audit.models import AuditEvent
 from distro.domain.core.access import Actor, Role
 from distro.domain.core.db import make_engine, reading, unit_of_work
 from distro.domain.distribution.entitlement import family_entitlement
-from distro.domain.distribution.handouts import HandoutIn, entitled_request, hand_out
+from distro.domain.distribution.handout_request import HandoutIn, entitled_request
+from distro.domain.distribution.handouts import hand_out
 from distro.domain.distribution.models import Handout, HandoutLine
 from distro.domain.distribution.rounds import get_round
 from distro.domain.distribution.slips import slip_view

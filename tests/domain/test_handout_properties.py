@@ -27,13 +27,8 @@ from distro.domain.core.clock import local_date
 from distro.domain.core.db import make_engine, migrate, reading, unit_of_work
 from distro.domain.core.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from distro.domain.distribution.entitlement import Entitlement, family_entitlement
-from distro.domain.distribution.handouts import (
-    HandedOut,
-    HandoutIn,
-    HandoutLineIn,
-    StockChanged,
-    hand_out,
-)
+from distro.domain.distribution.handout_request import HandoutIn, HandoutLineIn
+from distro.domain.distribution.handouts import HandedOut, StockChanged, hand_out
 from distro.domain.distribution.rounds import get_round
 from distro.domain.distribution.slips import void_slip
 from distro.domain.families.models import LIST_SEPARATOR

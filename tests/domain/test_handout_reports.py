@@ -16,7 +16,8 @@ from sqlmodel import Session
 
 from distro.domain.core.db import reading, unit_of_work
 from distro.domain.distribution.entitlement import family_entitlement
-from distro.domain.distribution.handouts import HandedOut, entitled_request, hand_out
+from distro.domain.distribution.handout_request import entitled_request
+from distro.domain.distribution.handouts import HandedOut, hand_out
 from distro.domain.distribution.reports import (
     COLUMNS,
     export_handouts,

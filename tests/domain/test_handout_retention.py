@@ -16,7 +16,8 @@ from distro.domain.core.access import Actor, Role
 from distro.domain.core.db import reading, unit_of_work
 from distro.domain.core.errors import NotFound
 from distro.domain.distribution.entitlement import family_entitlement
-from distro.domain.distribution.handouts import HandedOut, entitled_request, hand_out
+from distro.domain.distribution.handout_request import entitled_request
+from distro.domain.distribution.handouts import HandedOut, hand_out
 from distro.domain.distribution.models import Handout, HandoutLine
 from distro.domain.distribution.rounds import get_round
 from distro.domain.distribution.slips import void_slip

@@ -18,13 +18,8 @@ from distro.domain.distribution.entitlement import (
     entitlement_for_code,
     family_entitlement,
 )
-from distro.domain.distribution.handouts import (
-    HandoutIn,
-    HandoutLineIn,
-    StockChanged,
-    entitled_request,
-    hand_out,
-)
+from distro.domain.distribution.handout_request import HandoutIn, HandoutLineIn, entitled_request
+from distro.domain.distribution.handouts import StockChanged, hand_out
 from distro.domain.distribution.models import Handout, HandoutLine
 from distro.domain.distribution.rounds import get_round
 from distro.domain.families.models import Family, FamilyStatus

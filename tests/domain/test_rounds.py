@@ -19,7 +19,8 @@ from distro.domain.core.codes import CodeKind, format_code
 from distro.domain.core.db import reading, unit_of_work
 from distro.domain.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from distro.domain.distribution.entitlement import Entitlement, family_entitlement
-from distro.domain.distribution.handouts import HandedOut, entitled_request, hand_out
+from distro.domain.distribution.handout_request import entitled_request
+from distro.domain.distribution.handouts import HandedOut, hand_out
 from distro.domain.distribution.models import DistributionRound, Expected, Handout, RoundFamily
 from distro.domain.distribution.rounds import (
     RoundIn,

@@ -14,7 +14,6 @@ from distro.domain.core.access import Actor, Role
 from distro.domain.core.db import reading, unit_of_work
 from distro.domain.core.errors import Conflict, InvalidInput, NotAllowed, SignInFailed
 from distro.domain.users.accounts import (
-    FREE_TRIES,
     add_first_admin,
     add_user,
     disable_user,
@@ -23,10 +22,10 @@ from distro.domain.users.accounts import (
     recent_users,
     reset_pin,
     set_role,
-    sign_in,
 )
 from distro.domain.users.models import AppUser
 from distro.domain.users.pins import hash_pin, pin_matches, pin_problem
+from distro.domain.users.sign_in import FREE_TRIES, sign_in
 
 ADMIN_PIN = "correct horse"
 PIN = "528491"

@@ -16,8 +16,8 @@ from distro.cli import main
 from distro.domain.audit.models import AuditEvent
 from distro.domain.core.db import make_engine, migrate, reading
 from distro.domain.core.errors import SignInFailed
-from distro.domain.users.accounts import sign_in
 from distro.domain.users.models import AppUser
+from distro.domain.users.sign_in import sign_in
 from tests.cli_runner import CLI_PIN, run_cli
 from tests.conftest import FIXED_NOW
 

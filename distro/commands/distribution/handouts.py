@@ -63,7 +63,8 @@ def handout_command(args: argparse.Namespace, context: CommandContext) -> int:
     from distro.domain.core.db import unit_of_work
     from distro.domain.core.errors import InvalidInput
     from distro.domain.distribution.entitlement import entitlement_for_code
-    from distro.domain.distribution.handouts import entitled_request, hand_out
+    from distro.domain.distribution.handout_request import entitled_request
+    from distro.domain.distribution.handouts import hand_out
 
     if args.relation and not args.proxy:
         raise InvalidInput({"relation": "is the proxy's: give --proxy NAME too"})

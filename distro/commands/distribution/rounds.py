@@ -116,7 +116,7 @@ def add_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Set up the round; its name must be new, and it is open from the moment it is added.
     A basket without rules is allowed (they may come next) but pointed out: it is often a typo."""
     from distro.domain.core.db import unit_of_work
-    from distro.domain.distribution.basket_rules import baskets
+    from distro.domain.distribution.basket_views import baskets
     from distro.domain.distribution.rounds import create_round
 
     round_in = _round_in(args)

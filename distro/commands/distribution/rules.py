@@ -11,7 +11,7 @@ from distro.commands import CommandContext, say
 from distro.commands.arguments import how_many
 
 if TYPE_CHECKING:
-    from distro.domain.distribution.basket_rules import RuleView
+    from distro.domain.distribution.basket_views import RuleView
 
 NO_RULES = "No basket has rules yet; `distro import rules FILE.csv` adds them."
 
@@ -33,7 +33,7 @@ def list_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Each basket asked for, then one line per rule: quantity, item, who gets it."""
     from distro.domain.core.db import reading
     from distro.domain.core.errors import NotFound
-    from distro.domain.distribution.basket_rules import basket_rules, baskets
+    from distro.domain.distribution.basket_views import basket_rules, baskets
 
     context.actor()
     with reading(context.engine) as session:
@@ -55,7 +55,7 @@ def list_command(args: argparse.Namespace, context: CommandContext) -> int:
 def baskets_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Every basket that has rules, with how many."""
     from distro.domain.core.db import reading
-    from distro.domain.distribution.basket_rules import basket_rules, baskets
+    from distro.domain.distribution.basket_views import basket_rules, baskets
 
     context.actor()
     with reading(context.engine) as session:

@@ -22,7 +22,8 @@ from distro.domain.core.errors import DomainError
 from distro.domain.demo.stock import demo_coordinator
 from distro.domain.distribution.basket_rules_csv import import_rules
 from distro.domain.distribution.entitlement import family_entitlement
-from distro.domain.distribution.handouts import HandedOut, entitled_request, hand_out
+from distro.domain.distribution.handout_request import entitled_request
+from distro.domain.distribution.handouts import HandedOut, hand_out
 from distro.domain.distribution.models import DistributionRound
 from distro.domain.distribution.rounds import RoundIn, close_round, create_round
 from distro.domain.distribution.slips import void_slip

@@ -25,14 +25,12 @@ from distro.domain.core.inputs import validated
 from distro.domain.distribution.basket_rules import (
     MAX_RULES_PER_BASKET,
     RuleIn,
-    RuleView,
     age_text,
     basket_name,
-    basket_rules,
-    baskets,
     parse_age,
     replace_basket,
 )
+from distro.domain.distribution.basket_views import RuleView, basket_rules, baskets
 from distro.domain.stock.item_lookup import find_item
 
 RULE_COLUMNS = (

@@ -11,60 +11,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from distro.domain.audit.changes import record_change
 from distro.domain.core.access import Actor, Permission, require, requires
 from distro.domain.core.codes import CodeKind, format_code
 from distro.domain.core.errors import Conflict, InvalidInput, NotAllowed
-from distro.domain.core.inputs import Line, validated
+from distro.domain.core.inputs import validated
 from distro.domain.core.numbering import next_number
 from distro.domain.distribution.entitlement import Entitlement, family_entitlement
-from distro.domain.distribution.household_basket import EntitledLine, ItemBrief, brief, diet_refusal
+from distro.domain.distribution.handout_request import CheckedLine, HandoutIn, checked_lines
 from distro.domain.distribution.models import Handout, HandoutLine
 from distro.domain.distribution.rounds import get_round
 from distro.domain.families.models import Family
 from distro.domain.stock.ledger import LotChoice, NotEnoughStock, take_first_expiry_first
-from distro.domain.stock.models import MAX_QUANTITY, Item, MovementKind
+from distro.domain.stock.models import MovementKind
 
-Short = Annotated[Line, Field(max_length=80)]
 PAPER_SHEET_DAYS = timedelta(days=31)
 """How far back a paper signature sheet may be entered: a month covers any outage."""
 PAPER_CLOCK_SLACK = timedelta(minutes=5)
 """A paper time this far ahead of the counter's clock is a clock difference, not the future."""
-
-
-class HandoutLineIn(BaseModel):
-    """One line as confirmed at the counter: an item and how many; `replaces` names the
-    entitled item it is given instead of (out of stock, or the family asked)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    item_id: int
-    quantity: Annotated[int, Field(ge=0, le=MAX_QUANTITY)]
-    replaces: int | None = None
-
-
-class HandoutIn(BaseModel):
-    """A handout as confirmed at the counter or typed on the command line."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    round_id: int
-    family_id: int
-    lines: list[HandoutLineIn] = Field(max_length=200)
-    proxy_name: Short = ""
-    proxy_relation: Annotated[Line, Field(max_length=40)] = ""
-    note: Annotated[Line, Field(max_length=250)] = ""
-    override_reason: Annotated[Line, Field(max_length=250)] = ""
-    handed_out_at: datetime | None = None
-    """When the family collected, for a paper signature sheet entered after an outage; empty
-    means now."""
 
 
 @dataclass(frozen=True)
@@ -81,22 +50,6 @@ class StockChanged(Conflict):
     """Stock ran out between drawing the entitlement and confirming; nothing was written."""
 
 
-def entitled_request(entitlement: Entitlement, **fields: object) -> HandoutIn:
-    """The request that hands out exactly the entitlement: the counter's starting point and
-    `distro handout`'s whole request. Lines of items with nothing on the shelf are left out."""
-    lines = [
-        HandoutLineIn(item_id=line.item.id, quantity=min(line.quantity, line.available))
-        for line in entitlement.lines
-        if line.available > 0
-    ]
-    return HandoutIn(
-        round_id=entitlement.round_id,
-        family_id=entitlement.family_id,
-        lines=lines,
-        **fields,
-    )
-
-
 @requires(Permission.HAND_OUT)
 def hand_out(
     session: Session, request: HandoutIn, *, actor: Actor, now: datetime, counter: str
@@ -109,7 +62,7 @@ def hand_out(
     at = _handout_time(request.handed_out_at, now)
     entitlement = family_entitlement(session, distribution, request.family_id, at)
     _check_blockers(entitlement, request.override_reason, actor)
-    lines = _checked_lines(session, entitlement, request)
+    lines = checked_lines(session, entitlement, request)
     code = format_code(CodeKind.SLIP, next_number(session, CodeKind.SLIP))
     handout = Handout(
         code=code,
@@ -169,10 +122,6 @@ def _handout_time(given: datetime | None, now: datetime) -> datetime:
     return given
 
 
-CheckedLine = tuple[ItemBrief, int, int, ItemBrief | None]
-"""An item to hand out, how many, how many the rules entitled, and what it replaces."""
-
-
 def _check_blockers(entitlement: Entitlement, override_reason: str, actor: Actor) -> None:
     """Refuse a handout a rule forbids, unless a coordinator overrides it with a reason; an
     override where nothing blocks is refused too, since it would escape the one-collection
@@ -197,77 +146,6 @@ def _check_blockers(entitlement: Entitlement, override_reason: str, actor: Actor
             + " ".join(entitlement.blockers)
             + " Ask a coordinator."
         ) from None
-
-
-def _checked_lines(
-    session: Session, entitlement: Entitlement, request: HandoutIn
-) -> list[CheckedLine]:
-    """The request's lines, each checked against the entitlement; InvalidInput otherwise."""
-    entitled = {line.item.id: line for line in entitlement.lines}
-    used: set[int] = set()
-    checked: list[CheckedLine] = []
-    for number, line in enumerate(request.lines, start=1):
-        if line.quantity == 0:
-            continue
-        field = f"line {number}"
-        basis = entitled.get(line.replaces if line.replaces is not None else line.item_id)
-        if basis is None:
-            raise InvalidInput({field: "is not in this family's entitlement for the round"})
-        if basis.item.id in used:
-            raise InvalidInput({field: f"{basis.item.name} is on two lines"})
-        used.add(basis.item.id)
-        if line.quantity > basis.quantity:
-            raise InvalidInput(
-                {field: f"{basis.item.name}: the rules give {basis.quantity}, not {line.quantity}"}
-            )
-        item = (
-            basis.item if line.replaces is None else _substitute(session, basis, line, entitlement)
-        )
-        replaces = basis.replaces if line.replaces is None else basis.item
-        checked.append((item, line.quantity, basis.quantity, replaces))
-    if not checked:
-        raise InvalidInput({"lines": "nothing to hand out: every quantity is 0"})
-    return checked
-
-
-def _substitute(
-    session: Session, basis: EntitledLine, line: HandoutLineIn, entitlement: Entitlement
-) -> ItemBrief:
-    item = session.get(Item, line.item_id)
-    if item is None:
-        raise InvalidInput({"substitute": f"there is no item number {line.item_id}"})
-    chosen = brief(item)
-    if chosen.retired:
-        raise InvalidInput({"substitute": f"{chosen.name} is retired"})
-    if chosen.category != basis.item.category:
-        raise InvalidInput(
-            {"substitute": f"{chosen.name} is not {basis.item.category} like {basis.item.name}"}
-        )
-    refusal = diet_refusal(chosen, entitlement.dietary)
-    if refusal is not None:
-        raise InvalidInput(
-            {"substitute": f"{chosen.name} {refusal}; this household cannot have it"}
-        )
-    return chosen
-
-
-def substitutes_for(
-    session: Session, line: EntitledLine, dietary: list[str], limit: int = 30
-) -> list[ItemBrief]:
-    """Items the counter may give instead of `line`'s: same category, active, fitting the
-    household's diet, not the item itself; by name."""
-    items = session.exec(
-        select(Item)
-        .where(
-            Item.category == line.item.category,
-            col(Item.retired_at).is_(None),
-            col(Item.id) != line.item.id,
-        )
-        .order_by(col(Item.name_key))
-        .limit(limit * 3)
-    ).all()
-    fitting = [brief(item) for item in items]
-    return [item for item in fitting if diet_refusal(item, dietary) is None][:limit]
 
 
 def _take_stock(

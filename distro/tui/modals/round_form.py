@@ -72,7 +72,7 @@ class RoundFormModal(FormModal["DistributionRound"]):
 
     def field_groups(self) -> list[tuple[str, FormFields, str]]:
         from distro.domain.core.db import reading
-        from distro.domain.distribution.basket_rules import baskets
+        from distro.domain.distribution.basket_views import baskets
 
         with reading(self.distro.engine) as session:
             self.known = baskets(session)

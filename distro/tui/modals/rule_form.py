@@ -18,7 +18,8 @@ from distro.tui.widgets.form import FieldSpec, FormFields
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from distro.domain.distribution.basket_rules import RuleIn, RuleView
+    from distro.domain.distribution.basket_rules import RuleIn
+    from distro.domain.distribution.basket_views import RuleView
     from distro.domain.stock.models import Item
 
 AGES = ("age_from_months", "age_under_months")

@@ -66,7 +66,7 @@ class ShapesHandout(Screen[None]):
         from distro.domain.core.clock import local_date
         from distro.domain.core.db import reading
         from distro.domain.distribution.entitlement import usable_on_hand
-        from distro.domain.distribution.handouts import substitutes_for
+        from distro.domain.distribution.handout_request import substitutes_for
 
         if self.draft is None or not self.draft.lines:
             return

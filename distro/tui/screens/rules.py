@@ -14,7 +14,7 @@ from distro.tui.screens.list_screen import ListScreen
 from distro.tui.screens.stock_text import may_change
 
 if TYPE_CHECKING:
-    from distro.domain.distribution.basket_rules import RuleView
+    from distro.domain.distribution.basket_views import RuleView
     from distro.domain.distribution.models import DistributionRound
     from distro.tui.app import DistroApp
 
@@ -53,7 +53,7 @@ class RulesScreen(ListScreen[None, "RuleView"]):
 
     def read_rows(self) -> list[RuleView]:
         from distro.domain.core.db import reading
-        from distro.domain.distribution.basket_rules import basket_rules
+        from distro.domain.distribution.basket_views import basket_rules
 
         with reading(self.distro.engine) as session:
             return basket_rules(session, self.basket)

@@ -96,7 +96,7 @@ class SignInForm(Vertical):
     def _sign_in(self, name: str, pin: str) -> None:
         """Check the PIN off the UI thread: the slow hash takes a good part of a second."""
         from distro.domain.core.errors import DomainError
-        from distro.domain.users.accounts import sign_in
+        from distro.domain.users.sign_in import sign_in
 
         try:
             actor = sign_in(self.distro.engine, name, pin, now=self.distro.clock())
