@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import shutil
 import tempfile
@@ -34,10 +35,12 @@ def add_role_users(database: str) -> None:
 
 @functools.cache
 def _staffed_template() -> Path:
-    """A migrated database with the role users, made once per test process."""
-    path = Path(tempfile.mkdtemp(prefix="distro-staffed-")) / "template.sqlite3"
-    _staff(f"sqlite:///{path}")
-    return path
+    """A migrated database with the role users, made once per test process (and removed when
+    the process ends)."""
+    folder = Path(tempfile.mkdtemp(prefix="distro-staffed-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    _staff(f"sqlite:///{folder / 'template.sqlite3'}")
+    return folder / "template.sqlite3"
 
 
 def _staff(url: str) -> None:
