@@ -42,8 +42,8 @@ def engine(tmp_path: Path, migrated_template: Path) -> Iterator[Engine]:
 @pytest.fixture(autouse=True)
 def quick_pin_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hash new PINs at a low scrypt cost, so tests that add users stay fast. Each hash keeps
-    its own cost, so checking a PIN works the same; tests/domain/test_pins.py checks the real
-    cost is used when this is not in the way."""
+    its own cost, so checking a PIN works the same; tests/domain/users/test_users.py checks the
+    real cost is used when this is not in the way."""
     import distro.domain.users.pins
 
     monkeypatch.setattr(distro.domain.users.pins, "SCRYPT_COST", 2**10)

@@ -19,7 +19,7 @@ from distro.domain.stock.catalogue import retire_item
 from distro.domain.stock.item_lookup import UnknownProductBarcode
 from distro.domain.stock.models import Item
 from tests.domain.conftest import ACTOR, Registrar
-from tests.domain.test_catalogue import EAN_13, UPC_A, add, receive
+from tests.domain.stock.test_catalogue import EAN_13, UPC_A, add, receive
 
 
 @pytest.fixture

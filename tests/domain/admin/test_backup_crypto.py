@@ -18,8 +18,7 @@ from distro.domain.core.access import Actor, Role
 from distro.domain.core.db import reading
 from distro.domain.core.errors import DomainError, NotAllowed
 from tests.cli_runner import run_cli
-
-from .conftest import Registrar
+from tests.domain.conftest import Registrar
 
 PASSPHRASE = "correct horse battery staple"
 CHUNK = 64

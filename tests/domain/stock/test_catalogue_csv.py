@@ -27,7 +27,7 @@ from distro.domain.stock.catalogue_csv import (
 from distro.domain.stock.item_lookup import item_barcodes
 from distro.domain.stock.models import Item
 from tests.domain.conftest import ACTOR
-from tests.domain.test_catalogue import EAN_13, OTHER_EAN_13, UPC_A, add
+from tests.domain.stock.test_catalogue import EAN_13, OTHER_EAN_13, UPC_A, add
 
 HEADER = "name,category,unit,pack_size,halal,contains_pork,vegetarian,low_stock_threshold,barcodes"
 

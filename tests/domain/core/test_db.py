@@ -38,8 +38,7 @@ from distro.domain.families.registry import load_family
 from distro.domain.families.search import search_families
 from distro.migrations import alembic_config
 from tests.conftest import FIXED_NOW
-
-from .conftest import Registrar
+from tests.domain.conftest import Registrar
 
 BACKUP_ADMIN = Actor(name="Test Admin", role=Role.ADMIN)
 

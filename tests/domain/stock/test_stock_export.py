@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from distro.domain.core.db import unit_of_work
 from distro.domain.stock.export import COLUMNS, export_stock
 from distro.domain.stock.models import ItemCategory, MovementKind
-from tests.domain.test_stock_views import TODAY, Shelf
+from tests.domain.stock.test_stock_views import TODAY, Shelf
 
 
 @pytest.fixture

@@ -25,8 +25,7 @@ from distro.domain.core.errors import DomainError
 from distro.domain.stock.models import AdjustReason, MovementKind, StockLot, StockMovement
 from tests.conftest import FIXED_NOW
 from tests.domain.conftest import ACTOR
-from tests.domain.stock_fixtures import add_item
-from tests.domain.stock_steps import (
+from tests.domain.stock.stock_steps import (
     TAKE_ONLY,
     Adjust,
     Books,
@@ -40,6 +39,7 @@ from tests.domain.stock_steps import (
     TakenRow,
     WriteOff,
 )
+from tests.domain.stock_fixtures import add_item
 
 NO_SYNC = "PRAGMA synchronous=OFF"
 Template = tuple[Path, tuple[int, ...]]

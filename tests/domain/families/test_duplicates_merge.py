@@ -29,8 +29,7 @@ from distro.domain.families.registry import (
 from distro.domain.families.schemas import FamilyDetails
 from distro.domain.families.search import count_families, search_families
 from distro.domain.scan import resolve_scan
-
-from .conftest import FamilyBuilder, Registrar
+from tests.domain.conftest import FamilyBuilder, Registrar
 
 
 def matches(

@@ -17,8 +17,8 @@ from distro.domain.audit.models import AuditEvent
 from distro.domain.core.db import reading
 from distro.domain.distribution.models import BasketRule, DistributionRound, RoundFamily
 from tests.cli_runner import run_cli
+from tests.commands.test_stock_cli import plain_refusal
 from tests.domain.conftest import register_into
-from tests.test_stock_cli import plain_refusal
 
 DATA = resources.files("distro.data")
 CATALOGUE = Path(str(DATA.joinpath("catalogue.csv")))
