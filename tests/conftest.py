@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
 from distro.domain.core.db import make_engine, migrate
-
-FIXED_NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+from tests.builders.clock import FIXED_NOW
 
 
 @pytest.fixture(scope="session")

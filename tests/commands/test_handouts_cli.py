@@ -5,7 +5,6 @@ one plain line, and slips land in the DISTRO_SLIPS folder as the default printer
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Callable
 from datetime import UTC, timedelta
@@ -25,8 +24,7 @@ from distro.domain.distribution.rounds import RoundIn, create_round
 from distro.domain.families.models import Family
 from distro.domain.stock.models import StockLot
 from distro.printing.slip import SlipLayout
-from tests.cli_runner import run_cli
-from tests.domain.conftest import ACTOR, register_into
+from tests.builders.families import ACTOR, register_into
 from tests.domain.handout_fixtures import BASKET, Basket, stocked_basket
 from tests.printing.pdf_reading import decoded, page_text
 
@@ -38,22 +36,11 @@ Distro = Callable[..., int]
 
 @pytest.fixture(autouse=True)
 def counter(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No terminal, counter "Counter 3", slips as PDFs in `tmp_path/slips`."""
-    monkeypatch.setattr("sys.stdin", io.StringIO())
+    """Counter "Counter 3", slips as PDFs in `tmp_path/slips` (no terminal: see conftest.py)."""
     monkeypatch.setenv("DISTRO_SLIPS", str(tmp_path / "slips"))
     monkeypatch.setenv("DISTRO_COUNTER", "Counter 3")
     for variable in ("DISTRO_SLIP_PRINTER", "DISTRO_SLIP_LAYOUT", "DISTRO_ORGANISATION"):
         monkeypatch.delenv(variable, raising=False)
-
-
-@pytest.fixture
-def distro(engine: Engine) -> Distro:
-    """`distro("slip", CODE)` on the test database, as a coordinator (or `user=`)."""
-
-    def run(*argv: str, user: str = "coordinator") -> int:
-        return run_cli(*argv, "--db", str(engine.url.database), user=user)
-
-    return run
 
 
 @pytest.fixture

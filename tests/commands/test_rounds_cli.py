@@ -3,7 +3,6 @@ is checked in the database, each refusal exits non-zero with one plain line and 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import datetime
 from importlib import resources
@@ -16,9 +15,8 @@ from sqlmodel import col, func, select
 from distro.domain.audit.models import AuditEvent
 from distro.domain.core.db import reading
 from distro.domain.distribution.models import BasketRule, DistributionRound, RoundFamily
-from tests.cli_runner import run_cli
+from tests.builders.families import register_into
 from tests.commands.test_stock_cli import plain_refusal
-from tests.domain.conftest import register_into
 
 DATA = resources.files("distro.data")
 CATALOGUE = Path(str(DATA.joinpath("catalogue.csv")))
@@ -26,24 +24,6 @@ STARTER_RULES = Path(str(DATA.joinpath("basket_rules.csv")))
 WEEK = ("--from", "2026-11-23", "--to", "2026-11-29")
 
 Distro = Callable[..., int]
-
-
-@pytest.fixture(autouse=True)
-def no_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run as a script would, with no terminal to confirm at."""
-    monkeypatch.setattr("sys.stdin", io.StringIO())
-
-
-@pytest.fixture
-def distro(engine: Engine) -> Distro:
-    """`distro("rounds", "list")` runs `distro rounds list` on the test database, signed in as a
-    coordinator (or `user=`)."""
-    database = str(engine.url.database)
-
-    def run(*argv: str, user: str = "coordinator") -> int:
-        return run_cli(*argv, "--db", database, user=user)
-
-    return run
 
 
 @pytest.fixture

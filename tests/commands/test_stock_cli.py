@@ -5,7 +5,6 @@ leaves the ledger as it was."""
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -44,18 +43,6 @@ EAN_13 = "4006381333931"
 UNKNOWN_EAN_13 = "5901234123457"
 
 Stock = Callable[..., int]
-
-
-@pytest.fixture(autouse=True)
-def no_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run as a script would, with no terminal to confirm at."""
-    monkeypatch.setattr("sys.stdin", io.StringIO())
-
-
-@pytest.fixture
-def db(engine: Engine) -> str:
-    """The test database's file, as --db takes it."""
-    return str(engine.url.database)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ PIN is never printed."""
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 from unittest import mock
@@ -18,22 +17,10 @@ from distro.domain.core.db import make_engine, migrate, reading
 from distro.domain.core.errors import SignInFailed
 from distro.domain.users.accounts import sign_in
 from distro.domain.users.models import AppUser
+from tests.builders.clock import FIXED_NOW
 from tests.cli_runner import CLI_PIN, run_cli
-from tests.conftest import FIXED_NOW
 
 NEW_PIN = "fresh-pin-7302"
-
-
-@pytest.fixture(autouse=True)
-def no_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run as a script would, with no terminal to ask a PIN at."""
-    monkeypatch.setattr("sys.stdin", io.StringIO())
-
-
-@pytest.fixture
-def db(engine: Engine) -> str:
-    """The test database's file, as --db takes it."""
-    return str(engine.url.database)
 
 
 def run_bare(*argv: str, pin: str = NEW_PIN) -> int:

@@ -18,14 +18,14 @@ from distro.domain.scan import ScanResult, looks_scannable, resolve_scan
 from distro.domain.stock.catalogue import retire_item
 from distro.domain.stock.item_lookup import UnknownProductBarcode
 from distro.domain.stock.models import Item
-from tests.domain.conftest import ACTOR, Registrar
-from tests.domain.stock.test_catalogue import EAN_13, UPC_A, add, receive
+from tests.builders.families import ACTOR, Registrar
+from tests.builders.stock import EAN_13, UPC_A, catalogue_item, receive_lots
 
 
 @pytest.fixture
 def rice(engine: Engine, now: datetime) -> Item:
-    item = add(engine, now, "Rice 5 kg", barcodes=[EAN_13, UPC_A])
-    receive(engine, now, item, 100, 20)
+    item = catalogue_item(engine, now, "Rice 5 kg", barcodes=[EAN_13, UPC_A])
+    receive_lots(engine, now, item, 100, 20)
     return item
 
 
@@ -65,7 +65,7 @@ def test_a_product_barcode_selects_its_item(engine: Engine, rice: Item, scanned:
 
 
 def test_an_item_without_stock_and_a_retired_one(engine: Engine, now: datetime) -> None:
-    soap = add(engine, now, "Soap bar", category="hygiene", unit="piece")
+    soap = catalogue_item(engine, now, "Soap bar", category="hygiene", unit="piece")
     assert scan(engine, soap.code).description == f"item {soap.code}: Soap bar, 0 piece on hand"
     with unit_of_work(engine) as session:
         retire_item(session, soap.id, actor=ACTOR, now=now)  # type: ignore[arg-type]

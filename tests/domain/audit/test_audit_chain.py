@@ -17,7 +17,7 @@ from distro.domain.core.db import reading, unit_of_work
 from distro.domain.core.inputs import validated
 from distro.domain.families.registry import update_family
 from distro.domain.families.schemas import FamilyDetails
-from tests.domain.conftest import ACTOR, Registrar
+from tests.builders.families import ACTOR, Registrar
 
 
 def edit_notes(engine: Engine, family_id: int, notes: str, now: datetime) -> None:

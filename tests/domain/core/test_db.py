@@ -37,8 +37,8 @@ from distro.domain.families.models import Member
 from distro.domain.families.registry import load_family
 from distro.domain.families.search import search_families
 from distro.migrations import alembic_config
-from tests.conftest import FIXED_NOW
-from tests.domain.conftest import Registrar
+from tests.builders.clock import FIXED_NOW
+from tests.builders.families import Registrar
 
 BACKUP_ADMIN = Actor(name="Test Admin", role=Role.ADMIN)
 

@@ -28,8 +28,8 @@ from distro.domain.distribution.basket_rules import (
 )
 from distro.domain.distribution.models import BasketRule, RulePer
 from distro.domain.stock.catalogue import retire_item
-from tests.domain.conftest import ACTOR
-from tests.domain.handout_fixtures import flagged_item
+from tests.builders.families import ACTOR
+from tests.builders.stock import flagged_item
 
 MEMBER = RulePer.MEMBER
 

@@ -30,7 +30,7 @@ from distro.domain.distribution.rounds import RoundIn, create_round
 from distro.domain.stock.catalogue import retire_item
 from distro.domain.stock.catalogue_csv import import_items
 from distro.domain.stock.models import Item
-from tests.domain.conftest import ACTOR, register_into
+from tests.builders.families import ACTOR, register_into
 
 HEADER = ",".join(RULE_COLUMNS)
 

@@ -6,10 +6,8 @@ diet rules hold."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from collections.abc import Callable
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -18,7 +16,6 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Connection, Engine, Row, text
-from sqlalchemy import event as sqlalchemy_event
 from sqlmodel import Session, select
 
 from distro.domain.admin.checks import check_database
@@ -39,9 +36,11 @@ from distro.domain.distribution.slips import void_slip
 from distro.domain.families.models import LIST_SEPARATOR
 from distro.domain.stock.ledger import NotEnoughStock, issue_stock
 from distro.domain.stock.models import Item
-from tests.conftest import FIXED_NOW
-from tests.domain.conftest import ACTOR, register_into
-from tests.domain.handout_fixtures import Basket, receive, stocked_basket
+from tests.builders.clock import FIXED_NOW
+from tests.builders.databases import fresh_copy
+from tests.builders.families import ACTOR, register_into
+from tests.builders.stock import receive_lot
+from tests.domain.handout_fixtures import Basket, stocked_basket
 
 VOLUNTEER = Actor(name="Vera Volunteer", role=Role.VOLUNTEER)
 OPENING_STOCK = 10
@@ -334,18 +333,6 @@ def test_every_handout_step_keeps_the_books_and_the_rules(
         engine.dispose()
 
 
-def fresh_copy(template: Path, folder: Path) -> Engine:
-    target = folder / "handouts.sqlite3"
-    with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(target)) as copy:
-        source.backup(copy)
-    engine = make_engine(f"sqlite:///{target}")
-    # Durability after a power cut is not under test here; waiting for the disk is most of a run.
-    sqlalchemy_event.listen(
-        engine, "connect", lambda connection, _record: connection.execute("PRAGMA synchronous=OFF")
-    )
-    return engine
-
-
 def start_model(engine: Engine, basket: Basket) -> Model:
     with reading(engine) as session:
         items = {
@@ -402,7 +389,7 @@ def prepare(engine: Engine, model: Model, step: Step, now: datetime) -> Run:
     item_id = model.item(step.item)
 
     def delivery(session: Session) -> object:
-        receive(session, now, item_id, step.quantity, None)
+        receive_lot(session, now, item_id, step.quantity, None)
         return None
 
     def received(_returned: object) -> None:

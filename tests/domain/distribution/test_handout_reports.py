@@ -27,7 +27,7 @@ from distro.domain.distribution.reports import (
 from distro.domain.distribution.rounds import RoundIn, create_round, get_round
 from distro.domain.distribution.slips import collect_slip, void_slip
 from distro.domain.families.models import Family
-from tests.domain.conftest import ACTOR, Registrar
+from tests.builders.families import ACTOR, Registrar, mother_and_baby
 from tests.domain.handout_fixtures import BASKET, Basket, stocked_basket
 
 OTHER_ROUNDS_HANDOUTS = 200_000
@@ -37,15 +37,6 @@ OTHER_ROUNDS_HANDOUTS = 200_000
 def basket(engine: Engine, now: datetime) -> Basket:
     """A two-step round, so slips wait at the exit until collected."""
     return stocked_basket(engine, now, two_step=True)
-
-
-def mother_and_baby(register: Registrar, **details: object) -> Family:
-    """Rice 1, oil 1, pork 2 (chicken if halal), formula 3, pads 1: eight units."""
-    members = [
-        {"full_name": "Amina Yusuf", "sex": "female", "birth_date": "1990-03-01"},
-        {"full_name": "Baby Yusuf", "sex": "male", "birth_date": "2026-06-01"},
-    ]
-    return register(members=members, **details)
 
 
 def single_man(register: Registrar, name: str = "Omar Ali") -> Family:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, func
@@ -30,7 +30,7 @@ from distro.domain.distribution.rounds import get_round
 from distro.domain.families.models import Family, FamilyStatus
 from distro.domain.stock.ledger import issue_stock
 from distro.domain.stock.models import StockLot, StockMovement
-from tests.domain.conftest import ACTOR, Registrar
+from tests.builders.families import ACTOR, Registrar, mother_and_baby
 from tests.domain.handout_fixtures import Basket, stocked_basket
 
 VOLUNTEER = Actor(name="Vera Volunteer", role=Role.VOLUNTEER)
@@ -39,20 +39,6 @@ VOLUNTEER = Actor(name="Vera Volunteer", role=Role.VOLUNTEER)
 @pytest.fixture
 def basket(engine: Engine, now: datetime) -> Basket:
     return stocked_basket(engine, now)
-
-
-def member(name: str, sex: str, born: date) -> dict[str, object]:
-    return {"full_name": name, "sex": sex, "birth_date": born.isoformat()}
-
-
-def mother_and_baby(register: Registrar, **details: object) -> Family:
-    return register(
-        members=[
-            member("Amina Yusuf", "female", date(1990, 3, 1)),
-            member("Baby Yusuf", "male", date(2026, 6, 1)),
-        ],
-        **details,
-    )
 
 
 def entitlement(engine: Engine, basket: Basket, family: Family, now: datetime) -> Entitlement:

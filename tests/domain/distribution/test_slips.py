@@ -30,8 +30,9 @@ from distro.domain.distribution.slips import (
 from distro.domain.families.models import Family
 from distro.domain.scan import resolve_scan
 from distro.domain.stock.models import MovementKind, StockLot, StockMovement
-from tests.domain.conftest import ACTOR, Registrar
-from tests.domain.handout_fixtures import BASKET, Basket, receive, stocked_basket
+from tests.builders.families import ACTOR, Registrar
+from tests.builders.stock import receive_lot
+from tests.domain.handout_fixtures import BASKET, Basket, stocked_basket
 
 VOLUNTEER = Actor(name="Vera Volunteer", role=Role.VOLUNTEER)
 EXIT_DESK = Actor(name="Ezra Exit", role=Role.VOLUNTEER)
@@ -167,7 +168,7 @@ def test_voiding_puts_every_unit_back_on_the_lot_it_came_from(
     engine: Engine, basket: Basket, register: Registrar, now: datetime
 ) -> None:
     with unit_of_work(engine) as session:  # one bag of rice that expires sooner is taken first
-        receive(session, now, basket.rice, 1, now.date() + timedelta(days=20))
+        receive_lot(session, now, basket.rice, 1, now.date() + timedelta(days=20))
     before = lots_on_hand(engine)
     done = hand_out_to(engine, basket, household(register), now)
     during = lots_on_hand(engine)

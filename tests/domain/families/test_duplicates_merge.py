@@ -29,7 +29,7 @@ from distro.domain.families.registry import (
 from distro.domain.families.schemas import FamilyDetails
 from distro.domain.families.search import count_families, search_families
 from distro.domain.scan import resolve_scan
-from tests.domain.conftest import FamilyBuilder, Registrar
+from tests.builders.families import FamilyBuilder, Registrar
 
 
 def matches(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from sqlmodel import Session, col, select
 from distro.domain.audit.models import AuditEvent
 from distro.domain.core.access import Actor, Role
 from distro.domain.core.csv_cells import BOM, ESCAPE, FORMULA_STARTS, escape_cell, unescape_cell
-from distro.domain.core.db import make_engine, migrate, reading, unit_of_work
+from distro.domain.core.db import reading, unit_of_work
 from distro.domain.core.inputs import validated
 from distro.domain.families.csv_format import COLUMNS
 from distro.domain.families.export import export_families, family_batches
@@ -108,30 +107,21 @@ def registry(engine: Engine, now: datetime) -> Engine:
     return engine
 
 
-@pytest.fixture
-def empty_engine(tmp_path: Path) -> Iterator[Engine]:
-    """A second, empty database to import into."""
-    other = make_engine(f"sqlite:///{tmp_path / 'other.sqlite3'}")
-    migrate(other)
-    yield other
-    other.dispose()
-
-
 def test_export_then_import_gives_the_same_families(
-    registry: Engine, empty_engine: Engine, now: datetime
+    registry: Engine, other_engine: Engine, now: datetime
 ) -> None:
-    report = run_import(empty_engine, exported(registry), now)
+    report = run_import(other_engine, exported(registry), now)
 
     assert report.problems == [] and report.written
-    assert comparable(empty_engine) == comparable(registry)
+    assert comparable(other_engine) == comparable(registry)
 
 
 def test_round_trip_keeps_codes_statuses_and_estimated_births(
-    registry: Engine, empty_engine: Engine, now: datetime
+    registry: Engine, other_engine: Engine, now: datetime
 ) -> None:
-    run_import(empty_engine, exported(registry), now)
+    run_import(other_engine, exported(registry), now)
 
-    families = comparable(empty_engine)
+    families = comparable(other_engine)
     assert [f["status"] for f in families.values()] == ["active", "suspended", "left_hk", "active"]
     yusuf = next(iter(families.values()))["members"][1]
     assert (yusuf["birth_date"].isoformat(), yusuf["birth_date_estimated"]) == ("2017-01-01", True)
@@ -139,12 +129,12 @@ def test_round_trip_keeps_codes_statuses_and_estimated_births(
 
 
 def test_a_second_export_is_identical_to_the_first(
-    registry: Engine, empty_engine: Engine, now: datetime
+    registry: Engine, other_engine: Engine, now: datetime
 ) -> None:
     first = exported(registry)
-    run_import(empty_engine, first, now)
+    run_import(other_engine, first, now)
 
-    assert exported(empty_engine) == first
+    assert exported(other_engine) == first
 
 
 def test_file_starts_with_a_bom_and_the_header(registry: Engine) -> None:

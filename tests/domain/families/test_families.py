@@ -32,7 +32,7 @@ from distro.domain.families.registry import (
 )
 from distro.domain.families.schemas import FamilyDetails, FamilyIn, MemberIn, StatusChange
 from distro.domain.families.search import search_families
-from tests.domain.conftest import FamilyBuilder, Registrar, family_dict
+from tests.builders.families import FamilyBuilder, Registrar, family_dict
 
 
 def load(engine: Engine, family_id: int | None) -> FamilyRecord:

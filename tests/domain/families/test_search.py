@@ -19,8 +19,8 @@ from distro.domain.families.models import Family
 from distro.domain.families.registry import change_status, load_family
 from distro.domain.families.schemas import StatusChange
 from distro.domain.families.search import count_families, query_words, reindex_all, search_families
-from tests.conftest import FIXED_NOW
-from tests.domain.conftest import Registrar, register_into
+from tests.builders.clock import FIXED_NOW
+from tests.builders.families import Registrar, register_into
 
 
 @dataclass

@@ -20,7 +20,7 @@ from distro.domain.stock.ledger import NotEnoughStock, Taken, issue_stock
 from distro.domain.stock.models import MAX_QUANTITY, AdjustReason, MovementKind, StockSource
 from distro.domain.stock.receiving import ReceiptIn, ReceiptLineIn, receive_stock
 from distro.domain.stock.take import post_count
-from tests.domain.conftest import ACTOR
+from tests.builders.families import ACTOR
 
 MISSING_LOT = 1_000_000
 """A lot id no test database reaches: what a pick names when there are no lots yet."""

@@ -36,36 +36,14 @@ from distro.domain.stock.item_lookup import (
     item_barcodes,
     search_items,
 )
-from distro.domain.stock.models import Item, StockSource
-from distro.domain.stock.receiving import ReceiptIn, ReceiptLineIn, receive_stock
-from tests.domain.conftest import ACTOR
-
-EAN_13 = "4006381333931"
-OTHER_EAN_13 = "5012345678900"
-UPC_A = "036000291452"
-
-
-def item_in(name: str, **fields: Any) -> ItemIn:
-    return validated(ItemIn, {"name": name, "category": "food", "unit": "bag", **fields})
-
-
-def add(engine: Engine, now: datetime, name: str, **fields: Any) -> Item:
-    with unit_of_work(engine) as session:
-        return add_item(session, item_in(name, **fields), actor=ACTOR, now=now)
+from distro.domain.stock.models import Item
+from tests.builders.families import ACTOR
+from tests.builders.stock import EAN_13, OTHER_EAN_13, UPC_A, catalogue_item, item_in, receive_lots
 
 
 def audit_rows(engine: Engine) -> list[AuditEvent]:
     with reading(engine) as session:
         return list(session.exec(select(AuditEvent).order_by(col(AuditEvent.id))).all())
-
-
-def receive(engine: Engine, now: datetime, item: Item, *quantities: int) -> None:
-    """Stock received through the ledger, one lot per quantity."""
-    assert item.id is not None
-    lines = [ReceiptLineIn(item_id=item.id, quantity=quantity) for quantity in quantities]
-    receipt = ReceiptIn(received_on=now.date(), source_kind=StockSource.DONOR, lines=lines)
-    with unit_of_work(engine) as session:
-        receive_stock(session, receipt, actor=ACTOR, now=now)
 
 
 # --- folding names ---------------------------------------------------------------------------
@@ -132,7 +110,7 @@ def test_item_input_is_cleaned() -> None:
 
 
 def test_adding_an_item_gives_it_a_code_and_a_history_row(engine: Engine, now: datetime) -> None:
-    item = add(engine, now, "Rice 5kg", halal=True, vegetarian=True, barcodes=[EAN_13])
+    item = catalogue_item(engine, now, "Rice 5kg", halal=True, vegetarian=True, barcodes=[EAN_13])
 
     assert item.code == format_code(CodeKind.ITEM, 1)
     assert item.name == "Rice 5kg" and item.name_key == "rice 5 kg"
@@ -146,19 +124,19 @@ def test_adding_an_item_gives_it_a_code_and_a_history_row(engine: Engine, now: d
     )
     assert event.summary == f"Added item {item.code} Rice 5kg"
     assert json.loads(event.after or "")["barcodes"] == [EAN_13]
-    assert add(engine, now, "Flour 1 kg").code == format_code(CodeKind.ITEM, 2)
+    assert catalogue_item(engine, now, "Flour 1 kg").code == format_code(CodeKind.ITEM, 2)
 
 
 def test_a_second_item_with_the_same_folded_name_is_refused(engine: Engine, now: datetime) -> None:
-    first = add(engine, now, "Rice 5 kg")
+    first = catalogue_item(engine, now, "Rice 5 kg")
     with pytest.raises(Conflict) as refused:
-        add(engine, now, "rice 5KG")
+        catalogue_item(engine, now, "rice 5KG")
     assert str(refused.value) == f"There is already an item called Rice 5 kg ({first.code})."
     assert len(audit_rows(engine)) == 1
 
 
 def test_the_database_itself_refuses_a_repeated_name_key(engine: Engine, now: datetime) -> None:
-    add(engine, now, "Rice 5 kg")
+    catalogue_item(engine, now, "Rice 5 kg")
     with pytest.raises(IntegrityError), unit_of_work(engine) as session:
         session.add(
             Item(
@@ -174,7 +152,7 @@ def test_the_database_itself_refuses_a_repeated_name_key(engine: Engine, now: da
 def test_editing_changes_the_item_and_records_before_and_after(
     engine: Engine, now: datetime
 ) -> None:
-    item = add(engine, now, "Rice 5 kg", barcodes=[EAN_13])
+    item = catalogue_item(engine, now, "Rice 5 kg", barcodes=[EAN_13])
     later = now + timedelta(hours=1)
     with unit_of_work(engine) as session:
         assert item.id is not None
@@ -195,7 +173,7 @@ def test_editing_changes_the_item_and_records_before_and_after(
 
 
 def test_an_edit_that_changes_nothing_writes_nothing(engine: Engine, now: datetime) -> None:
-    item = add(engine, now, "Rice 5 kg", barcodes=[EAN_13])
+    item = catalogue_item(engine, now, "Rice 5 kg", barcodes=[EAN_13])
     with unit_of_work(engine) as session:
         assert item.id is not None
         same = item_in("Rice 5 kg", barcodes=[EAN_13])
@@ -206,7 +184,7 @@ def test_an_edit_that_changes_nothing_writes_nothing(engine: Engine, now: dateti
 
 
 def test_an_edit_replaces_the_barcodes_when_given(engine: Engine, now: datetime) -> None:
-    item = add(engine, now, "Rice 5 kg", barcodes=[EAN_13])
+    item = catalogue_item(engine, now, "Rice 5 kg", barcodes=[EAN_13])
     with unit_of_work(engine) as session:
         assert item.id is not None
         update_item(
@@ -216,8 +194,8 @@ def test_an_edit_replaces_the_barcodes_when_given(engine: Engine, now: datetime)
 
 
 def test_an_edit_cannot_take_another_items_name(engine: Engine, now: datetime) -> None:
-    rice = add(engine, now, "Rice 5 kg")
-    flour = add(engine, now, "Flour 1 kg")
+    rice = catalogue_item(engine, now, "Rice 5 kg")
+    flour = catalogue_item(engine, now, "Flour 1 kg")
     with pytest.raises(Conflict, match=rf"called Rice 5 kg \({rice.code}\)"):
         with unit_of_work(engine) as session:
             assert flour.id is not None
@@ -228,7 +206,7 @@ def test_an_edit_cannot_take_another_items_name(engine: Engine, now: datetime) -
 
 
 def test_retire_and_reactivate(engine: Engine, now: datetime) -> None:
-    item = add(engine, now, "Rice 5 kg")
+    item = catalogue_item(engine, now, "Rice 5 kg")
     assert item.id is not None
     with unit_of_work(engine) as session:
         retired = retire_item(session, item.id, actor=ACTOR, now=now, reason="no longer donated")
@@ -236,7 +214,7 @@ def test_retire_and_reactivate(engine: Engine, now: datetime) -> None:
         with pytest.raises(Conflict, match="is already retired"):
             retire_item(session, item.id, actor=ACTOR, now=now)
     with pytest.raises(Conflict, match="it is retired: reactivate it instead"):
-        add(engine, now, "rice 5 kg")
+        catalogue_item(engine, now, "rice 5 kg")
     with unit_of_work(engine) as session:
         assert reactivate_item(session, item.id, actor=ACTOR, now=now).retired_at is None
         with pytest.raises(Conflict, match="is not retired"):
@@ -247,8 +225,8 @@ def test_retire_and_reactivate(engine: Engine, now: datetime) -> None:
 
 
 def test_an_item_on_the_shelves_cannot_be_retired(engine: Engine, now: datetime) -> None:
-    item = add(engine, now, "Rice 5 kg")
-    receive(engine, now, item, 4, 3)
+    item = catalogue_item(engine, now, "Rice 5 kg")
+    receive_lots(engine, now, item, 4, 3)
     with pytest.raises(Conflict) as refused, unit_of_work(engine) as session:
         assert item.id is not None
         retire_item(session, item.id, actor=ACTOR, now=now)
@@ -262,7 +240,7 @@ def test_an_item_on_the_shelves_cannot_be_retired(engine: Engine, now: datetime)
 
 
 def test_attach_and_detach_a_barcode(engine: Engine, now: datetime) -> None:
-    item = add(engine, now, "Rice 5 kg")
+    item = catalogue_item(engine, now, "Rice 5 kg")
     assert item.id is not None
     with unit_of_work(engine) as session:
         attach_barcode(session, item.id, f"]E0{EAN_13}\r", actor=ACTOR, now=now)
@@ -283,8 +261,8 @@ def test_attach_and_detach_a_barcode(engine: Engine, now: datetime) -> None:
 
 
 def test_a_barcode_of_another_item_is_refused_naming_it(engine: Engine, now: datetime) -> None:
-    rice = add(engine, now, "Rice 5 kg", barcodes=[EAN_13])
-    flour = add(engine, now, "Flour 1 kg")
+    rice = catalogue_item(engine, now, "Rice 5 kg", barcodes=[EAN_13])
+    flour = catalogue_item(engine, now, "Flour 1 kg")
     with pytest.raises(Conflict) as refused, unit_of_work(engine) as session:
         assert flour.id is not None
         attach_barcode(session, flour.id, EAN_13, actor=ACTOR, now=now)
@@ -293,11 +271,11 @@ def test_a_barcode_of_another_item_is_refused_naming_it(engine: Engine, now: dat
         "detach it from that item first."
     )
     with pytest.raises(Conflict, match="already belongs to Rice 5 kg"):
-        add(engine, now, "Sugar 1 kg", barcodes=[EAN_13])
+        catalogue_item(engine, now, "Sugar 1 kg", barcodes=[EAN_13])
 
 
 def test_a_barcode_with_a_wrong_check_digit_is_refused(engine: Engine, now: datetime) -> None:
-    item = add(engine, now, "Rice 5 kg")
+    item = catalogue_item(engine, now, "Rice 5 kg")
     with pytest.raises(CodeError) as refused, unit_of_work(engine) as session:
         assert item.id is not None
         attach_barcode(session, item.id, "4006381333932", actor=ACTOR, now=now)
@@ -326,7 +304,7 @@ def shelf(engine: Engine, now: datetime) -> dict[str, Item]:
         "Diapers size XL",
         "Brown rice 1 kg",
     ]
-    items = {name: add(engine, now, name) for name in names}
+    items = {name: catalogue_item(engine, now, name) for name in names}
     with unit_of_work(engine) as session:
         attach_barcode(session, items["Cooking oil 1 L"].id, UPC_A, actor=ACTOR, now=now)  # type: ignore[arg-type]
     return items
@@ -376,7 +354,7 @@ def test_an_ambiguous_name_shows_five_candidates_at_most(
     engine: Engine, now: datetime, shelf: dict[str, Item]
 ) -> None:
     for size in ("XXL", "Newborn"):
-        add(engine, now, f"Diapers size {size}")
+        catalogue_item(engine, now, f"Diapers size {size}")
     with pytest.raises(AmbiguousItem) as refused:
         found(engine, "diap")
     assert len(refused.value.candidates) == 5
@@ -456,8 +434,8 @@ def test_a_name_prefix_is_an_index_range(engine: Engine) -> None:
 def test_db_check_finds_a_wrong_item_code_and_the_item_counter_behind(
     engine: Engine, now: datetime
 ) -> None:
-    rice = add(engine, now, "Rice 5 kg")
-    add(engine, now, "Flour 1 kg")
+    rice = catalogue_item(engine, now, "Rice 5 kg")
+    catalogue_item(engine, now, "Flour 1 kg")
     assert check_database(engine) == []
     wrong = rice.code[:-1] + ("0" if rice.code[-1] != "0" else "1")
     with engine.begin() as connection:

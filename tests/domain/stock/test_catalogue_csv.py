@@ -4,10 +4,8 @@ imported whole or not at all, and every problem names its row."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import datetime
 from importlib import resources
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -16,7 +14,7 @@ from sqlmodel import col, func, select
 from distro.domain.audit.models import AuditEvent
 from distro.domain.core.codes import CodeKind, format_code
 from distro.domain.core.csv_cells import BOM
-from distro.domain.core.db import make_engine, migrate, reading, unit_of_work
+from distro.domain.core.db import reading, unit_of_work
 from distro.domain.stock.catalogue import attach_barcode
 from distro.domain.stock.catalogue_csv import (
     ITEM_COLUMNS,
@@ -26,8 +24,8 @@ from distro.domain.stock.catalogue_csv import (
 )
 from distro.domain.stock.item_lookup import item_barcodes
 from distro.domain.stock.models import Item
-from tests.domain.conftest import ACTOR
-from tests.domain.stock.test_catalogue import EAN_13, OTHER_EAN_13, UPC_A, add
+from tests.builders.families import ACTOR
+from tests.builders.stock import EAN_13, OTHER_EAN_13, UPC_A, catalogue_item
 
 HEADER = "name,category,unit,pack_size,halal,contains_pork,vegetarian,low_stock_threshold,barcodes"
 
@@ -62,15 +60,6 @@ def audit_count(engine: Engine) -> int:
 
 def problems(report: ItemImportReport) -> list[str]:
     return [str(problem) for problem in report.problems]
-
-
-@pytest.fixture
-def other_engine(tmp_path: Path) -> Iterator[Engine]:
-    """A second, empty database: where an exported catalogue is taken to."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'other.sqlite3'}")
-    migrate(engine)
-    yield engine
-    engine.dispose()
 
 
 # --- the starter catalogue -------------------------------------------------------------------
@@ -109,7 +98,7 @@ def test_the_starter_catalogue_twice_changes_nothing(engine: Engine, now: dateti
 
 
 def test_export_writes_the_columns_escaped_with_a_bom(engine: Engine, now: datetime) -> None:
-    add(engine, now, "=HYPERLINK(evil)", pack_size="-5 kg", barcodes=[EAN_13, UPC_A])
+    catalogue_item(engine, now, "=HYPERLINK(evil)", pack_size="-5 kg", barcodes=[EAN_13, UPC_A])
     text = exported(engine)
     assert text.startswith(BOM + ",".join(ITEM_COLUMNS) + "\r\n")
     code = format_code(CodeKind.ITEM, 1)
@@ -120,8 +109,8 @@ def test_export_then_import_round_trips(
     engine: Engine, other_engine: Engine, now: datetime
 ) -> None:
     run_import(engine, starter_catalogue(), now)
-    add(engine, now, "+Plus tea", halal=True, barcodes=[EAN_13, OTHER_EAN_13])
-    add(engine, now, "Luncheon meat 200 g", contains_pork=True, low_stock_threshold=3)
+    catalogue_item(engine, now, "+Plus tea", halal=True, barcodes=[EAN_13, OTHER_EAN_13])
+    catalogue_item(engine, now, "Luncheon meat 200 g", contains_pork=True, low_stock_threshold=3)
     first = exported(engine)
 
     assert run_import(engine, first, now).count("unchanged") == item_count(engine)
@@ -129,14 +118,14 @@ def test_export_then_import_round_trips(
 
     assert problems(report) == [] and report.count("added") == item_count(engine)
     assert exported(other_engine) == first  # same codes, names, flags and barcodes
-    next_one = add(other_engine, now, "Brand new item")
+    next_one = catalogue_item(other_engine, now, "Brand new item")
     assert next_one.code == format_code(CodeKind.ITEM, item_count(engine) + 1)
 
 
 def test_retired_items_are_not_exported(engine: Engine, now: datetime) -> None:
     from distro.domain.stock.catalogue import retire_item
 
-    kept, gone = add(engine, now, "Rice 5 kg"), add(engine, now, "Old soap")
+    kept, gone = catalogue_item(engine, now, "Rice 5 kg"), catalogue_item(engine, now, "Old soap")
     with unit_of_work(engine) as session:
         retire_item(session, gone.id, actor=ACTOR, now=now)  # type: ignore[arg-type]
     assert kept.name in exported(engine) and gone.name not in exported(engine)
@@ -146,8 +135,8 @@ def test_retired_items_are_not_exported(engine: Engine, now: datetime) -> None:
 
 
 def test_a_row_with_a_known_code_or_name_edits_that_item(engine: Engine, now: datetime) -> None:
-    rice = add(engine, now, "Rice 5 kg", barcodes=[EAN_13])
-    flour = add(engine, now, "Flour 1 kg")
+    rice = catalogue_item(engine, now, "Rice 5 kg", barcodes=[EAN_13])
+    flour = catalogue_item(engine, now, "Flour 1 kg")
     content = (
         "code,name,category,unit,low_stock_threshold,barcodes\n"
         f"{rice.code},Rice 5 kg bag,food,bags,25,\n"
@@ -173,7 +162,7 @@ def test_a_new_code_in_the_file_is_kept_and_never_handed_out(engine: Engine, now
     kept = format_code(CodeKind.ITEM, 40)
     report = run_import(engine, f"code,name,category,unit\n{kept},Rice 5 kg,food,bag\n", now)
     assert [item.code for item in report.items] == [kept]
-    assert add(engine, now, "Flour 1 kg").code == format_code(CodeKind.ITEM, 41)
+    assert catalogue_item(engine, now, "Flour 1 kg").code == format_code(CodeKind.ITEM, 41)
 
 
 def test_a_dry_run_reports_and_writes_nothing(engine: Engine, now: datetime) -> None:
@@ -213,7 +202,7 @@ def test_one_bad_row_means_no_row_is_written(engine: Engine, now: datetime) -> N
 
 
 def test_every_problem_is_reported_with_its_row(engine: Engine, now: datetime) -> None:
-    rice = add(engine, now, "Rice 5 kg", barcodes=[EAN_13])
+    rice = catalogue_item(engine, now, "Rice 5 kg", barcodes=[EAN_13])
     family_code = format_code(CodeKind.FAMILY, 1)
     content = "\n".join(
         [

@@ -21,8 +21,8 @@ from distro.domain.core.db import make_engine, reading, unit_of_work
 from distro.domain.stock.ledger import NotEnoughStock, issue_stock, take_from_lot
 from distro.domain.stock.models import Item, MovementKind, StockLot, StockMovement
 from distro.domain.stock.take import _set_on_hand, count_variances
-from tests.domain.conftest import ACTOR
-from tests.domain.stock_fixtures import stocked_item
+from tests.builders.families import ACTOR
+from tests.builders.stock import stocked_item
 
 pytestmark = pytest.mark.slow  # see pyproject.toml: `dev.py check --fast` leaves it out
 

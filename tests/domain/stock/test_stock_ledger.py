@@ -20,8 +20,8 @@ from distro.domain.stock.ledger import NotEnoughStock, issue_stock
 from distro.domain.stock.models import AdjustReason, StockLot, StockMovement, StockSource
 from distro.domain.stock.receiving import ReceiptIn, ReceiptLineIn, receive_stock
 from distro.domain.stock.take import count_sheet, count_variances, post_count
-from tests.domain.conftest import ACTOR
-from tests.domain.stock_fixtures import add_item, stocked_item
+from tests.builders.families import ACTOR
+from tests.builders.stock import add_item, stocked_item
 
 SOON = date(2026, 12, 10)
 LATER = date(2027, 6, 1)

@@ -4,9 +4,7 @@ says or is refused and changes nothing, and after every step every unit is accou
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
-from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import cast
@@ -15,7 +13,6 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, Row, text
-from sqlalchemy import event as sqlalchemy_event
 from sqlmodel import col, select
 
 from distro.domain.admin.checks import check_database
@@ -23,8 +20,10 @@ from distro.domain.core.clock import local_date
 from distro.domain.core.db import make_engine, migrate, reading, unit_of_work
 from distro.domain.core.errors import DomainError
 from distro.domain.stock.models import AdjustReason, MovementKind, StockLot, StockMovement
-from tests.conftest import FIXED_NOW
-from tests.domain.conftest import ACTOR
+from tests.builders.clock import FIXED_NOW
+from tests.builders.databases import fresh_copy
+from tests.builders.families import ACTOR
+from tests.builders.stock import add_item
 from tests.domain.stock.stock_steps import (
     TAKE_ONLY,
     Adjust,
@@ -39,9 +38,7 @@ from tests.domain.stock.stock_steps import (
     TakenRow,
     WriteOff,
 )
-from tests.domain.stock_fixtures import add_item
 
-NO_SYNC = "PRAGMA synchronous=OFF"
 Template = tuple[Path, tuple[int, ...]]
 Snapshot = dict[str, list[Row[object]]]
 
@@ -140,19 +137,6 @@ def test_every_step_keeps_the_books_true(
             check_books(engine, books)
     finally:
         engine.dispose()
-
-
-def fresh_copy(template: Path, folder: Path) -> Engine:
-    target = folder / "stock.sqlite3"
-    with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(target)) as copy:
-        source.backup(copy)
-    engine = make_engine(f"sqlite:///{target}")
-    # Durability after a power cut is not under test here, and waiting for the disk at every
-    # commit would make most of the run's time; this runs after make_engine's own pragmas.
-    sqlalchemy_event.listen(
-        engine, "connect", lambda connection, _record: connection.execute(NO_SYNC)
-    )
-    return engine
 
 
 def take_step(engine: Engine, books: Books, step: Step, now: datetime) -> None:

@@ -26,8 +26,8 @@ from distro.domain.stock.models import (
     StockSource,
     StockUnit,
 )
-from tests.conftest import FIXED_NOW
-from tests.domain.stock_fixtures import add_item
+from tests.builders.clock import FIXED_NOW
+from tests.builders.stock import add_item
 
 TODAY = local_date(FIXED_NOW)
 
