@@ -1,14 +1,17 @@
-"""Databases for property tests: a copy of a module's template per example, without waiting for
-the disk."""
+"""Databases for tests: a copy of a template per property-test example without waiting for the
+disk, the SQL a block of code runs, and how SQLite plans a query."""
 
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy import event as sqlalchemy_event
+from sqlmodel import Session
 
 from distro.domain.core.db import make_engine
 
@@ -25,3 +28,23 @@ def fresh_copy(template: Path, folder: Path) -> Engine:
         engine, "connect", lambda connection, _record: connection.execute("PRAGMA synchronous=OFF")
     )
     return engine
+
+
+@contextmanager
+def recorded_statements(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
+    """Every SQL statement run on `engine` inside the block, with its parameters."""
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
+        seen.append((statement, parameters))
+
+    sqlalchemy_event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sqlalchemy_event.remove(engine, "before_cursor_execute", record)
+
+
+def query_plan(session: Session, sql: str) -> str:
+    """SQLite's plan for `sql`, its steps joined in one line."""
+    return " ".join(str(row[-1]) for row in session.execute(text(f"EXPLAIN QUERY PLAN {sql}")))

@@ -16,7 +16,7 @@ from distro.domain.audit.models import AuditEvent
 from distro.domain.core.db import reading
 from distro.domain.distribution.models import BasketRule, DistributionRound, RoundFamily
 from tests.builders.families import register_into
-from tests.commands.test_stock_cli import plain_refusal
+from tests.commands.refusals import plain_refusal
 
 DATA = resources.files("distro.data")
 CATALOGUE = Path(str(DATA.joinpath("catalogue.csv")))

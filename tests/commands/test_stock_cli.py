@@ -36,6 +36,7 @@ from distro.domain.stock.models import (
     StockUnit,
 )
 from tests.cli_runner import run_cli
+from tests.commands.refusals import plain_refusal
 from tests.printing.pdf_reading import decoded, page_text
 
 CATALOGUE = Path(str(resources.files("distro.data").joinpath("catalogue.csv")))
@@ -89,14 +90,6 @@ def on_hand(engine: Engine, code: str) -> int:
 def movements(engine: Engine) -> list[StockMovement]:
     with reading(engine) as session:
         return list(session.exec(select(StockMovement).order_by(col(StockMovement.id))).all())
-
-
-def plain_refusal(err: str) -> str:
-    """The one line a refusal prints, without the program's name."""
-    lines = [line for line in err.splitlines() if not line.startswith("distro: warning")]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("distro: ")
-    return lines[0].removeprefix("distro: ")
 
 
 def test_choices_offered_match_the_domain() -> None:

@@ -4,7 +4,6 @@ units of an item never get more than the shelf holds; a counter that lost wrote 
 
 from __future__ import annotations
 
-import multiprocessing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from multiprocessing.synchronize import Barrier
@@ -27,6 +26,7 @@ from distro.domain.families.models import Family
 from distro.domain.stock.ledger import issue_stock
 from distro.domain.stock.models import MovementKind, StockLot, StockMovement
 from tests.builders.families import ACTOR, Registrar
+from tests.builders.processes import START_TIMEOUT, released_together
 from tests.domain.handout_fixtures import stocked_basket
 
 pytestmark = pytest.mark.slow  # see pyproject.toml: `dev.py check --fast` leaves it out
@@ -35,9 +35,6 @@ if TYPE_CHECKING:
     from multiprocessing import Queue
 
 COUNTERS = 5
-START_TIMEOUT = 120.0
-"""Seconds a counter waits for the others at the start line (spawning is slow on a busy box)."""
-RESULT_TIMEOUT = 300.0
 NAMES = ("Amina Yusuf", "Grace Mensah", "Chan Tai Man", "Priya Sharma", "Joy Santos")
 
 
@@ -76,24 +73,9 @@ def counter(
 
 def run_counters(engine: Engine, requests: list[HandoutIn], now: datetime) -> list[Outcome]:
     """Start one process per request, released together; their outcomes."""
-    context = multiprocessing.get_context("spawn")
-    start = context.Barrier(len(requests))
-    out: Queue[Outcome] = context.Queue()
     url = f"sqlite:///{engine.url.database}"
-    processes = [
-        context.Process(target=counter, args=(url, number, request, now, start, out))
-        for number, request in enumerate(requests, start=1)
-    ]
-    for process in processes:
-        process.start()
-    try:
-        return [out.get(timeout=RESULT_TIMEOUT) for _process in processes]
-    finally:
-        for process in processes:
-            process.join(timeout=30)
-            if process.is_alive():
-                process.terminate()
-                process.join()
+    numbered = [(url, number, request, now) for number, request in enumerate(requests, start=1)]
+    return released_together(counter, numbered)
 
 
 def request_for(engine: Engine, round_id: int, family: Family, now: datetime) -> HandoutIn:

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from distro.domain.core.db import reading, unit_of_work
@@ -27,6 +24,7 @@ from distro.domain.distribution.reports import (
 from distro.domain.distribution.rounds import RoundIn, create_round, get_round
 from distro.domain.distribution.slips import collect_slip, void_slip
 from distro.domain.families.models import Family
+from tests.builders.databases import recorded_statements
 from tests.builders.families import ACTOR, Registrar, mother_and_baby
 from tests.domain.handout_fixtures import BASKET, Basket, stocked_basket
 
@@ -215,21 +213,6 @@ def test_the_csv_escapes_formulas_and_shows_voids_and_filters_by_round(
     assert len(exported(engine)[1]) == 9
 
 
-@contextmanager
-def statements(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
-    """Every SQL statement run on `engine` inside the block, with its parameters."""
-    seen: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
-        seen.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 def fill_other_round(session: Session, round_id: int, family_id: int, item_id: int) -> None:
     """`OTHER_ROUNDS_HANDOUTS` overridden slips of one family, one line each, in SQL."""
     session.execute(
@@ -261,7 +244,7 @@ def test_a_round_reads_only_its_own_slice_among_200_000_other_handouts(
     with unit_of_work(engine) as session:
         fill_other_round(session, other, family.id, basket.rice)
     give(engine, basket.round_id, family, now)
-    with reading(engine) as session, statements(engine) as seen:
+    with reading(engine) as session, recorded_statements(engine) as seen:
         progress = round_progress(session, basket.round_id)
         missing = uncollected_slips(session, basket.round_id)
         export_handouts(session, io.StringIO(), round_id=basket.round_id)

@@ -37,6 +37,7 @@ from distro.domain.stock.item_lookup import (
     search_items,
 )
 from distro.domain.stock.models import Item
+from tests.builders.databases import query_plan
 from tests.builders.families import ACTOR
 from tests.builders.stock import EAN_13, OTHER_EAN_13, UPC_A, catalogue_item, item_in, receive_lots
 
@@ -418,15 +419,11 @@ def test_search_for_a_picker(engine: Engine, now: datetime, shelf: dict[str, Ite
 
 def test_a_name_prefix_is_an_index_range(engine: Engine) -> None:
     with Session(engine) as session:
-        plan = " ".join(
-            str(row[-1])
-            for row in session.execute(
-                text(
-                    "EXPLAIN QUERY PLAN SELECT * FROM item "
-                    "WHERE name_key >= 'rice' AND name_key < 'rice' || char(1114111) "
-                    "AND retired_at IS NULL ORDER BY name_key LIMIT 6"
-                )
-            )
+        plan = query_plan(
+            session,
+            "SELECT * FROM item "
+            "WHERE name_key >= 'rice' AND name_key < 'rice' || char(1114111) "
+            "AND retired_at IS NULL ORDER BY name_key LIMIT 6",
         )
     assert "USING INDEX" in plan and "name_key>?" in plan
 

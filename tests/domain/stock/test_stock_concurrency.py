@@ -4,7 +4,6 @@ only the write lock, keeps a counter that planned on a stale look at the shelves
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,6 +21,7 @@ from distro.domain.stock.ledger import NotEnoughStock, issue_stock, take_from_lo
 from distro.domain.stock.models import Item, MovementKind, StockLot, StockMovement
 from distro.domain.stock.take import _set_on_hand, count_variances
 from tests.builders.families import ACTOR
+from tests.builders.processes import START_TIMEOUT, released_together
 from tests.builders.stock import stocked_item
 
 pytestmark = pytest.mark.slow  # see pyproject.toml: `dev.py check --fast` leaves it out
@@ -33,10 +33,6 @@ SOON = date(2026, 12, 10)
 LATER = date(2027, 6, 1)
 COUNTERS = 6
 ATTEMPTS = 10
-START_TIMEOUT = 120.0
-"""Seconds a counter waits for the others at the start line: spawning six interpreters that
-import SQLAlchemy and pydantic on a busy two-core machine takes a while."""
-RESULT_TIMEOUT = 300.0
 
 
 @dataclass
@@ -83,24 +79,8 @@ def issue_repeatedly(
 
 def run_race(engine: Engine, item_id: int, quantity: int, now: datetime) -> list[Tally]:
     """Start `COUNTERS` processes issuing `quantity` at a time, released together; their tallies."""
-    context = multiprocessing.get_context("spawn")
-    start = context.Barrier(COUNTERS)
-    tallies: Queue[Tally] = context.Queue()
     url = f"sqlite:///{engine.url.database}"
-    counters = [
-        context.Process(target=race, args=(url, item_id, quantity, now, start, tallies))
-        for _counter in range(COUNTERS)
-    ]
-    for counter in counters:
-        counter.start()
-    try:
-        return [tallies.get(timeout=RESULT_TIMEOUT) for _counter in counters]
-    finally:
-        for counter in counters:
-            counter.join(timeout=30)
-            if counter.is_alive():
-                counter.terminate()
-                counter.join()
+    return released_together(race, [(url, item_id, quantity, now)] * COUNTERS)
 
 
 def on_hand(engine: Engine, item_id: int) -> dict[date | None, int]:

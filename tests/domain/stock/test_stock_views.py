@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, insert
+from sqlalchemy import Engine, insert
 from sqlmodel import Session
 
 from distro.domain.core.clock import HONG_KONG, local_date
@@ -27,6 +27,7 @@ from distro.domain.stock.models import (
     StockUnit,
 )
 from tests.builders.clock import FIXED_NOW
+from tests.builders.databases import recorded_statements
 from tests.builders.stock import add_item
 
 TODAY = local_date(FIXED_NOW)
@@ -388,16 +389,8 @@ def test_levels_read_the_ledger_through_its_indexes(engine: Engine, shelf: Shelf
         )
     ]
     shelf.session.execute(insert(StockMovement), [move | {"actor": "Test"} for move in moves])
-    statements: list[tuple[str, Any]] = []
-
-    def note(_conn: Any, _cursor: Any, sql: str, params: Any, _context: Any, _many: Any) -> None:
-        statements.append((sql, params))
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with recorded_statements(engine) as statements:
         levels = stock_levels(shelf.session, today=TODAY, sort=LevelSort.LOW)
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
     assert len(levels) == 40
     queries = [(sql, params) for sql, params in statements if sql.lstrip().startswith("SELECT")]
