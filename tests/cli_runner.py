@@ -15,7 +15,7 @@ from distro.cli import main
 from distro.domain.core.access import Role
 from distro.domain.core.db import make_engine, migrate, reading, unit_of_work
 from distro.domain.users.accounts import add_first_admin, add_user, has_users
-from tests.conftest import FIXED_NOW
+from tests.builders.clock import FIXED_NOW
 
 CLI_PIN = "pin-for-tests-4821"
 """Every test user's PIN; the users are named after their roles."""

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
 from distro.domain.core.db import make_engine, migrate
-
-FIXED_NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+from tests.builders.clock import FIXED_NOW
 
 
 @pytest.fixture(scope="session")
@@ -42,8 +41,8 @@ def engine(tmp_path: Path, migrated_template: Path) -> Iterator[Engine]:
 @pytest.fixture(autouse=True)
 def quick_pin_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hash new PINs at a low scrypt cost, so tests that add users stay fast. Each hash keeps
-    its own cost, so checking a PIN works the same; tests/domain/test_pins.py checks the real
-    cost is used when this is not in the way."""
+    its own cost, so checking a PIN works the same; tests/domain/users/test_users.py checks the
+    real cost is used when this is not in the way."""
     import distro.domain.users.pins
 
     monkeypatch.setattr(distro.domain.users.pins, "SCRYPT_COST", 2**10)

@@ -1,37 +1,22 @@
-"""Fixtures for the domain tests: valid family input in one line, and registering it in one step."""
+"""Fixtures for the domain tests: valid family input in one line, registering it in one step,
+and a second empty database. The builders behind them are in tests/builders/."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
-from distro.domain.core.access import Actor, Role
-from distro.domain.core.db import unit_of_work
+from distro.domain.core.access import Actor
+from distro.domain.core.db import make_engine, migrate
 from distro.domain.core.inputs import validated
 from distro.domain.families.models import Family
-from distro.domain.families.registry import register_family
 from distro.domain.families.schemas import FamilyIn
-
-ACTOR = Actor(name="Test Coordinator", role=Role.COORDINATOR)
-
-FamilyBuilder = Callable[..., FamilyIn]
-Registrar = Callable[..., Family]
-
-
-def family_dict(
-    *names: str,
-    members: list[dict[str, Any]] | None = None,
-    district: str = "Sham Shui Po",
-    phones: list[str] | tuple[str, ...] = (),
-    **details: Any,
-) -> dict[str, Any]:
-    """Raw form data: each positional name is a member, then any `members` given as dicts."""
-    rows = [{"full_name": name} for name in names] + list(members or [])
-    return {"district": district, "phones": list(phones), "members": rows, **details}
+from tests.builders.families import ACTOR, FamilyBuilder, Registrar, family_dict, register_into
 
 
 @pytest.fixture
@@ -50,15 +35,6 @@ def family_in() -> FamilyBuilder:
     return build
 
 
-def register_into(
-    engine: Engine, now: datetime, *names: str, reason: str = "", **kwargs: Any
-) -> Family:
-    """Register a family in its own unit of work; `reason=` goes on despite duplicates."""
-    data = validated(FamilyIn, family_dict(*names, **kwargs))
-    with unit_of_work(engine) as session:
-        return register_family(session, data, actor=ACTOR, now=now, duplicate_reason=reason)
-
-
 @pytest.fixture
 def register(engine: Engine, now: datetime) -> Registrar:
     """`register("Amina Yusuf", phones=[...], reason=...)` on the test's database."""
@@ -67,3 +43,12 @@ def register(engine: Engine, now: datetime) -> Registrar:
         return register_into(engine, now, *names, **kwargs)
 
     return run
+
+
+@pytest.fixture
+def other_engine(tmp_path: Path) -> Iterator[Engine]:
+    """A second, empty database: where an export is imported again."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    migrate(engine)
+    yield engine
+    engine.dispose()

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from distro.domain.core.db import unit_of_work
 from distro.domain.distribution.basket_rules import RuleIn, add_rule
 from distro.domain.distribution.models import Expected, RulePer
 from distro.domain.distribution.rounds import RoundIn, create_round
-from distro.domain.stock.models import Item, StockSource
-from distro.domain.stock.receiving import ReceiptIn, ReceiptLineIn, receive_stock
-from tests.domain.conftest import ACTOR
-from tests.domain.stock_fixtures import add_item
+from tests.builders.families import ACTOR
+from tests.builders.stock import flagged_item, receive_lot
 
 BASKET = "food parcel"
 
@@ -32,28 +29,6 @@ class Basket:
     beans: int
     formula: int
     pads: int
-
-
-def flagged_item(
-    session: Session, name: str, now: datetime, category: str = "food", **flags: bool
-) -> int:
-    """An item with a category and diet flags, straight into the table."""
-    item = add_item(session, name, now)
-    item.category = category
-    for flag, value in flags.items():
-        setattr(item, flag, value)
-    session.add(item)
-    session.flush()
-    assert item.id is not None
-    return item.id
-
-
-def receive(
-    session: Session, now: datetime, item_id: int, quantity: int, expiry: date | None
-) -> None:
-    lines = [ReceiptLineIn(item_id=item_id, quantity=quantity, expiry=expiry)]
-    receipt = ReceiptIn(received_on=now.date(), source_kind=StockSource.DONOR, lines=lines)
-    receive_stock(session, receipt, actor=ACTOR, now=now)
 
 
 def stocked_basket(
@@ -77,7 +52,7 @@ def stocked_basket(
             "pads": flagged_item(session, "Sanitary pads", now, "hygiene"),
         }
         for item_id in ids.values():
-            receive(session, now, item_id, stock, now.date() + timedelta(days=200))
+            receive_lot(session, now, item_id, stock, now.date() + timedelta(days=200))
         rules = [
             RuleIn(item_id=ids["rice"], quantity=1, household_to=2),
             RuleIn(item_id=ids["rice"], quantity=2, household_from=3),
@@ -110,9 +85,3 @@ def stocked_basket(
         )
         assert distribution.id is not None
         return Basket(round_id=distribution.id, **ids)
-
-
-def item_name(session: Session, item_id: int) -> str:
-    item = session.get(Item, item_id)
-    assert item is not None
-    return item.name

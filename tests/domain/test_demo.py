@@ -42,7 +42,7 @@ from distro.domain.families.search import search_families
 from distro.domain.stock.levels import stock_alerts, stock_levels
 from distro.domain.stock.models import Item, MovementKind, StockMovement, StockReceipt
 from distro.domain.users.sign_in import sign_in
-from tests.conftest import FIXED_NOW
+from tests.builders.clock import FIXED_NOW
 
 TODAY = FIXED_NOW.date()
 SCRIPTS = {

@@ -3,13 +3,10 @@ how many are on hand, in a couple of indexed reads; family cards scan as before.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine
 
 from distro.domain.core.codes import CodeKind, format_code
 from distro.domain.core.db import reading, unit_of_work
@@ -18,34 +15,21 @@ from distro.domain.scan import ScanResult, looks_scannable, resolve_scan
 from distro.domain.stock.catalogue import retire_item
 from distro.domain.stock.item_lookup import UnknownProductBarcode
 from distro.domain.stock.models import Item
-from tests.domain.conftest import ACTOR, Registrar
-from tests.domain.test_catalogue import EAN_13, UPC_A, add, receive
+from tests.builders.databases import query_plan, recorded_statements
+from tests.builders.families import ACTOR, Registrar
+from tests.builders.stock import EAN_13, UPC_A, catalogue_item, receive_lots
 
 
 @pytest.fixture
 def rice(engine: Engine, now: datetime) -> Item:
-    item = add(engine, now, "Rice 5 kg", barcodes=[EAN_13, UPC_A])
-    receive(engine, now, item, 100, 20)
+    item = catalogue_item(engine, now, "Rice 5 kg", barcodes=[EAN_13, UPC_A])
+    receive_lots(engine, now, item, 100, 20)
     return item
 
 
 def scan(engine: Engine, scanned: str) -> ScanResult:
     with reading(engine) as session:
         return resolve_scan(session, scanned)
-
-
-@contextmanager
-def counted_statements(engine: Engine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_an_item_code_names_the_item_and_its_stock(engine: Engine, rice: Item) -> None:
@@ -65,7 +49,7 @@ def test_a_product_barcode_selects_its_item(engine: Engine, rice: Item, scanned:
 
 
 def test_an_item_without_stock_and_a_retired_one(engine: Engine, now: datetime) -> None:
-    soap = add(engine, now, "Soap bar", category="hygiene", unit="piece")
+    soap = catalogue_item(engine, now, "Soap bar", category="hygiene", unit="piece")
     assert scan(engine, soap.code).description == f"item {soap.code}: Soap bar, 0 piece on hand"
     with unit_of_work(engine) as session:
         retire_item(session, soap.id, actor=ACTOR, now=now)  # type: ignore[arg-type]
@@ -74,18 +58,13 @@ def test_an_item_without_stock_and_a_retired_one(engine: Engine, now: datetime) 
 
 def test_a_scan_is_a_couple_of_indexed_reads(engine: Engine, rice: Item) -> None:
     for scanned in (rice.code, EAN_13):
-        with counted_statements(engine) as statements:
+        with recorded_statements(engine) as recorded:
             scan(engine, scanned)
+        statements = [sql for sql, _parameters in recorded]
         assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 2
     with reading(engine) as session:
-        plan = " ".join(
-            str(row[-1])
-            for row in session.execute(
-                text(
-                    "EXPLAIN QUERY PLAN SELECT coalesce(sum(on_hand), 0) FROM stock_lot "
-                    "WHERE item_id = 1"
-                )
-            )
+        plan = query_plan(
+            session, "SELECT coalesce(sum(on_hand), 0) FROM stock_lot WHERE item_id = 1"
         )
     assert "USING INDEX ix_stock_lot_item_expiry (item_id=?)" in plan
 

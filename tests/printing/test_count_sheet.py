@@ -12,7 +12,7 @@ from distro.domain.core.codes import CodeKind, format_code
 from distro.domain.core.db import reading
 from distro.domain.stock.take import CountLine, count_sheet
 from distro.printing.count_sheet import ROWS_PER_PAGE, count_sheet_pdf
-from tests.domain.stock_fixtures import stocked_item
+from tests.builders.stock import stocked_item
 from tests.printing.pdf_reading import page_count, page_text
 
 PRINTED_AT = "Printed 2026-11-25 17:30"

@@ -15,7 +15,8 @@ from distro.domain.core.csv_cells import BOM, unescape_cell
 from distro.domain.core.errors import DomainError
 
 # The choices argparse offers, spelled out so that building the parser does not import the
-# database layer (the app starts faster); tests/test_stock_cli.py checks they match the enums.
+# database layer (the app starts faster); tests/commands/test_stock_cli.py checks they match the
+# enums.
 CATEGORIES = ("food", "baby", "hygiene", "household", "other")
 UNITS = ("kg", "bag", "bottle", "can", "pack", "piece")
 SOURCES = ("donor", "purchase", "transfer")

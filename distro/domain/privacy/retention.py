@@ -33,7 +33,7 @@ FAMILY_ROWS: tuple[FamilyRowModel, ...] = (SearchKey, Phone, Member, RoundFamily
 
 A new table that points at `family.id` (handouts, loans, referrals ...) must be added here, or
 handled in `erase_family` (for example a stock ledger row that must stay would get its family
-cleared instead); tests/domain/test_retention.py fails until it is."""
+cleared instead); tests/domain/privacy/test_retention.py fails until it is."""
 _PURGED_TABLES = ("family", "member", "phone", "search_key", "handout", "audit_event")
 """The PostgreSQL tables rewritten after an erase, so no dead row keeps the erased data."""
 _NOT_REVIEWED = (FamilyStatus.MERGED.value, FamilyStatus.ANONYMISED.value)
