@@ -19,8 +19,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
 from distro.domain.core.clock import Clock, utc_now
+from distro.domain.core.codes import CodeKind
+from distro.domain.core.errors import DomainError, NotAllowed
 from distro.printing.printers import Printer
 from distro.settings import Settings
+from distro.tui.base import refuse
 from distro.tui.scanning import ScanDetector
 from distro.tui.screens.area import AREAS, AreaScreen
 from distro.tui.screens.counter import CounterScreen
@@ -156,7 +159,6 @@ class DistroApp(App[None]):
 
     def current_actor(self) -> Actor:
         """Who is signed in; screens that change data are reachable only after sign-in."""
-        from distro.domain.core.errors import NotAllowed
 
         if self.actor is None:
             raise NotAllowed("Nobody is signed in at this counter.")
@@ -320,9 +322,7 @@ class DistroApp(App[None]):
     def _resolve_scan(self, scanned: str) -> None:
         """Look the code up on the UI thread: a few indexed reads (a few ms), whereas a hop to a
         worker thread and back costs more than the queries while the queue waits."""
-        from distro.domain.core.codes import CodeKind
         from distro.domain.core.db import reading
-        from distro.domain.core.errors import DomainError
         from distro.domain.scan import resolve_scan
         from distro.domain.stock.item_lookup import UnknownProductBarcode
 
@@ -335,7 +335,7 @@ class DistroApp(App[None]):
             offer_to_attach(self, unknown.barcode)
             return
         except DomainError as error:
-            self.notify(str(error), title="Scan", severity="error")
+            refuse(self, error, title="Scan")
             return
         if result.kind == CodeKind.ITEM:
             open_item(self, result.target_id)

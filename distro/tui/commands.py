@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 from textual.screen import Screen
 
+from distro.tui.base import Distro
 from distro.tui.screens.area import AREAS
 from distro.tui.screens.counter import CounterScreen
 from distro.tui.screens.families import FamiliesScreen
@@ -18,9 +18,6 @@ from distro.tui.screens.rules import RulesScreen, open_basket_rules
 from distro.tui.screens.stock import StockScreen
 from distro.tui.screens.stock_expiry import ExpiryScreen
 from distro.tui.screens.stock_item import StockItemScreen
-
-if TYPE_CHECKING:
-    from distro.tui.app import DistroApp
 
 FAMILY_ACTIONS = (
     ("edit", "edit details", "Phones, district, diet, consent, notes"),
@@ -80,7 +77,7 @@ SLIP_ACTIONS = (
 )
 
 
-def palette_commands(app: DistroApp, screen: Screen[object]) -> Iterator[SystemCommand]:
+def palette_commands(app: Distro, screen: Screen[object]) -> Iterator[SystemCommand]:
     """Areas always; the actions of the screen the palette was opened on."""
     yield SystemCommand(
         "counter: hand out", "Scan a card, confirm, print", lambda: app.action_area("counter")

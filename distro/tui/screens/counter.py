@@ -16,7 +16,9 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Input, Static
 
 from distro.domain.core.codes import looks_like_code
+from distro.domain.core.errors import DomainError
 from distro.domain.families.masks import mask_name
+from distro.tui.base import reading
 from distro.tui.screens.counter_exit import TakesSlips
 from distro.tui.screens.counter_text import (
     eligibility_line,
@@ -110,10 +112,9 @@ class CounterScreen(TakesSlips):
 
     def refresh_round(self) -> None:
         """Read the round this counter hands out in now; its tally follows from a worker."""
-        from distro.domain.core.db import reading
         from distro.domain.distribution.rounds import current_round, get_round
 
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             chosen = self.round.id if self.round is not None else None
             if chosen is None:
                 self.round = current_round(session, self.distro.clock())
@@ -127,10 +128,9 @@ class CounterScreen(TakesSlips):
     def count_round(self, round_id: int) -> None:
         """The round's tally, off the UI thread: it sums every line of the round, which on a
         big round takes longer than the queue should wait for the next family."""
-        from distro.domain.core.db import reading
         from distro.domain.distribution.reports import round_progress
 
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             progress = round_progress(session, round_id)
         self.app.call_from_thread(self._show_tally, round_id, progress)
 
@@ -166,10 +166,9 @@ class CounterScreen(TakesSlips):
             self._search(typed)
 
     def _search(self, query: str) -> None:
-        from distro.domain.core.db import reading
         from distro.domain.families.search import search_families
 
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             self._hits = search_families(session, query, limit=12)
         if len(self._hits) == 1:
             self.show_family(self._hits[0].family_id)
@@ -200,8 +199,6 @@ class CounterScreen(TakesSlips):
         self._show_entitlement(family_id)
 
     def _show_entitlement(self, family: str | int) -> None:
-        from distro.domain.core.db import reading
-        from distro.domain.core.errors import DomainError
         from distro.domain.distribution.entitlement import entitlement_for_code, family_entitlement
         from distro.tui.counter_draft import HandoutDraft
 
@@ -213,14 +210,14 @@ class CounterScreen(TakesSlips):
             return
         now = self.distro.clock()
         try:
-            with reading(self.distro.engine) as session:
+            with reading(self.distro) as session:
                 entitlement = (
                     entitlement_for_code(session, self.round, family, now)
                     if isinstance(family, str)
                     else family_entitlement(session, self.round, family, now)
                 )
         except DomainError as error:
-            self.notify(str(error), title="Counter", severity="error")
+            self.refuse(error, title="Counter")
             return
         self.show_draft(HandoutDraft(entitlement))
 

@@ -7,32 +7,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.screen import Screen
 from textual.widgets import DataTable
 
 from distro.domain.core.access import Permission
+from distro.domain.core.clock import local_date
+from distro.tui.base import DistroScreen, reading
 from distro.tui.modals.ask import Answer, AskModal
 from distro.tui.modals.counter_forms import ChoiceModal, Proxy, ProxyModal
 
 if TYPE_CHECKING:
     from distro.domain.distribution.household_basket import ItemBrief
     from distro.domain.distribution.models import DistributionRound
-    from distro.tui.app import DistroApp
     from distro.tui.counter_draft import HandoutDraft
 
 
-class ShapesHandout(Screen[None]):
+class ShapesHandout(DistroScreen[None]):
     """The counter's keys; the screen that extends it draws (`redraw`, `show_draft`)."""
 
     def __init__(self, *, id: str) -> None:  # noqa: A002 (Textual's own name)
         super().__init__(id=id)
         self.round: DistributionRound | None = None
         self.draft: HandoutDraft | None = None
-
-    @property
-    def distro(self) -> DistroApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def redraw(self, row: int = 0) -> None:
         """Draw the current draft again."""
@@ -63,8 +58,6 @@ class ShapesHandout(Screen[None]):
 
     def action_substitute(self) -> None:
         """Offer items of the same category that fit the household's diet, with their stock."""
-        from distro.domain.core.clock import local_date
-        from distro.domain.core.db import reading
         from distro.domain.distribution.entitlement import usable_on_hand
         from distro.domain.distribution.handouts import substitutes_for
 
@@ -72,7 +65,7 @@ class ShapesHandout(Screen[None]):
             return
         row = self._row()
         entitled = self.draft.lines[row].entitled
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             items = [
                 entitled.item,
                 *substitutes_for(session, entitled, self.draft.entitlement.dietary),

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.widgets import Static
 
+from distro.domain.core.errors import DomainError
+from distro.tui.base import reading, writing
 from distro.tui.screens.counter_actions import ShapesHandout
 
 if TYPE_CHECKING:
@@ -30,8 +32,6 @@ class ConfirmsHandout(ShapesHandout):
     def action_confirm(self) -> None:
         """Write the handout, its lines, stock movements and audit row in one transaction,
         then print its slip in a worker; a refusal writes nothing and says why."""
-        from distro.domain.core.db import unit_of_work
-        from distro.domain.core.errors import DomainError
         from distro.domain.distribution.handouts import StockChanged, hand_out
 
         draft = self.draft
@@ -41,7 +41,7 @@ class ConfirmsHandout(ShapesHandout):
             self.action_override()
             return
         try:
-            with unit_of_work(self.distro.engine) as session:
+            with writing(self.distro) as session:
                 done = hand_out(
                     session,
                     draft.request(),
@@ -50,11 +50,11 @@ class ConfirmsHandout(ShapesHandout):
                     counter=self.distro.settings.counter,
                 )
         except StockChanged as changed:
-            self.notify(str(changed), title="Nothing was handed out", severity="error", timeout=15)
+            self.refuse(changed, title="Nothing was handed out", timeout=15)
             self._reload(draft)
             return
         except DomainError as error:
-            self.notify(str(error), title="Nothing was handed out", severity="error", timeout=12)
+            self.refuse(error, title="Nothing was handed out", timeout=12)
             return
         self.last_handout_id = done.handout_id
         self.handed_out(f"Slip {done.code}: {done.units} units handed out. Printing the slip ...")
@@ -66,13 +66,12 @@ class ConfirmsHandout(ShapesHandout):
 
     def _reload(self, draft: HandoutDraft) -> None:
         """The entitlement again, as the shelves are now, keeping the proxy and the note."""
-        from distro.domain.core.db import reading
         from distro.domain.distribution.entitlement import family_entitlement
         from distro.tui.counter_draft import HandoutDraft
 
         if self.round is None:
             return
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             fresh = family_entitlement(
                 session, self.round, draft.entitlement.family_id, self.distro.clock()
             )
@@ -92,11 +91,10 @@ class ConfirmsHandout(ShapesHandout):
     def print_slip(self, handout_id: int) -> None:
         """Render and print the slip off the UI thread; count the printing only once it
         printed, so a failed first print is not called a reprint."""
-        from distro.domain.core.db import reading, unit_of_work
         from distro.domain.distribution.slips import mark_printed, slip_view
         from distro.printing.slip import PrinterError, slip_text
 
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             view = slip_view(session, handout_id, self.distro.settings.organisation)
         self.app.call_from_thread(self._preview, slip_text(view))
         try:
@@ -110,7 +108,7 @@ class ConfirmsHandout(ShapesHandout):
                 timeout=20,
             )
             return
-        with unit_of_work(self.distro.engine) as session:
+        with writing(self.distro) as session:
             mark_printed(session, handout_id)
         self.app.call_from_thread(self.notify, f"Slip {view.code} printed: {where}")
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from distro.domain.core.errors import DomainError
 from distro.domain.distribution.slip_view import at_counter
+from distro.tui.base import reading, writing
 from distro.tui.modals.confirm import ConfirmModal
 from distro.tui.screens.counter_confirm import ConfirmsHandout
 from distro.tui.screens.counter_text import when
@@ -33,15 +35,13 @@ class TakesSlips(ConfirmsHandout):
     def take_slip(self, code: str) -> None:
         """A slip scanned at the counter: at the exit of a two-step round, hand over its bag
         (Enter confirms); otherwise say where the slip stands."""
-        from distro.domain.core.db import reading
-        from distro.domain.core.errors import DomainError
         from distro.domain.distribution.slips import find_slip, why_not_collectable
 
         try:
-            with reading(self.distro.engine) as session:
+            with reading(self.distro) as session:
                 slip = find_slip(session, code)
         except DomainError as error:
-            self.notify(str(error), title="Slip", severity="error")
+            self.refuse(error, title="Slip")
             return
         refusal = why_not_collectable(slip, self.round.id if self.round else None)
         if refusal is not None:
@@ -56,12 +56,10 @@ class TakesSlips(ConfirmsHandout):
         self.app.push_screen(ConfirmModal(question, _slip_words(slip)), callback=confirmed)
 
     def _collect(self, code: str) -> None:
-        from distro.domain.core.db import unit_of_work
-        from distro.domain.core.errors import DomainError
         from distro.domain.distribution.slips import collect_slip
 
         try:
-            with unit_of_work(self.distro.engine) as session:
+            with writing(self.distro) as session:
                 collect_slip(
                     session,
                     code,
@@ -70,7 +68,7 @@ class TakesSlips(ConfirmsHandout):
                     round_id=self.round.id if self.round else None,
                 )
         except DomainError as error:
-            self.notify(str(error), title="Slip", severity="error", timeout=12)
+            self.refuse(error, title="Slip", timeout=12)
             return
         self.notify(f"Slip {code}: bag handed over.")
         self.refresh_round()

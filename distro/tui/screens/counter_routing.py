@@ -5,23 +5,20 @@ waiting at the exit hands over its bag."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from textual.screen import ModalScreen
 
+from distro.domain.core.codes import CodeKind, parse_scan
+from distro.domain.core.errors import CodeError
+from distro.tui.base import Distro
 from distro.tui.screens.counter import CounterScreen
 from distro.tui.screens.stock_routing import FINISH_FORM_FIRST
 
-if TYPE_CHECKING:
-    from distro.tui.app import DistroApp
 
-
-def counter_takes_scan(app: DistroApp, scanned: str) -> bool:
+def counter_takes_scan(app: Distro, scanned: str) -> bool:
     """Send the scan to the counter when it is the counter's: a slip from any screen, a family
     card at the counter itself. Each is read there once, with its own plain refusals; anything
     else (items, a card on another screen, a code that does not read) is left to the app."""
-    from distro.domain.core.codes import CodeKind, parse_scan
-    from distro.domain.core.errors import CodeError
     from distro.domain.stock.product_barcodes import looks_like_product_barcode
 
     if looks_like_product_barcode(scanned):
@@ -40,7 +37,7 @@ def counter_takes_scan(app: DistroApp, scanned: str) -> bool:
     return False
 
 
-def _on_counter(app: DistroApp, then: Callable[[CounterScreen], None]) -> None:
+def _on_counter(app: Distro, then: Callable[[CounterScreen], None]) -> None:
     if isinstance(app.screen, ModalScreen):
         app.notify(FINISH_FORM_FIRST, severity="warning")
         return

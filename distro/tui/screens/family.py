@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from distro.domain.core.access import Permission, require
 from distro.domain.core.errors import DomainError, NotAllowed
 from distro.domain.families.masks import mask_name
+from distro.tui.base import DistroScreen, reading, writing
 from distro.tui.modals.ask import Answer, AskModal
 from distro.tui.modals.confirm import ConfirmModal
 from distro.tui.screens.family_text import SEX_SHORT, age_text, cell, summary_text
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
     from distro.domain.families.models import Member
     from distro.domain.families.registry import FamilyRecord
-    from distro.tui.app import DistroApp
 
 STATUS_CHOICES = (
     ("active", "Active"),
@@ -34,7 +33,7 @@ STATUS_CHOICES = (
 )
 
 
-class FamilyScreen(Screen[None]):
+class FamilyScreen(DistroScreen[None]):
     """A family's details and members; every change goes through a dialog and a service."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -85,11 +84,6 @@ class FamilyScreen(Screen[None]):
         self.record: FamilyRecord | None = None
         self._drawn_masked = True
 
-    @property
-    def distro(self) -> DistroApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="family-summary")
@@ -124,10 +118,9 @@ class FamilyScreen(Screen[None]):
 
     def refresh_family(self) -> None:
         """Reload the family from the database and redraw."""
-        from distro.domain.core.db import reading
         from distro.domain.families.registry import load_family
 
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             self.record = load_family(session, self.family_id)
         self._draw()
         self.sub_title = self.record.family.code
@@ -181,19 +174,18 @@ class FamilyScreen(Screen[None]):
         try:
             require(self.distro.current_actor(), permission)
         except NotAllowed as refusal:
-            self.notify(str(refusal), severity="error", timeout=8)
+            self.refuse(refusal, timeout=8)
             return False
         return True
 
     def _change(self, work_in_session: Callable[[Session], object], done: str) -> None:
         """Run one change in its own transaction; a refusal becomes a notice, not a crash."""
-        from distro.domain.core.db import unit_of_work
 
         try:
-            with unit_of_work(self.distro.engine) as session:
+            with writing(self.distro) as session:
                 work_in_session(session)
         except DomainError as refusal:
-            self.notify(str(refusal), severity="error", timeout=8)
+            self.refuse(refusal, timeout=8)
             return
         self.notify(done)
         self.refresh_family()
@@ -287,7 +279,6 @@ class FamilyScreen(Screen[None]):
 
     def _merge(self, answer: Answer | None) -> None:
         """Look the duplicate up, say what the merge will do, and merge only on a yes."""
-        from distro.domain.core.db import reading
         from distro.domain.families.models import FamilyStatus
         from distro.domain.families.registry import find_family_by_code, load_family
         from distro.domain.families.search import describe_families
@@ -295,7 +286,7 @@ class FamilyScreen(Screen[None]):
         if answer is None or self.record is None:
             return
         try:
-            with reading(self.distro.engine) as session:
+            with reading(self.distro) as session:
                 if load_family(session, self.family_id).family.status == FamilyStatus.MERGED:
                     raise DomainError(
                         f"{self.record.family.code} was merged into another family meanwhile; "
@@ -305,7 +296,7 @@ class FamilyScreen(Screen[None]):
                 assert duplicate.id is not None
                 [hit] = describe_families(session, [duplicate.id])
         except DomainError as refusal:
-            self.notify(str(refusal), severity="error", timeout=8)
+            self.refuse(refusal, timeout=8)
             return
         question = f"Merge {hit.code} into {self.record.family.code}?"
         masked = self.distro.privacy.masks(hit.family_id)
@@ -333,17 +324,16 @@ class FamilyScreen(Screen[None]):
     def action_reveal(self) -> None:
         """Show this family in full while it stays on screen; the audit log records who did."""
         from distro.domain.audit.disclosure import record_reveal
-        from distro.domain.core.db import unit_of_work
 
         if self.record is None or not self._masks():
             self.notify("Everything of this family is already shown in full.")
             return
         code, actor, now = self.record.family.code, self.distro.current_actor(), self.distro.clock()
         try:
-            with unit_of_work(self.distro.engine) as session:
+            with writing(self.distro) as session:
                 record_reveal(session, self.family_id, code, actor=actor, now=now)
         except DomainError as refusal:
-            self.notify(str(refusal), severity="error", timeout=8)
+            self.refuse(refusal, timeout=8)
             return
         self.distro.privacy.revealed_family_id = self.family_id
         self._draw()
@@ -361,12 +351,11 @@ class FamilyScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="print", exit_on_error=False)
     def print_card(self) -> None:
         """Render the PDF off the UI thread; the printer writes it where slips go."""
-        from distro.domain.core.db import reading
         from distro.domain.families.registry import load_family
         from distro.printing.card import card_for_family, render_family_card
 
         try:
-            with reading(self.distro.engine) as session:
+            with reading(self.distro) as session:
                 record = load_family(session, self.family_id)
             card = card_for_family(record, self.distro.settings.organisation)
             path = self.distro.printer.print_pdf(f"card-{card.code}", render_family_card(card))
