@@ -19,15 +19,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
 from distro.domain.core.clock import Clock, utc_now
-from distro.domain.core.codes import CodeKind
-from distro.domain.core.errors import DomainError, NotAllowed
+from distro.domain.core.errors import NotAllowed
 from distro.printing.printers import Printer
 from distro.settings import Settings
-from distro.tui.base import refuse
+from distro.tui.scan_routes import route_scan
 from distro.tui.scanning import ScanDetector
 from distro.tui.screens.area import AREAS, AreaScreen
 from distro.tui.screens.counter import CounterScreen
-from distro.tui.screens.counter_routing import counter_takes_scan
 from distro.tui.screens.families import FamiliesScreen
 from distro.tui.screens.family import FamilyScreen
 from distro.tui.screens.family_text import Privacy, ShowsFamilies
@@ -35,7 +33,7 @@ from distro.tui.screens.help import HelpScreen
 from distro.tui.screens.lock import IDLE_CHECK_SECONDS, IdleWatch, LockScreen
 from distro.tui.screens.signin import SignInScreen
 from distro.tui.screens.stock import StockScreen
-from distro.tui.screens.stock_routing import announce_stock_alerts, offer_to_attach, open_item
+from distro.tui.screens.stock_routing import announce_stock_alerts
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -317,30 +315,7 @@ class DistroApp(App[None]):
         if self.actor is None:  # signed out or locked: not even whether the code exists
             self.notify("Sign in first, then scan again.", severity="warning")
             return
-        self._resolve_scan(scanned)
-
-    def _resolve_scan(self, scanned: str) -> None:
-        """Look the code up on the UI thread: a few indexed reads (a few ms), whereas a hop to a
-        worker thread and back costs more than the queries while the queue waits."""
-        from distro.domain.core.db import reading
-        from distro.domain.scan import resolve_scan
-        from distro.domain.stock.item_lookup import UnknownProductBarcode
-
-        if counter_takes_scan(self, scanned):
-            return
-        try:
-            with reading(self.engine) as session:
-                result = resolve_scan(session, scanned)
-        except UnknownProductBarcode as unknown:
-            offer_to_attach(self, unknown.barcode)
-            return
-        except DomainError as error:
-            refuse(self, error, title="Scan")
-            return
-        if result.kind == CodeKind.ITEM:
-            open_item(self, result.target_id)
-        else:
-            self.open_family(result.target_id)
+        route_scan(self, scanned)
 
     def open_family(self, family_id: int) -> None:
         """Show a family's screen in the Families area (not while a form is open)."""

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import DataTable, Header, Input, Static
 
-from distro.domain.core.codes import looks_like_code
+from distro.domain.core.codes import Code, looks_like_code
 from distro.domain.core.errors import DomainError
 from distro.domain.families.masks import mask_name
 from distro.tui.base import DistroScreen, reading
@@ -138,7 +138,7 @@ class CounterScreen(DistroScreen[None]):
     def action_reprint(self) -> None:
         self.confirming.reprint()
 
-    def take_slip(self, code: str) -> None:
+    def take_slip(self, code: Code) -> None:
         """A slip scanned at the counter: the exit desk hands over its bag."""
         self.exit_desk.take_slip(code)
 
@@ -199,7 +199,7 @@ class CounterScreen(DistroScreen[None]):
         if self.draft is None and self._hits:
             self.show_family(self._hits[event.cursor_row].family_id)
 
-    def show_card(self, code: str) -> None:
+    def show_card(self, code: Code) -> None:
         """A scanned or typed family card: its entitlement in the counter's round."""
         self._show_entitlement(code)
 
@@ -207,7 +207,7 @@ class CounterScreen(DistroScreen[None]):
         """A family chosen from the search: its entitlement in the counter's round."""
         self._show_entitlement(family_id)
 
-    def _show_entitlement(self, family: str | int) -> None:
+    def _show_entitlement(self, family: Code | int) -> None:
         from distro.domain.distribution.entitlement import entitlement_for_code, family_entitlement
         from distro.tui.counter_draft import HandoutDraft
 
@@ -222,7 +222,7 @@ class CounterScreen(DistroScreen[None]):
             with reading(self.distro) as session:
                 entitlement = (
                     entitlement_for_code(session, self.round, family, now)
-                    if isinstance(family, str)
+                    if isinstance(family, Code)
                     else family_entitlement(session, self.round, family, now)
                 )
         except DomainError as error:

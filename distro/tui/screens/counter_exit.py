@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from distro.domain.core.codes import Code
 from distro.domain.core.errors import DomainError
 from distro.domain.distribution.slip_view import at_counter
 from distro.tui.base import reading, refuse, writing
@@ -22,7 +23,7 @@ class ExitDesk:
     def __init__(self, desk: CounterDesk) -> None:
         self.desk = desk
 
-    def take_slip(self, code: str) -> None:
+    def take_slip(self, code: Code) -> None:
         """A slip scanned at the counter: at the exit of a two-step round, hand over its bag
         (Enter confirms); otherwise say where the slip stands."""
         from distro.domain.distribution.slips import find_slip, why_not_collectable
