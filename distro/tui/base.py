@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
 
 from textual.app import App
+from textual.binding import Binding
 from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
@@ -78,6 +79,9 @@ class Distro(Protocol):
 
     def action_help(self) -> None:
         """Show the keys."""
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A key as the footer shows it."""
 
     def notify(
         self,
@@ -164,7 +168,15 @@ class _HasApp(Protocol):
 
 
 class DistroScreen(Screen[ResultT]):
-    """A screen of distro: the typed app, its sessions, and refusals as notices."""
+    """A screen of distro: the typed app, refusals as notices, and how its keys read in the
+    command palette (`distro.tui.commands` builds the entries from BINDINGS)."""
+
+    PALETTE_AREA: ClassVar[str | None] = None
+    """The area the palette lists this screen's keys under (`area: verb`); None: not listed."""
+    PALETTE_TITLES: ClassVar[dict[str, str]] = {}
+    """A key's verb in the palette, by binding id, where it is not its footer label."""
+    PALETTE_HIDDEN: ClassVar[frozenset[str]] = frozenset()
+    """Binding ids left out of the palette (going back, moving the cursor)."""
 
     @property
     def distro(self) -> Distro:

@@ -22,7 +22,7 @@ from distro.tui.base import DistroScreen, reading
 from distro.tui.screens.counter_actions import HandoutShaping
 from distro.tui.screens.counter_confirm import HandoutConfirming
 from distro.tui.screens.counter_exit import ExitDesk
-from distro.tui.screens.counter_keys import COUNTER_BINDINGS, LINE_KEYS
+from distro.tui.screens.counter_keys import COUNTER_BINDINGS, COUNTER_PALETTE_TITLES, LINE_KEYS
 from distro.tui.screens.counter_text import (
     eligibility_line,
     extras_line,
@@ -46,6 +46,9 @@ class CounterScreen(DistroScreen[None]):
     CSS_PATH = "../styles/counter.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = COUNTER_BINDINGS
+    PALETTE_AREA = "counter"
+    PALETTE_TITLES = COUNTER_PALETTE_TITLES
+    PALETTE_HIDDEN = frozenset({"counter-search-key", "counter-list"})
 
     def __init__(self) -> None:
         super().__init__(id="counter-screen")

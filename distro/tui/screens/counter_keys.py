@@ -1,4 +1,4 @@
-"""Provides the Counter's keys: each has an id, a tooltip and a footer label."""
+"""Provides the Counter's keys: each has an id, a tooltip, a footer label and a palette title."""
 
 from __future__ import annotations
 
@@ -44,3 +44,15 @@ COUNTER_BINDINGS: list[BindingType] = [
     Binding("ctrl+f", "focus_search", "Search", show=False, id="counter-search-key"),
     Binding("down", "focus_list", "List", show=False, id="counter-list"),
 ]
+
+COUNTER_PALETTE_TITLES = {
+    "hand": "confirm handout",
+    "less": "one less",
+    "more": "one more",
+    "swap": "swap item",
+    "proxy": "proxy collector",
+    "next": "next family",
+    "reprint": "reprint slip",
+    "pick-round": "choose round",
+}
+"""The counter's keys as the command palette words them (`counter: VERB`), by binding id."""

@@ -52,6 +52,9 @@ class FamiliesScreen(DistroScreen[None]):
         Binding("down", "focus_results", "Results", show=False, id="focus-results"),
     ]
 
+    PALETTE_AREA = "families"
+    PALETTE_HIDDEN = frozenset({"search", "focus-results"})
+
     def __init__(self) -> None:
         super().__init__(id="families-screen")
         self._hits: list[FamilyHit] = []

@@ -78,6 +78,17 @@ class FamilyScreen(DistroScreen[None]):
         ),
     ]
 
+    PALETTE_AREA = "family"
+    PALETTE_TITLES: ClassVar[dict[str, str]] = {
+        "edit": "edit details",
+        "add-member": "add member",
+        "remove-member": "remove member",
+        "status": "change status",
+        "print-card": "print card",
+        "merge": "merge duplicate",
+    }
+    PALETTE_HIDDEN = frozenset({"back"})
+
     def __init__(self, family_id: int) -> None:
         super().__init__(id="family-screen")
         self.family_id = family_id

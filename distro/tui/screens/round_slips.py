@@ -47,6 +47,12 @@ class RoundSlipsScreen(ListScreen[None, "UncollectedSlip"]):
         ),
     ]
 
+    PALETTE_AREA = "slips"
+    PALETTE_TITLES: ClassVar[dict[str, str]] = {
+        "void-slip": "void slip",
+    }
+    PALETTE_HIDDEN = frozenset({"slips-back"})
+
     def __init__(self, round_id: int, round_name: str) -> None:
         super().__init__()
         self.round_id = round_id

@@ -95,6 +95,16 @@ class RoundsScreen(ListScreen["DistributionRound | None", RoundRow]):
         Binding("b", "rules", "Rules", tooltip="What its basket gives", id="round-rules"),
     ]
 
+    PALETTE_AREA = "rounds"
+    PALETTE_TITLES: ClassVar[dict[str, str]] = {
+        "new-round": "new round",
+        "close-round": "close round",
+        "reopen-round": "reopen round",
+        "missing": "who is missing",
+        "round-rules": "basket rules",
+    }
+    PALETTE_HIDDEN = frozenset({"rounds-back"})
+
     def __init__(self, current: int | None = None) -> None:
         super().__init__()
         self.current = current

@@ -49,6 +49,14 @@ class RulesScreen(ListScreen[None, "RuleView"]):
         Binding("d", "delete_rule", "Delete", tooltip="Delete the highlighted rule", id="del-rule"),
     ]
 
+    PALETTE_AREA = "rules"
+    PALETTE_TITLES: ClassVar[dict[str, str]] = {
+        "add-rule": "add rule",
+        "edit-rule": "edit rule",
+        "del-rule": "delete rule",
+    }
+    PALETTE_HIDDEN = frozenset({"rules-back"})
+
     def __init__(self, basket: str) -> None:
         super().__init__()
         self.basket = basket

@@ -89,6 +89,13 @@ class StockScreen(DistroScreen[None]):
         ),
     ]
 
+    PALETTE_AREA = "stock"
+    PALETTE_TITLES: ClassVar[dict[str, str]] = {
+        "expiry": "expiry list",
+        "category": "filter category",
+        "write-off": "write off expired",
+    }
+
     def __init__(self) -> None:
         super().__init__(id="stock-screen")
         self.sort = "name"

@@ -32,6 +32,12 @@ class ExpiryScreen(DistroScreen[None]):
         Binding("w", "write_off", "Write off", tooltip="Write off every expired lot", id="w-off"),
     ]
 
+    PALETTE_AREA = "stock"
+    PALETTE_TITLES: ClassVar[dict[str, str]] = {
+        "w-off": "write off expired",
+    }
+    PALETTE_HIDDEN = frozenset({"expiry-back"})
+
     def __init__(self) -> None:
         super().__init__()
         self.lots: list[ExpiringLot] = []

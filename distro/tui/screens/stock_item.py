@@ -61,6 +61,14 @@ class StockItemScreen(DistroScreen[None]):
         ),
     ]
 
+    PALETTE_AREA = "item"
+    PALETTE_TITLES: ClassVar[dict[str, str]] = {
+        "older": "older movements",
+        "item-write-off": "write off expired",
+        "barcode": "attach barcode",
+    }
+    PALETTE_HIDDEN = frozenset({"item-back"})
+
     def __init__(self, item_id: int) -> None:
         super().__init__()
         self.item_id = item_id
