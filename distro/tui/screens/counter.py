@@ -21,7 +21,7 @@ from distro.domain.families.masks import mask_name
 from distro.tui.base import DistroScreen, reading
 from distro.tui.screens.counter_actions import HandoutShaping
 from distro.tui.screens.counter_confirm import HandoutConfirming
-from distro.tui.screens.counter_exit import ExitDesk
+from distro.tui.screens.counter_exit import ExitDesk, choose_round
 from distro.tui.screens.counter_keys import COUNTER_BINDINGS, COUNTER_PALETTE_TITLES, LINE_KEYS
 from distro.tui.screens.counter_text import (
     eligibility_line,
@@ -147,15 +147,7 @@ class CounterScreen(DistroScreen[None]):
 
     def action_pick_round(self) -> None:
         """Every round: choose the open one this counter hands out in, or look after them."""
-        from distro.tui.screens.rounds import RoundsScreen
-
-        def chosen(distribution: DistributionRound | None) -> None:
-            if distribution is not None:
-                self.round = distribution
-                self.refresh_round()
-
-        current = self.round.id if self.round is not None else None
-        self.app.push_screen(RoundsScreen(current), callback=chosen)
+        choose_round(self)
 
     # Finding the family ------------------------------------------------------------------
 

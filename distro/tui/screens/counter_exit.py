@@ -1,5 +1,5 @@
-"""Provides ExitDesk: a slip scanned at the counter, whose bag a two-step round's exit desk
-hands over on Enter."""
+"""Provides choosing the round a counter hands out in (the Rounds screen), and ExitDesk: a slip
+scanned at the counter, whose bag a two-step round's exit desk hands over on Enter."""
 
 from __future__ import annotations
 
@@ -13,8 +13,22 @@ from distro.tui.modals.confirm import ConfirmModal
 from distro.tui.screens.counter_text import when
 
 if TYPE_CHECKING:
+    from distro.domain.distribution.models import DistributionRound
     from distro.domain.distribution.slips import SlipState
     from distro.tui.screens.counter_desk import CounterDesk
+
+
+def choose_round(desk: CounterDesk) -> None:
+    """Every round: choose the open one this counter hands out in, or look after them."""
+    from distro.tui.screens.rounds import RoundsScreen
+
+    def chosen(distribution: DistributionRound | None) -> None:
+        if distribution is not None:
+            desk.round = distribution
+            desk.refresh_round()
+
+    current = desk.round.id if desk.round is not None else None
+    desk.distro.push_screen(RoundsScreen(current), callback=chosen)
 
 
 class ExitDesk:

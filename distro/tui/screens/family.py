@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import DataTable, Header, Static
 
 from distro.domain.core.access import Permission, require
@@ -15,7 +15,8 @@ from distro.domain.core.errors import DomainError, NotAllowed
 from distro.domain.families.masks import mask_name
 from distro.tui.base import DistroScreen, reading, writing
 from distro.tui.modals.ask import Answer, AskModal
-from distro.tui.modals.confirm import ConfirmModal
+from distro.tui.screens.family_keys import FAMILY_BINDINGS, FAMILY_PALETTE_TITLES
+from distro.tui.screens.family_merge import ask_for_duplicate, confirm_merge
 from distro.tui.screens.family_text import SEX_SHORT, age_text, cell, summary_text
 from distro.tui.widgets.footer import CounterFooter
 
@@ -36,57 +37,9 @@ STATUS_CHOICES = (
 class FamilyScreen(DistroScreen[None]):
     """A family's details and members; every change goes through a dialog and a service."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Esc, Remove and Merge are left out of the footer (F1 and the palette list them), so
-        # that Reveal and the app's Help and Lock fit at 80 columns.
-        Binding("escape", "back", "Back", tooltip="Back to search", id="back", show=False),
-        Binding("e", "edit", "Edit", tooltip="Phones, district, diet, consent, notes", id="edit"),
-        Binding("a", "add_member", "Add", tooltip="Add a member: a person joins", id="add-member"),
-        Binding(
-            "r",
-            "remove_member",
-            "Remove",
-            tooltip="Remove the highlighted member",
-            id="remove-member",
-            show=False,
-        ),
-        Binding("s", "status", "Status", tooltip="Suspend, reactivate, left HK", id="status"),
-        Binding(
-            "h",
-            "history",
-            "History",
-            tooltip="Every change: who, when, before, after",
-            id="history",
-        ),
-        Binding(
-            "p", "print_card", "Card", tooltip="Print the family card with barcode", id="print-card"
-        ),
-        Binding(
-            "g",
-            "merge",
-            "Merge",
-            tooltip="Merge a duplicate record into this one",
-            id="merge",
-            show=False,
-        ),
-        Binding(
-            "v",
-            "reveal",
-            "Reveal",
-            tooltip="Show this family's names, phones, claim ref in full (recorded)",
-            id="reveal",
-        ),
-    ]
-
+    BINDINGS: ClassVar[list[BindingType]] = FAMILY_BINDINGS
     PALETTE_AREA = "family"
-    PALETTE_TITLES: ClassVar[dict[str, str]] = {
-        "edit": "edit details",
-        "add-member": "add member",
-        "remove-member": "remove member",
-        "status": "change status",
-        "print-card": "print card",
-        "merge": "merge duplicate",
-    }
+    PALETTE_TITLES = FAMILY_PALETTE_TITLES
     PALETTE_HIDDEN = frozenset({"back"})
 
     def __init__(self, family_id: int) -> None:
@@ -278,50 +231,13 @@ class FamilyScreen(DistroScreen[None]):
         )
 
     def action_merge(self) -> None:
-        if not self._allowed(Permission.MERGE_FAMILIES):
-            return
-        ask = AskModal(
-            "Merge a duplicate into this family",
-            "Every member, phone, note and history of the other record moves here; "
-            "its card keeps working and opens this family.",
-            code_prompt="Code of the duplicate record (scan or type)",
-        )
-        self.app.push_screen(ask, self._merge)
+        if self._allowed(Permission.MERGE_FAMILIES):
+            ask_for_duplicate(self.distro, self._merge)
 
     def _merge(self, answer: Answer | None) -> None:
         """Look the duplicate up, say what the merge will do, and merge only on a yes."""
-        from distro.domain.families.models import FamilyStatus
-        from distro.domain.families.registry import find_family_by_code, load_family
-        from distro.domain.families.search import describe_families
-
-        if answer is None or self.record is None:
-            return
-        try:
-            with reading(self.distro) as session:
-                if load_family(session, self.family_id).family.status == FamilyStatus.MERGED:
-                    raise DomainError(
-                        f"{self.record.family.code} was merged into another family meanwhile; "
-                        "open that family instead."
-                    )
-                duplicate = find_family_by_code(session, answer.code)
-                assert duplicate.id is not None
-                [hit] = describe_families(session, [duplicate.id])
-        except DomainError as refusal:
-            self.refuse(refusal, timeout=8)
-            return
-        question = f"Merge {hit.code} into {self.record.family.code}?"
-        masked = self.distro.privacy.masks(hit.family_id)
-        head = mask_name(hit.head_name) if masked else hit.head_name
-        details = (
-            f"{hit.code}: {head}, {hit.household_size} members, {hit.district}.\n"
-            f"Its members, phones and notes move to {self.record.family.code}, which stays; "
-            f"{hit.code} is closed and its card opens {self.record.family.code}. "
-            "This cannot be undone."
-        )
-        self.app.push_screen(
-            ConfirmModal(question, details),
-            lambda yes: self._merge_confirmed(hit.family_id, answer.reason) if yes else None,
-        )
+        if answer is not None and self.record is not None:
+            confirm_merge(self.distro, self.record, answer, self._merge_confirmed)
 
     def _merge_confirmed(self, duplicate_id: int, reason: str) -> None:
         from distro.domain.families.merge import merge_families
