@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 from textual.app import App
 from textual.binding import Binding
 from textual.markup import escape
 from textual.notifications import SeverityLevel
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from distro.printing.printers import Printer
     from distro.settings import Settings
     from distro.tui.screens.family_text import Privacy
-
-ResultT = TypeVar("ResultT")
 
 
 class Distro(Protocol):
@@ -153,23 +151,16 @@ def refuse(
     app.notify(escape(str(refusal)), title=title, severity="error", timeout=timeout)
 
 
-class UsesDistro:
-    """For widgets that need the app: `self.distro`, typed."""
-
-    @property
-    def distro(self: _HasApp) -> Distro:
-        """The app, typed."""
-        return distro_of(self.app)
-
-
 class _HasApp(Protocol):
     @property
     def app(self) -> App[Any]: ...
 
 
-class DistroScreen(Screen[ResultT]):
-    """A screen of distro: the typed app, refusals as notices, and how its keys read in the
-    command palette (`distro.tui.commands` builds the entries from BINDINGS)."""
+class UsesDistro:
+    """What every screen, modal and widget of distro inherits (before its Textual class): the
+    typed app, refusals as notices, and how a screen's keys read in the command palette
+    (`distro.tui.commands` builds the entries from BINDINGS). A plain mixin, so Textual builds
+    no extra screen class for it."""
 
     PALETTE_AREA: ClassVar[str | None] = None
     """The area the palette lists this screen's keys under (`area: verb`); None: not listed."""
@@ -179,14 +170,12 @@ class DistroScreen(Screen[ResultT]):
     """Binding ids left out of the palette (going back, moving the cursor)."""
 
     @property
-    def distro(self) -> Distro:
+    def distro(self: _HasApp) -> Distro:
         """The app, typed."""
         return distro_of(self.app)
 
-    def refuse(self, refusal: Exception, *, title: str = "", timeout: float | None = None) -> None:
+    def refuse(
+        self: _HasApp, refusal: Exception, *, title: str = "", timeout: float | None = None
+    ) -> None:
         """A refusal as the notice the volunteer reads."""
-        refuse(self.distro, refusal, title=title, timeout=timeout)
-
-
-class DistroModal(DistroScreen[ResultT], ModalScreen[ResultT]):
-    """A modal of distro, with what every distro screen has."""
+        refuse(distro_of(self.app), refusal, title=title, timeout=timeout)

@@ -16,7 +16,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from distro.tui.base import Distro, DistroScreen
+from distro.tui.base import Distro, UsesDistro
 from distro.tui.screens.area import AREAS
 from distro.tui.screens.counter import CounterScreen
 from distro.tui.screens.rounds import RoundsScreen
@@ -41,17 +41,16 @@ def palette_commands(app: Distro, screen: Screen[object]) -> Iterator[SystemComm
     )
     yield SystemCommand("audit: view log", "Who changed what, when", app.action_audit_log)
     yield SystemCommand("help: keys", "Every key on this screen", app.action_help)
-    if isinstance(screen, DistroScreen):
-        yield from key_commands(app, screen)
+    yield from key_commands(app, screen)
     yield from _keyless_commands(screen)
 
 
-def key_commands(app: Distro, screen: DistroScreen[object]) -> Iterator[SystemCommand]:
+def key_commands(app: Distro, screen: Screen[object]) -> Iterator[SystemCommand]:
     """One entry per key the screen declares, but those it leaves out of the palette; the
     help line is the key's tooltip and the key itself."""
-    area = screen.PALETTE_AREA
-    if area is None:
+    if not isinstance(screen, UsesDistro) or screen.PALETTE_AREA is None:
         return
+    area = screen.PALETTE_AREA
     for binding in screen.BINDINGS:
         if not isinstance(binding, Binding) or binding.id in screen.PALETTE_HIDDEN:
             continue

@@ -7,13 +7,14 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from distro.tui.base import DistroModal
+from distro.tui.base import UsesDistro
 from distro.tui.widgets.footer import CounterFooter
 
 
-class ConfirmModal(DistroModal[bool]):
+class ConfirmModal(UsesDistro, ModalScreen[bool]):
     """For changes that cannot be undone: says exactly what will happen before it does."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -13,12 +13,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from distro.domain.families.duplicates import DuplicateMatch
 from distro.domain.families.masks import mask_name, mask_phone
-from distro.tui.base import DistroModal
+from distro.tui.base import UsesDistro
 from distro.tui.widgets.footer import CounterFooter
 
 SAME_PHONE = "same phone "
@@ -58,7 +59,7 @@ class DuplicateChoice:
     reason: str = ""
 
 
-class DuplicatesModal(DistroModal[DuplicateChoice | None]):
+class DuplicatesModal(UsesDistro, ModalScreen[DuplicateChoice | None]):
     """Lists likely matches; Enter opens one, or type a reason and press Ctrl+R to go on."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

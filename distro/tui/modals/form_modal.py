@@ -11,17 +11,18 @@ from typing import ClassVar, TypeVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from distro.domain.core.errors import DomainError, InvalidInput
-from distro.tui.base import DistroModal
+from distro.tui.base import UsesDistro
 from distro.tui.widgets.footer import CounterFooter
 from distro.tui.widgets.form import FormFields
 
 ResultT = TypeVar("ResultT")
 
 
-class FormModal(DistroModal[ResultT | None]):
+class FormModal(UsesDistro, ModalScreen[ResultT | None]):
     """Subclasses give `form_title`, `field_groups()` and `submit()`; Ctrl+S saves, Esc cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

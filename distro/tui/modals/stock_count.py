@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -18,7 +19,7 @@ from distro.domain.core.access import Permission
 from distro.domain.stock.lists import locations
 from distro.domain.stock.models import ItemCategory
 from distro.domain.stock.take import count_sheet
-from distro.tui.base import Distro, DistroModal, reading
+from distro.tui.base import Distro, UsesDistro, reading
 from distro.tui.modals.stock_count_sheet import CountSheetModal
 from distro.tui.screens.family_text import cell
 from distro.tui.screens.stock_text import may_change
@@ -58,7 +59,7 @@ class CountScope:
     location: str | None = None
 
 
-class CountScopeModal(DistroModal[CountScope | None]):
+class CountScopeModal(UsesDistro, ModalScreen[CountScope | None]):
     """Everything, a category or a storage location in use; Enter chooses."""
 
     CSS_PATH = "../styles/stock.tcss"

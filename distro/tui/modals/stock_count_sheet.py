@@ -15,11 +15,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.markup import escape
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
 from distro.domain.core.errors import DomainError
 from distro.domain.stock.take import count_variances, post_count
-from distro.tui.base import DistroModal, reading, writing
+from distro.tui.base import UsesDistro, reading, writing
 from distro.tui.modals.confirm import ConfirmModal
 from distro.tui.screens.family_text import cell
 from distro.tui.screens.stock_text import quantity_text
@@ -34,7 +35,7 @@ LISTED = 8
 """Differing lots named in the confirmation; the rest are counted."""
 
 
-class CountSheetModal(DistroModal[str | None]):
+class CountSheetModal(UsesDistro, ModalScreen[str | None]):
     """The lots of the scope, shelf order; the count box below takes the highlighted lot's
     count. Scanning a product moves to its first lot. Dismisses with what was posted."""
 

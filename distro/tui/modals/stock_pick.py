@@ -8,11 +8,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from distro.domain.stock.item_lookup import search_items
-from distro.tui.base import DistroModal, reading
+from distro.tui.base import UsesDistro, reading
 from distro.tui.screens.family_text import cell
 from distro.tui.widgets.footer import CounterFooter
 
@@ -20,7 +21,7 @@ SHOWN = 8
 """Items listed at once; typing more of the name narrows them."""
 
 
-class ItemPickModal(DistroModal[int | None]):
+class ItemPickModal(UsesDistro, ModalScreen[int | None]):
     """Type to narrow the list, Down to walk it, Enter to choose; dismisses with the item's id."""
 
     CSS_PATH = "../styles/stock.tcss"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from distro.tui.base import DistroScreen
+from distro.tui.base import UsesDistro
 from distro.tui.widgets.footer import CounterFooter
 
 
@@ -27,7 +28,7 @@ AREAS = (
 )
 
 
-class AreaScreen(DistroScreen[None]):
+class AreaScreen(UsesDistro, Screen[None]):
     """An area not built yet; it says so instead of showing anything fake."""
 
     def __init__(self, area: Area) -> None:

@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import Worker, WorkerState
@@ -29,7 +29,7 @@ from distro.domain.core.errors import DomainError, NotAllowed
 from distro.domain.core.inputs import validated
 from distro.domain.families.masks import mask_names_in
 from distro.domain.users.accounts import list_users
-from distro.tui.base import Distro, DistroModal, DistroScreen, reading, refuse, writing
+from distro.tui.base import Distro, UsesDistro, reading, refuse, writing
 from distro.tui.screens.family_text import cell
 from distro.tui.screens.history import describe_change, local_time
 from distro.tui.widgets.footer import CounterFooter
@@ -73,7 +73,7 @@ def open_audit_log(app: Distro) -> None:
     app.push_screen(AuditScreen())
 
 
-class AuditScreen(DistroScreen[None]):
+class AuditScreen(UsesDistro, Screen[None]):
     """Who changed what, when: filter by user, family, action and dates."""
 
     CSS_PATH = "../styles/audit.tcss"
@@ -222,7 +222,7 @@ def names_in(event: AuditEvent) -> list[str]:
     return names
 
 
-class AuditDetail(DistroModal[None]):
+class AuditDetail(UsesDistro, ModalScreen[None]):
     """One change in full: who, when, why, and each field before and after."""
 
     CSS_PATH = "../styles/audit.tcss"

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from distro.domain.core.codes import Code, looks_like_code
 from distro.domain.core.errors import DomainError
 from distro.domain.families.masks import mask_name
-from distro.tui.base import DistroScreen, reading
+from distro.tui.base import UsesDistro, reading
 from distro.tui.screens.counter_actions import HandoutShaping
 from distro.tui.screens.counter_confirm import HandoutConfirming
 from distro.tui.screens.counter_exit import ExitDesk, choose_round
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from distro.tui.counter_draft import HandoutDraft
 
 
-class CounterScreen(DistroScreen[None]):
+class CounterScreen(UsesDistro, Screen[None]):
     """One family at a time: its entitlement, then its slip; the round's tally on top."""
 
     CSS_PATH = "../styles/counter.tcss"

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from distro.domain.core.codes import looks_like_code
 from distro.domain.families.masks import mask_name
-from distro.tui.base import DistroScreen, reading
+from distro.tui.base import UsesDistro, reading
 from distro.tui.screens.family_text import cell
 from distro.tui.widgets.footer import CounterFooter
 
@@ -34,7 +35,7 @@ STATUS_LABELS = {
 }
 
 
-class FamiliesScreen(DistroScreen[None]):
+class FamiliesScreen(UsesDistro, Screen[None]):
     """Type a name, phone digits or a code; results appear while typing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from distro.domain.core.access import Permission, require
 from distro.domain.core.errors import DomainError, NotAllowed
 from distro.domain.families.masks import mask_name
-from distro.tui.base import DistroScreen, reading, writing
+from distro.tui.base import UsesDistro, reading, writing
 from distro.tui.modals.ask import Answer, AskModal
 from distro.tui.screens.family_keys import FAMILY_BINDINGS, FAMILY_PALETTE_TITLES
 from distro.tui.screens.family_merge import ask_for_duplicate, confirm_merge
@@ -34,7 +35,7 @@ STATUS_CHOICES = (
 )
 
 
-class FamilyScreen(DistroScreen[None]):
+class FamilyScreen(UsesDistro, Screen[None]):
     """A family's details and members; every change goes through a dialog and a service."""
 
     BINDINGS: ClassVar[list[BindingType]] = FAMILY_BINDINGS

@@ -9,18 +9,19 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
 
 from distro.domain.core.access import Actor
 from distro.domain.core.errors import Conflict, DomainError, InvalidInput
-from distro.tui.base import DistroScreen, writing
+from distro.tui.base import UsesDistro, writing
 from distro.tui.widgets.footer import CounterFooter
 
 FIELDS = ("name", "pin", "pin-again")
 """The fields in the order Enter moves through them; ids are `admin-FIELD`."""
 
 
-class FirstAdminScreen(DistroScreen[Actor | None]):
+class FirstAdminScreen(UsesDistro, Screen[Actor | None]):
     """Name, PIN and PIN again; dismisses with the new admin, signed in (None: someone else
     was first, so sign in as usual)."""
 

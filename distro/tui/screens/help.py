@@ -6,10 +6,10 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
-from distro.tui.base import DistroModal
+from distro.tui.base import UsesDistro
 
 SCAN_HELP = (
     "Scan a family card, a shelf label or a product's barcode from any screen: it opens the "
@@ -18,7 +18,7 @@ SCAN_HELP = (
 )
 
 
-class HelpScreen(DistroModal[None]):
+class HelpScreen(UsesDistro, ModalScreen[None]):
     """Lists keys, descriptions and tooltips; Esc or F1 closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.markup import escape
+from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from distro.domain.audit.changes import changed_fields
@@ -28,7 +29,7 @@ from distro.domain.families.masks import (
     mask_phone,
 )
 from distro.domain.families.registry import load_family
-from distro.tui.base import DistroScreen, reading
+from distro.tui.base import UsesDistro, reading
 from distro.tui.screens.family_text import cell
 from distro.tui.widgets.footer import CounterFooter
 
@@ -118,7 +119,7 @@ def _short(value: object) -> str:
     return text if len(text) <= MAX_SHOWN_VALUE else text[: MAX_SHOWN_VALUE - 3] + "..."
 
 
-class HistoryScreen(DistroScreen[None]):
+class HistoryScreen(UsesDistro, Screen[None]):
     """Newest change first; the highlighted change's details show below the list."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -7,9 +7,10 @@ from typing import ClassVar, Generic, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from distro.tui.base import DistroScreen
+from distro.tui.base import UsesDistro
 from distro.tui.screens.family_text import cell
 from distro.tui.widgets.footer import CounterFooter
 
@@ -17,7 +18,7 @@ ResultT = TypeVar("ResultT")
 RowT = TypeVar("RowT")
 
 
-class ListScreen(DistroScreen[ResultT], Generic[ResultT, RowT]):
+class ListScreen(UsesDistro, Screen[ResultT], Generic[ResultT, RowT]):
     """A table read in a worker, a status line above it and the highlighted row in full below
     it (cells are cut at 80 columns). Subclasses read, draw and describe their rows."""
 

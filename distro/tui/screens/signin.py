@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Header, Input, Label, OptionList, Static
 
 from distro.domain.core.access import Actor
 from distro.domain.core.errors import DomainError
-from distro.tui.base import DistroScreen, UsesDistro, reading
+from distro.tui.base import UsesDistro, reading
 from distro.tui.widgets.footer import CounterFooter
 
 
@@ -101,7 +102,7 @@ class SignInForm(UsesDistro, Vertical):
         self.query_one("#sign-in-pin", Input).focus()
 
 
-class SignInScreen(DistroScreen[Actor]):
+class SignInScreen(UsesDistro, Screen[Actor]):
     """Dismisses with the signed-in actor; on a database nobody can sign in to yet, asks for
     the first admin instead."""
 

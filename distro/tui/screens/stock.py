@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from distro.domain.core.access import Permission
-from distro.tui.base import Distro, DistroScreen, reading
+from distro.tui.base import Distro, UsesDistro, reading
 from distro.tui.screens.family_text import cell
 from distro.tui.screens.stock_text import (
     days_text,
@@ -48,7 +49,7 @@ def alert_text(level: ItemLevel) -> str:
     return "EXPIRED" if shown == "EXP" else shown
 
 
-class StockScreen(DistroScreen[None]):
+class StockScreen(UsesDistro, Screen[None]):
     """Stock levels: S changes the order, C the category; Enter opens an item."""
 
     CSS_PATH = "../styles/stock.tcss"

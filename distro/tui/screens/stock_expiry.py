@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from distro.domain.stock.levels import EXPIRY_WARNING_DAYS
 from distro.domain.stock.lists import expiring_lots
-from distro.tui.base import DistroScreen, reading
+from distro.tui.base import UsesDistro, reading
 from distro.tui.modals.stock_write_off import confirm_write_off
 from distro.tui.screens.family_text import cell
 from distro.tui.screens.stock_item import StockItemScreen
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from distro.domain.stock.lists import ExpiringLot
 
 
-class ExpiryScreen(DistroScreen[None]):
+class ExpiryScreen(UsesDistro, Screen[None]):
     """Soonest expiry first (so expired lots lead); Enter opens the lot's item."""
 
     CSS_PATH = "../styles/stock.tcss"

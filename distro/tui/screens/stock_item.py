@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from distro.domain.core.access import Permission
 from distro.domain.stock.item_lookup import item_barcodes, load_item
 from distro.domain.stock.lists import item_lots, item_movements
-from distro.tui.base import DistroScreen, reading
+from distro.tui.base import UsesDistro, reading
 from distro.tui.modals.stock_barcode import AttachBarcodeModal
 from distro.tui.modals.stock_forms import AdjustModal, IssueModal
 from distro.tui.modals.stock_receive import ReceiveModal
@@ -32,7 +33,7 @@ PAGE = 50
 """Movements read at once; O reads the next older page."""
 
 
-class StockItemScreen(DistroScreen[None]):
+class StockItemScreen(UsesDistro, Screen[None]):
     """One item: what is on the shelves, lot by lot, and every movement that put it there."""
 
     CSS_PATH = "../styles/stock.tcss"
