@@ -38,21 +38,22 @@ def looks_scannable(text: str) -> bool:
     return looks_like_code(text) or is_valid_product_barcode(text)
 
 
-def resolve_scan(session: Session, scanned: str) -> ScanResult:
-    """What `scanned` names, or CodeError / NotFound saying plainly why it names nothing;
-    a product barcode no item carries raises UnknownProductBarcode (offer to attach it)."""
-    if looks_like_product_barcode(scanned):
+def resolve_scan(session: Session, scanned: str | Code) -> ScanResult:
+    """What `scanned` (or the code read from it already) names, or CodeError / NotFound
+    saying plainly why it names nothing; a product barcode no item carries raises
+    UnknownProductBarcode (offer to attach it)."""
+    if isinstance(scanned, str) and looks_like_product_barcode(scanned):
         return _item_result(session, find_item_by_barcode(session, scanned))
-    code = parse_scan(scanned)
+    code = parse_scan(scanned) if isinstance(scanned, str) else scanned
     if code.kind == CodeKind.ITEM:
         return _item_result(session, find_item_by_code(session, code.text))
     if code.kind == CodeKind.SLIP:
-        return _slip_result(find_slip(session, code.text))
+        return _slip_result(find_slip(session, code))
     return _family_result(session, code)
 
 
 def _family_result(session: Session, code: Code) -> ScanResult:
-    family = find_family_by_code(session, code.text)
+    family = find_family_by_code(session, code)
     assert family.id is not None
     [hit] = describe_families(session, [family.id])
     via = "" if family.code == code.text else f" (card {code.text} was merged into it)"

@@ -1,4 +1,5 @@
-"""Provides DistroApp: the areas (modes), the keys that switch them, and scan routing.
+"""Provides DistroApp: the areas (modes), the keys that switch them, and where a scan goes
+(`scan_routes`); the idle lock is `idle_lock`'s.
 
 The first frame needs only Textual: the database (SQLAlchemy, SQLModel, migrations) opens in a
 worker right after it, while the volunteer types their name.
@@ -19,49 +20,28 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
 from distro.domain.core.clock import Clock, utc_now
+from distro.domain.core.errors import NotAllowed
 from distro.printing.printers import Printer
 from distro.settings import Settings
-from distro.tui.scanning import ScanDetector
+from distro.tui.heap import collect_fully_less_often
+from distro.tui.idle_lock import IdleLock
+from distro.tui.scan_routes import route_scan
+from distro.tui.scanning import ScanDetector, looks_scannable, without_scan
 from distro.tui.screens.area import AREAS, AreaScreen
 from distro.tui.screens.counter import CounterScreen
-from distro.tui.screens.counter_routing import counter_takes_scan
 from distro.tui.screens.families import FamiliesScreen
 from distro.tui.screens.family import FamilyScreen
 from distro.tui.screens.family_text import Privacy, ShowsFamilies
 from distro.tui.screens.help import HelpScreen
-from distro.tui.screens.lock import IDLE_CHECK_SECONDS, IdleWatch, LockScreen
+from distro.tui.screens.lock import IDLE_CHECK_SECONDS, IdleWatch
 from distro.tui.screens.signin import SignInScreen
 from distro.tui.screens.stock import StockScreen
-from distro.tui.screens.stock_routing import announce_stock_alerts, offer_to_attach, open_item
+from distro.tui.screens.stock_routing import announce_stock_alerts
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from distro.domain.core.access import Actor
-
-
-FULL_COLLECTION_AFTER = 100
-"""Middle-generation collections between two full ones (Python's default: 10). Full passes
-over a day-long heap were the slow tail of scans (p95 about 100 ms, 38 ms with this)."""
-
-
-def _looks_scannable(text: str) -> bool:
-    """Whether a burst of keys is a code or a product barcode. Asked only when a burst ends
-    with Enter, so the domain's scan module (and the database layer it needs) is not imported
-    before the first frame."""
-    from distro.domain.scan import looks_scannable
-
-    return looks_scannable(text)
-
-
-def without_scan(value: str, scanned: str) -> str:
-    """`value` without the keys of a scan that landed at its end: all of them, or what a length
-    limit or a digits-only field let through, which is the scan with some keys left out."""
-    unmatched = iter(reversed(scanned))
-    kept = len(value)
-    while kept and value[kept - 1] in unmatched:
-        kept -= 1
-    return value[:kept]
 
 
 class DistroApp(App[None]):
@@ -141,7 +121,7 @@ class DistroApp(App[None]):
         self.scan_detector = ScanDetector()
         self.privacy = Privacy()
         self.idle = IdleWatch()
-        self._locked_by: Actor | None = None
+        self.idle_lock = IdleLock(self)
         self.sub_title = "DEMO - fictional families" if settings.demo else ""
 
     @property
@@ -156,7 +136,6 @@ class DistroApp(App[None]):
 
     def current_actor(self) -> Actor:
         """Who is signed in; screens that change data are reachable only after sign-in."""
-        from distro.domain.core.errors import NotAllowed
 
         if self.actor is None:
             raise NotAllowed("Nobody is signed in at this counter.")
@@ -164,7 +143,7 @@ class DistroApp(App[None]):
 
     def on_mount(self) -> None:
         self.action_sign_in()
-        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        self.set_interval(IDLE_CHECK_SECONDS, self.idle_lock.lock_if_idle)
         if self._engine_factory is not None:
             self.call_after_refresh(self._open_database)
 
@@ -178,8 +157,7 @@ class DistroApp(App[None]):
             message = f"distro: the database could not be opened: {reason}"
             self.call_from_thread(self.exit, None, 1, message)
             return
-        young, middle, _full = gc.get_threshold()
-        gc.set_threshold(young, middle, FULL_COLLECTION_AFTER)
+        collect_fully_less_often()
         self.call_from_thread(self.keep_out_of_full_collections)
 
     def keep_out_of_full_collections(self) -> None:
@@ -192,21 +170,21 @@ class DistroApp(App[None]):
         """Ask who is at the counter; every change they make records the name."""
         self.actor = None  # nobody acts until the next volunteer has signed in
         self.privacy.hide_again()
-        self._show_who()
-        self.push_screen(SignInScreen(), callback=self._signed_in)
+        self.show_who()
+        self.push_screen(SignInScreen(), callback=self.signed_in)
 
-    def _signed_in(self, actor: Actor | None) -> None:
+    def signed_in(self, actor: Actor | None) -> None:
         """A new volunteer starts at the families search, whatever the last one left open."""
         if actor:
             self.actor = actor
-            self._show_who()
+            self.show_who()
             self._back_to_search()
             self.idle.touch()
-            self._read_lock_minutes()
+            self.idle_lock.read_minutes()
             announce_stock_alerts(self)
             self.keep_out_of_full_collections()
 
-    def _show_who(self) -> None:
+    def show_who(self) -> None:
         """The header says who is signed in and whether names are masked."""
         who = f" - {self.actor.name} ({self.actor.role.value})" if self.actor else ""
         self.title = f"distro{who} - {self.privacy.label()}"
@@ -216,46 +194,18 @@ class DistroApp(App[None]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
-    @work(thread=True, exclusive=True, group="lock-minutes", exit_on_error=False)
-    def _read_lock_minutes(self) -> None:
-        """The idle lock's delay, read once per sign-in (an admin may have changed it)."""
-        from distro.domain.admin.settings import SettingKey, get_setting
-        from distro.domain.core.db import reading
-
-        with reading(self.engine) as session:
-            minutes = get_setting(session, SettingKey.LOCK_MINUTES)
-        self.idle.lock_after = minutes * 60
-
-    def lock_if_idle(self) -> None:
-        """Lock a counter left alone for the set number of minutes (a timer calls this)."""
-        if self.actor is not None and self.idle.idle_too_long():
-            self.action_lock()
-
     def action_lock(self) -> None:
-        """Cover everything until someone signs in; a revealed family is masked again."""
-        if self.actor is None:  # signing in, or locked already: nothing is on show
-            return
-        self._locked_by, self.actor = self.actor, None
-        self.privacy.hide_again()
-        self.title = "distro - locked"
-        self.push_screen(LockScreen(self._locked_by.name), callback=self._unlocked)
+        """Cover everything until someone signs in (`idle_lock`)."""
+        self.idle_lock.lock()
 
-    def _unlocked(self, actor: Actor | None) -> None:
-        """The same volunteer is back where they were; someone else starts at the search."""
-        locked_by, self._locked_by = self._locked_by, None
-        if actor is None:
-            return
-        if locked_by is not None and actor.user_id == locked_by.user_id:
-            self.actor = actor
-            self._show_who()
-            self.idle.touch()
-        else:
-            self._signed_in(actor)
+    def show_locked(self) -> None:
+        """The header says the counter is locked."""
+        self.title = "distro - locked"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While locked, no key but the lock screen's own does anything (nor the palette);
         while nobody is signed in, there is nothing to lock or hand over."""
-        if self._locked_by is not None:
+        if self.idle_lock.locked:
             return action == "quit"
         return self.actor is not None or action not in ("lock", "sign_in")
 
@@ -263,7 +213,7 @@ class DistroApp(App[None]):
         """Switch privacy mode; what is on screen is drawn again at once."""
         self.privacy.on = not self.privacy.on
         self.privacy.hide_again()
-        self._show_who()
+        self.show_who()
         if isinstance(self.screen, ShowsFamilies):
             self.screen.redraw_privacy()
         shown = "masked" if self.privacy.on else "shown in full"
@@ -294,7 +244,7 @@ class DistroApp(App[None]):
             self.idle.touch()
         if isinstance(event, events.Key) and not event.is_forwarded and not self._scan_in_field():
             scanned = self.scan_detector.feed(event.key, event.character)
-            if scanned is not None and _looks_scannable(scanned):
+            if scanned is not None and looks_scannable(scanned):
                 event.prevent_default()
                 event.stop()
                 self.handle_scan(scanned)
@@ -315,32 +265,7 @@ class DistroApp(App[None]):
         if self.actor is None:  # signed out or locked: not even whether the code exists
             self.notify("Sign in first, then scan again.", severity="warning")
             return
-        self._resolve_scan(scanned)
-
-    def _resolve_scan(self, scanned: str) -> None:
-        """Look the code up on the UI thread: a few indexed reads (a few ms), whereas a hop to a
-        worker thread and back costs more than the queries while the queue waits."""
-        from distro.domain.core.codes import CodeKind
-        from distro.domain.core.db import reading
-        from distro.domain.core.errors import DomainError
-        from distro.domain.scan import resolve_scan
-        from distro.domain.stock.item_lookup import UnknownProductBarcode
-
-        if counter_takes_scan(self, scanned):
-            return
-        try:
-            with reading(self.engine) as session:
-                result = resolve_scan(session, scanned)
-        except UnknownProductBarcode as unknown:
-            offer_to_attach(self, unknown.barcode)
-            return
-        except DomainError as error:
-            self.notify(str(error), title="Scan", severity="error")
-            return
-        if result.kind == CodeKind.ITEM:
-            open_item(self, result.target_id)
-        else:
-            self.open_family(result.target_id)
+        route_scan(self, scanned)
 
     def open_family(self, family_id: int) -> None:
         """Show a family's screen in the Families area (not while a form is open)."""

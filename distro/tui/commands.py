@@ -1,86 +1,29 @@
-"""Provides the command palette's entries, titled `area: verb`."""
+"""Provides the command palette's entries, titled `area: verb`: the areas and the app's own
+actions, then the keys of the screen the palette was opened on, read from its BINDINGS.
+
+A screen names its area in `PALETTE_AREA`; a key's verb is its footer label in lower case,
+unless `PALETTE_TITLES` (by binding id) words it the way the palette always has, and
+`PALETTE_HIDDEN` leaves out the keys that only move the cursor or go back.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from functools import partial
 
+from textual.actions import parse
 from textual.app import SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
+from distro.tui.base import Distro, UsesDistro
 from distro.tui.screens.area import AREAS
 from distro.tui.screens.counter import CounterScreen
-from distro.tui.screens.families import FamiliesScreen
-from distro.tui.screens.family import FamilyScreen
-from distro.tui.screens.round_slips import RoundSlipsScreen
 from distro.tui.screens.rounds import RoundsScreen
-from distro.tui.screens.rules import RulesScreen, open_basket_rules
-from distro.tui.screens.stock import StockScreen
-from distro.tui.screens.stock_expiry import ExpiryScreen
-from distro.tui.screens.stock_item import StockItemScreen
-
-if TYPE_CHECKING:
-    from distro.tui.app import DistroApp
-
-FAMILY_ACTIONS = (
-    ("edit", "edit details", "Phones, district, diet, consent, notes"),
-    ("add_member", "add member", "Add a person to this household"),
-    ("remove_member", "remove member", "Take the highlighted member out"),
-    ("status", "change status", "Suspend, reactivate, left Hong Kong, resettled"),
-    ("history", "history", "Every change: who, when, before and after"),
-    ("print_card", "print card", "Family card with barcode (PDF)"),
-    ("merge", "merge duplicate", "Merge another record of this household into this one"),
-    ("reveal", "reveal", "Show this family's names, phones, claim ref in full (recorded)"),
-)
-
-STOCK_ACTIONS = (
-    ("receive", "receive", "A delivery or donation: items, quantities, expiry, location"),
-    ("issue", "issue", "To a shelter or kitchen, first expiry first out"),
-    ("adjust", "adjust", "Damaged, expired, lost, found, or a correction"),
-    ("write_off", "write off expired", "Take every expired lot off the books"),
-    ("count", "count", "Stock take: type what is on the shelf, see the variance, post"),
-    ("expiry", "expiry list", "Lots expiring within 30 days, expired first"),
-    ("sort", "sort", "Next order: name, on hand, days of stock, expiring, low"),
-    ("category", "filter category", "Show one category, then the next, then all"),
-)
-ITEM_ACTIONS = (
-    ("issue", "issue", "Issue this item to a shelter or kitchen"),
-    ("adjust", "adjust", "Adjust this item (the highlighted lot, if the lots have the cursor)"),
-    ("receive", "receive", "Receive a delivery of this item"),
-    ("older", "older movements", "Read the next page of older movements"),
-    ("write_off", "write off expired", "Take this item's expired lots off the books"),
-    ("barcode", "attach barcode", "Make scanning a product barcode select this item"),
-)
-
-COUNTER_ACTIONS = (
-    ("confirm", "confirm handout", "Hand out what is shown and print the slip (Ctrl+S)"),
-    ("substitute", "swap item", "Give another item of the same kind instead (s)"),
-    ("proxy", "proxy collector", "Someone collects for the family: name and relation (p)"),
-    ("note", "note", "A note kept with this handout (n)"),
-    ("override", "override", "Coordinator: hand out although a rule says no (o)"),
-    ("next_family", "next family", "Clear the screen for the next family (Esc)"),
-    ("reprint", "reprint slip", "Print the last slip again, marked REPRINT (Ctrl+R)"),
-    ("pick_round", "choose round", "Every round: choose one, set up, close, rules (Ctrl+O)"),
-)
-ROUND_ACTIONS = (
-    ("hand_out", "hand out in this round", "Back to the counter, in the highlighted round (Enter)"),
-    ("new_round", "new round", "Set up a round: name, basket, days, who, two-step (a)"),
-    ("close_round", "close round", "Stop handouts in the highlighted round (c)"),
-    ("reopen_round", "reopen round", "Open the highlighted round again (o)"),
-    ("missing", "who is missing", "Slips not collected at the exit; void one there (m)"),
-    ("rules", "basket rules", "What the highlighted round's basket gives (b)"),
-)
-RULE_ACTIONS = (
-    ("add_rule", "add rule", "A new rule at the end of this basket (a)"),
-    ("edit_rule", "edit rule", "Change the highlighted rule (e, Enter)"),
-    ("delete_rule", "delete rule", "Delete the highlighted rule (d)"),
-)
-SLIP_ACTIONS = (
-    ("void", "void slip", "Coordinator: void it, its stock goes back on the shelf (v)"),
-)
+from distro.tui.screens.rules import open_basket_rules
 
 
-def palette_commands(app: DistroApp, screen: Screen[object]) -> Iterator[SystemCommand]:
+def palette_commands(app: Distro, screen: Screen[object]) -> Iterator[SystemCommand]:
     """Areas always; the actions of the screen the palette was opened on."""
     yield SystemCommand(
         "counter: hand out", "Scan a card, confirm, print", lambda: app.action_area("counter")
@@ -98,52 +41,38 @@ def palette_commands(app: DistroApp, screen: Screen[object]) -> Iterator[SystemC
     )
     yield SystemCommand("audit: view log", "Who changed what, when", app.action_audit_log)
     yield SystemCommand("help: keys", "Every key on this screen", app.action_help)
+    yield from key_commands(app, screen)
+    yield from _keyless_commands(screen)
+
+
+def key_commands(app: Distro, screen: Screen[object]) -> Iterator[SystemCommand]:
+    """One entry per key the screen declares, but those it leaves out of the palette; the
+    help line is the key's tooltip and the key itself."""
+    if not isinstance(screen, UsesDistro) or screen.PALETTE_AREA is None:
+        return
+    area = screen.PALETTE_AREA
+    for binding in screen.BINDINGS:
+        if not isinstance(binding, Binding) or binding.id in screen.PALETTE_HIDDEN:
+            continue
+        verb = screen.PALETTE_TITLES.get(binding.id or "", binding.description.lower())
+        _namespace, name, arguments = parse(binding.action)
+        action = partial(getattr(screen, f"action_{name}"), *arguments)
+        first_key = next(iter(Binding.make_bindings([binding])))
+        help_text = f"{binding.tooltip or binding.description} ({app.get_key_display(first_key)})"
+        yield SystemCommand(f"{area}: {verb}", help_text, action)
+
+
+def _keyless_commands(screen: Screen[object]) -> Iterator[SystemCommand]:
+    """Actions that have no key on their screen."""
     if isinstance(screen, CounterScreen):
-        yield from _counter_commands(screen)
-    if isinstance(screen, FamiliesScreen):
-        yield SystemCommand("families: register", "New household", screen.action_register)
-    if isinstance(screen, FamilyScreen):
-        for action, verb, help_text in FAMILY_ACTIONS:
-            yield SystemCommand(f"family: {verb}", help_text, getattr(screen, f"action_{action}"))
-    if isinstance(screen, StockScreen):
-        for action, verb, help_text in STOCK_ACTIONS:
-            yield SystemCommand(f"stock: {verb}", help_text, getattr(screen, f"action_{action}"))
-    if isinstance(screen, StockItemScreen):
-        for action, verb, help_text in ITEM_ACTIONS:
-            yield SystemCommand(f"item: {verb}", help_text, getattr(screen, f"action_{action}"))
-    for kind, prefix, actions in (
-        (RoundsScreen, "rounds", ROUND_ACTIONS),
-        (RulesScreen, "rules", RULE_ACTIONS),
-        (RoundSlipsScreen, "slips", SLIP_ACTIONS),
-    ):
-        if isinstance(screen, kind):
-            yield from _screen_commands(screen, prefix, actions)
-    if isinstance(screen, ExpiryScreen):
         yield SystemCommand(
-            "stock: write off expired",
-            "Take every expired lot off the books",
-            screen.action_write_off,
+            "rules: edit basket rules",
+            "The rules of this round's basket: add, edit, delete",
+            lambda: open_basket_rules(screen.distro, screen.round),
         )
-
-
-def _screen_commands(
-    screen: object, prefix: str, actions: tuple[tuple[str, str, str], ...]
-) -> Iterator[SystemCommand]:
-    for action, verb, help_text in actions:
-        yield SystemCommand(f"{prefix}: {verb}", help_text, getattr(screen, f"action_{action}"))
-
-
-def _counter_commands(screen: CounterScreen) -> Iterator[SystemCommand]:
-    for action, verb, help_text in COUNTER_ACTIONS:
-        yield SystemCommand(f"counter: {verb}", help_text, getattr(screen, f"action_{action}"))
-    yield SystemCommand(
-        "counter: one less", "Lower the highlighted line (-)", lambda: screen.action_change(-1)
-    )
-    yield SystemCommand(
-        "counter: one more", "Raise it, up to the rules (+)", lambda: screen.action_change(1)
-    )
-    yield SystemCommand(
-        "rules: edit basket rules",
-        "The rules of this round's basket: add, edit, delete",
-        lambda: open_basket_rules(screen.distro, screen.round),
-    )
+    if isinstance(screen, RoundsScreen):
+        yield SystemCommand(
+            "rounds: hand out in this round",
+            "Back to the counter, in the highlighted round (Enter)",
+            screen.action_hand_out,
+        )

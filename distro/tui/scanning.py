@@ -42,3 +42,22 @@ class ScanDetector:
             self._burst = []
         self._burst.append(character)
         return None
+
+
+def looks_scannable(text: str) -> bool:
+    """Whether a burst of keys is a code or a product barcode. Asked only when a burst ends
+    with Enter, so the domain's scan module (and the database layer it needs) is not imported
+    before the first frame."""
+    from distro.domain.scan import looks_scannable as code_or_product_barcode
+
+    return code_or_product_barcode(text)
+
+
+def without_scan(value: str, scanned: str) -> str:
+    """`value` without the keys of a scan that landed at its end: all of them, or what a length
+    limit or a digits-only field let through, which is the scan with some keys left out."""
+    unmatched = iter(reversed(scanned))
+    kept = len(value)
+    while kept and value[kept - 1] in unmatched:
+        kept -= 1
+    return value[:kept]

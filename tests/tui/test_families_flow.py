@@ -5,20 +5,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 from textual.widgets import DataTable, Input, Label
 
 from distro.domain.audit.models import AuditEvent
 from distro.domain.core.access import Role
+from distro.domain.core.codes import CodeKind
 from distro.domain.core.db import reading
 from distro.domain.families.models import Family, Member
 from distro.domain.users.models import AppUser
 from distro.tui.app import DistroApp
+from distro.tui.scan_routes import ROUTES
 from distro.tui.screens.families import FamiliesScreen
 from distro.tui.screens.family import FamilyScreen
 from distro.tui.screens.signin import SignInScreen
-from tests.tui.helpers import add_family, sign_in
+from tests.tui.helpers import add_family, notices, sign_in
 
 
 async def test_sign_in_records_the_volunteer(app: DistroApp, engine: Engine) -> None:
@@ -104,6 +107,22 @@ async def test_a_scan_opens_the_family_from_another_area(
         await pilot.pause()
         assert isinstance(app.screen, FamilyScreen)
         assert app.screen.family_id == family.id
+
+
+async def test_a_kind_of_code_with_no_route_is_refused_plainly(
+    app: DistroApp, engine: Engine, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    family = add_family(engine, now, "Nadia Rahman")
+    routes = {kind: route for kind, route in ROUTES.items() if kind != CodeKind.FAMILY}
+    monkeypatch.setattr("distro.tui.scan_routes.ROUTES", routes)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        app.scan_detector.max_gap = 10.0
+        await pilot.press(*family.code, "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, FamiliesScreen)
+    assert f"{family.code} is a family card code; nothing here opens it." in notices(app)
 
 
 async def test_a_mistyped_code_opens_nothing(app: DistroApp, engine: Engine, now: datetime) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from distro.domain.core.clock import hong_kong_time, local_date
-from distro.domain.core.codes import parse_scan
+from distro.domain.core.codes import Code, parse_scan
 from distro.domain.core.errors import NotFound
 from distro.domain.distribution.household_basket import (
     EntitledLine,
@@ -94,11 +94,13 @@ def family_entitlement(
 
 
 def entitlement_for_code(
-    session: Session, distribution: DistributionRound, code: str, now: datetime
+    session: Session, distribution: DistributionRound, code: Code | str, now: datetime
 ) -> Entitlement:
-    """The entitlement of the family whose card `code` is (a merged card's survivor)."""
-    family = find_family_by_code(session, code)
-    return _entitlement(session, distribution, family, parse_scan(code).text, now)
+    """The entitlement of the family whose card `code` is (a merged card's survivor); the
+    scan line passes the code it has read already."""
+    card = parse_scan(code) if isinstance(code, str) else code
+    family = find_family_by_code(session, card)
+    return _entitlement(session, distribution, family, card.text, now)
 
 
 def _entitlement(

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from distro.domain.audit.changes import record_change
 from distro.domain.core.access import Actor, Permission, requires
 from distro.domain.core.clock import hong_kong_time
-from distro.domain.core.codes import CodeKind, parse_scan
+from distro.domain.core.codes import Code, CodeKind, parse_scan
 from distro.domain.core.errors import CodeError, Conflict, InvalidInput, NotFound
 from distro.domain.distribution.models import DistributionRound, Handout, HandoutLine
 from distro.domain.distribution.slip_view import SlipLine, SlipView
@@ -42,9 +42,11 @@ class SlipState:
         return "collected" if self.handout.collected_at is not None else "waiting at the exit"
 
 
-def find_slip(session: Session, code_text: str) -> SlipState:
-    """The slip a typed or scanned code names, or CodeError / NotFound in plain words."""
-    code = parse_scan(code_text)
+def find_slip(session: Session, code: Code | str) -> SlipState:
+    """The slip a typed or scanned code names (or its code, read already), or CodeError /
+    NotFound in plain words."""
+    if isinstance(code, str):
+        code = parse_scan(code)
     if code.kind != CodeKind.SLIP:
         raise CodeError(f"{code.text} is not a handout slip.")
     row = session.exec(

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from distro.domain.audit.changes import record_change
 from distro.domain.core.access import Actor, Permission, requires
-from distro.domain.core.codes import CodeKind, format_code, parse_scan
+from distro.domain.core.codes import Code, CodeKind, format_code, parse_scan
 from distro.domain.core.errors import CodeError, Conflict, DomainError, NotFound
 from distro.domain.core.numbering import next_number, reserve_up_to
 from distro.domain.families.duplicates import PossibleDuplicates, find_duplicates
@@ -80,9 +80,11 @@ def load_family(session: Session, family_id: int) -> FamilyRecord:
     )
 
 
-def find_family_by_code(session: Session, code_text: str) -> Family:
-    """The family a typed or scanned code names, following merges to the surviving family."""
-    code = parse_scan(code_text)
+def find_family_by_code(session: Session, code: Code | str) -> Family:
+    """The family a typed or scanned code names (or its code, read already), following merges
+    to the surviving family."""
+    if isinstance(code, str):
+        code = parse_scan(code)
     if code.kind != CodeKind.FAMILY:
         raise CodeError(f"{code.text} is not a family code.")
     family = session.exec(select(Family).where(Family.code == code.text)).first()

@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
+from distro.tui.base import UsesDistro
 from distro.tui.widgets.footer import CounterFooter
 
 
@@ -24,7 +25,7 @@ class Answer:
     code: str = ""
 
 
-class AskModal(ModalScreen[Answer | None]):
+class AskModal(UsesDistro, ModalScreen[Answer | None]):
     """Enter (or Ctrl+S) confirms, Esc cancels; the reason is kept in the history."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

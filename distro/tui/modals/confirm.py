@@ -10,10 +10,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from distro.tui.base import UsesDistro
 from distro.tui.widgets.footer import CounterFooter
 
 
-class ConfirmModal(ModalScreen[bool]):
+class ConfirmModal(UsesDistro, ModalScreen[bool]):
     """For changes that cannot be undone: says exactly what will happen before it does."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

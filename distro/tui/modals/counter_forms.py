@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from distro.tui.base import UsesDistro
 from distro.tui.screens.family_text import cell
 from distro.tui.widgets.footer import CounterFooter
 
@@ -30,7 +31,7 @@ PROXY_RELATIONS = (
 )
 
 
-class ChoiceModal(ModalScreen[int | None]):
+class ChoiceModal(UsesDistro, ModalScreen[int | None]):
     """A short list: Up/Down and Enter choose, Esc chooses nothing; dismisses with the index."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -71,7 +72,7 @@ class Proxy:
     relation: str
 
 
-class ProxyModal(ModalScreen[Proxy | None]):
+class ProxyModal(UsesDistro, ModalScreen[Proxy | None]):
     """Name and relation of the person collecting; an empty name clears the proxy."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

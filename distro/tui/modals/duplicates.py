@@ -7,7 +7,7 @@ the volunteer judges a match by first name, size, district and the last digits o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,10 +19,8 @@ from textual.widgets.option_list import Option
 
 from distro.domain.families.duplicates import DuplicateMatch
 from distro.domain.families.masks import mask_name, mask_phone
+from distro.tui.base import UsesDistro
 from distro.tui.widgets.footer import CounterFooter
-
-if TYPE_CHECKING:
-    from distro.tui.app import DistroApp
 
 SAME_PHONE = "same phone "
 """How find_duplicates starts a reason about a phone; a reason about a name ends ": NAME"."""
@@ -61,7 +59,7 @@ class DuplicateChoice:
     reason: str = ""
 
 
-class DuplicatesModal(ModalScreen[DuplicateChoice | None]):
+class DuplicatesModal(UsesDistro, ModalScreen[DuplicateChoice | None]):
     """Lists likely matches; Enter opens one, or type a reason and press Ctrl+R to go on."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -72,11 +70,6 @@ class DuplicatesModal(ModalScreen[DuplicateChoice | None]):
     def __init__(self, matches: list[DuplicateMatch]) -> None:
         super().__init__()
         self.matches = matches
-
-    @property
-    def distro(self) -> DistroApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form-dialog"):

@@ -6,9 +6,12 @@ from datetime import date
 from typing import Any
 
 from distro.domain.core.inputs import validated
+from distro.domain.families.members import add_member, update_member
 from distro.domain.families.models import Family, Member
 from distro.domain.families.phones import display_phone
+from distro.domain.families.registry import update_family
 from distro.domain.families.schemas import FamilyDetails, MemberIn
+from distro.tui.base import writing
 from distro.tui.modals.fields import FAMILY_FIELDS, MEMBER_FIELDS
 from distro.tui.modals.form_modal import FormModal
 from distro.tui.widgets.form import FormFields
@@ -63,11 +66,8 @@ class EditFamilyModal(FormModal[bool]):
         return [("", self.fields, "")]
 
     def submit(self) -> bool:
-        from distro.domain.core.db import unit_of_work
-        from distro.domain.families.registry import update_family
-
         details = validated(FamilyDetails, self.fields.values())
-        with unit_of_work(self.distro.engine) as session:
+        with writing(self.distro) as session:
             update_family(
                 session,
                 self.family_id,
@@ -97,12 +97,9 @@ class MemberModal(FormModal[bool]):
         return [("", self.fields, "member.")]
 
     def submit(self) -> bool:
-        from distro.domain.core.db import unit_of_work
-        from distro.domain.families.members import add_member, update_member
-
         member_in = validated(MemberIn, self.fields.values())
         actor, now = self.distro.current_actor(), self.distro.clock()
-        with unit_of_work(self.distro.engine) as session:
+        with writing(self.distro) as session:
             if self.member_id is None:
                 add_member(session, self.family_id, member_in, actor=actor, now=now)
             else:

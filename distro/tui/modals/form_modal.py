@@ -6,7 +6,7 @@ problems appear beside their fields, other refusals above the buttons.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,16 +15,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from distro.domain.core.errors import DomainError, InvalidInput
+from distro.tui.base import UsesDistro
 from distro.tui.widgets.footer import CounterFooter
 from distro.tui.widgets.form import FormFields
-
-if TYPE_CHECKING:
-    from distro.tui.app import DistroApp
 
 ResultT = TypeVar("ResultT")
 
 
-class FormModal(ModalScreen[ResultT | None]):
+class FormModal(UsesDistro, ModalScreen[ResultT | None]):
     """Subclasses give `form_title`, `field_groups()` and `submit()`; Ctrl+S saves, Esc cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -32,11 +30,6 @@ class FormModal(ModalScreen[ResultT | None]):
         Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="cancel"),
     ]
     form_title = "Form"
-
-    @property
-    def distro(self) -> DistroApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def field_groups(self) -> list[tuple[str, FormFields, str]]:
         """(heading, fields, problem path prefix) for each group of fields."""

@@ -6,7 +6,9 @@ from __future__ import annotations
 from distro.domain.core.errors import DomainError, InvalidInput
 from distro.domain.core.inputs import validated
 from distro.domain.families.duplicates import PossibleDuplicates
+from distro.domain.families.registry import register_family
 from distro.domain.families.schemas import FamilyIn
+from distro.tui.base import writing
 from distro.tui.modals.duplicates import DuplicateChoice, DuplicatesModal
 from distro.tui.modals.fields import FAMILY_FIELDS, MEMBER_FIELDS
 from distro.tui.modals.form_modal import FormModal
@@ -65,10 +67,7 @@ class RegisterFamilyModal(FormModal[int]):
         self.dismiss(family_id)
 
     def _register(self, data: FamilyIn, duplicate_reason: str) -> int:
-        from distro.domain.core.db import unit_of_work
-        from distro.domain.families.registry import register_family
-
-        with unit_of_work(self.distro.engine) as session:
+        with writing(self.distro) as session:
             family = register_family(
                 session,
                 data,

@@ -12,6 +12,11 @@ from textual.markup import escape
 
 from distro.domain.core.access import Permission
 from distro.domain.core.errors import DomainError, InvalidInput
+from distro.domain.core.inputs import validated
+from distro.domain.distribution.basket_views import baskets
+from distro.domain.distribution.models import Expected
+from distro.domain.distribution.rounds import RoundIn, close_round, create_round, reopen_round
+from distro.tui.base import Distro, reading, refuse, writing
 from distro.tui.modals.confirm import ConfirmModal
 from distro.tui.modals.form_modal import FormModal
 from distro.tui.screens.stock_text import may_change, today_at_counter
@@ -19,7 +24,6 @@ from distro.tui.widgets.form import FieldSpec, FormFields
 
 if TYPE_CHECKING:
     from distro.domain.distribution.models import DistributionRound
-    from distro.tui.app import DistroApp
 
 Done = Callable[[str | None], None]
 """Told what was done (and reads the rows again); None when nothing was."""
@@ -71,10 +75,7 @@ class RoundFormModal(FormModal["DistributionRound"]):
     form_title = "New round"
 
     def field_groups(self) -> list[tuple[str, FormFields, str]]:
-        from distro.domain.core.db import reading
-        from distro.domain.distribution.basket_views import baskets
-
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             self.known = baskets(session)
         today = today_at_counter(self.distro)
         first = {
@@ -88,10 +89,6 @@ class RoundFormModal(FormModal["DistributionRound"]):
         return [("", self.fields, "")]
 
     def submit(self) -> DistributionRound:
-        from distro.domain.core.db import unit_of_work
-        from distro.domain.core.inputs import validated
-        from distro.domain.distribution.rounds import RoundIn, create_round
-
         values = self.fields.values()
         typed = values.pop("new_basket", "")
         if typed:
@@ -99,7 +96,7 @@ class RoundFormModal(FormModal["DistributionRound"]):
         moves = {"form": "ends_on", "basket": "new_basket" if typed else "basket"}
         try:
             round_in = validated(RoundIn, values)
-            with unit_of_work(self.distro.engine) as session:
+            with writing(self.distro) as session:
                 distribution = create_round(
                     session, round_in, actor=self.distro.current_actor(), now=self.distro.clock()
                 )
@@ -110,7 +107,6 @@ class RoundFormModal(FormModal["DistributionRound"]):
 
     def _point_out_what_is_missing(self, distribution: DistributionRound) -> None:
         """A basket without rules is often a typo; a list round needs its list."""
-        from distro.domain.distribution.models import Expected
 
         if distribution.basket not in self.known:
             self.app.notify(
@@ -125,9 +121,8 @@ class RoundFormModal(FormModal["DistributionRound"]):
             )
 
 
-def close_after_asking(app: DistroApp, distribution: DistributionRound, done: Done) -> None:
+def close_after_asking(app: Distro, distribution: DistributionRound, done: Done) -> None:
     """Say what closing a round means, and close it on a yes (coordinators)."""
-    from distro.domain.distribution.rounds import close_round
 
     if not may_change(app, Permission.MANAGE_ROUNDS):
         return
@@ -144,27 +139,24 @@ def close_after_asking(app: DistroApp, distribution: DistributionRound, done: Do
     )
 
 
-def reopen(app: DistroApp, distribution: DistributionRound, done: Done) -> None:
+def reopen(app: Distro, distribution: DistributionRound, done: Done) -> None:
     """Open a closed round again (coordinators)."""
-    from distro.domain.distribution.rounds import reopen_round
 
     if may_change(app, Permission.MANAGE_ROUNDS):
         _change(app, reopen_round, distribution, "open again", done)
 
 
 def _change(
-    app: DistroApp,
+    app: Distro,
     service: Callable[..., Any],
     distribution: DistributionRound,
     state: str,
     done: Done,
 ) -> None:
-    from distro.domain.core.db import unit_of_work
-
     try:
-        with unit_of_work(app.engine) as session:
+        with writing(app) as session:
             service(session, distribution.id, actor=app.current_actor(), now=app.clock())
     except DomainError as refusal:
-        app.notify(escape(str(refusal)), title="Rounds", severity="error", timeout=8)
+        refuse(app, refusal, title="Rounds", timeout=8)
         return
     done(f"{distribution.name} is {state}.")

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Any
 from textual.markup import escape
 
 from distro.domain.core.errors import InvalidInput
-from distro.domain.distribution.basket_rules import age_text, parse_age
+from distro.domain.core.inputs import validated
+from distro.domain.distribution.basket_rules import (
+    RuleIn,
+    add_rule,
+    age_text,
+    parse_age,
+    update_rule,
+)
+from distro.tui.base import writing
 from distro.tui.modals.form_modal import FormModal
 from distro.tui.modals.round_form import on_fields
 from distro.tui.modals.stock_fields import ItemField
@@ -136,11 +144,9 @@ class RuleFormModal(FormModal[str]):
         self.item.pick(item_id)
 
     def submit(self) -> str:
-        from distro.domain.core.db import unit_of_work
-
         values = {**self.details.values(), **self.note.values()}
         values.update(parsed_ages(values))
-        with unit_of_work(self.distro.engine) as session:
+        with writing(self.distro) as session:
             item = self.item.resolve(session)
             values["item_id"] = item.id
             values["substitute_item_id"] = self.substitute.resolve_id(session)
@@ -150,17 +156,12 @@ class RuleFormModal(FormModal[str]):
         return f"Rule for {item.name} {done} in {self.basket}."
 
     def _checked(self, values: dict[str, Any]) -> RuleIn:
-        from distro.domain.core.inputs import validated
-        from distro.domain.distribution.basket_rules import RuleIn
-
         try:
             return validated(RuleIn, values)
         except InvalidInput as problem:
             raise on_fields(problem, MOVES) from None
 
     def _save(self, session: Session, rule_in: RuleIn) -> None:
-        from distro.domain.distribution.basket_rules import add_rule, update_rule
-
         actor, now = self.distro.current_actor(), self.distro.clock()
         try:
             if self.rule is None:

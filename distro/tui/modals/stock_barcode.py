@@ -6,6 +6,10 @@ from textual import on
 from textual.markup import escape
 from textual.widgets import Input
 
+from distro.domain.core.errors import CodeError, InvalidInput
+from distro.domain.stock.catalogue import attach_barcode
+from distro.domain.stock.product_barcodes import product_barcode
+from distro.tui.base import writing
 from distro.tui.modals.form_modal import FormModal
 from distro.tui.widgets.form import FieldSpec, FormFields
 
@@ -37,17 +41,12 @@ class AttachBarcodeModal(FormModal[str]):
         self.action_save()
 
     def submit(self) -> str:
-        from distro.domain.core.db import unit_of_work
-        from distro.domain.core.errors import CodeError, InvalidInput
-        from distro.domain.stock.catalogue import attach_barcode
-        from distro.domain.stock.product_barcodes import product_barcode
-
         typed = self.fields.values().get("barcode", "")
         try:
             barcode = product_barcode(typed)
         except CodeError as error:
             raise InvalidInput({"barcode": str(error)}) from None
-        with unit_of_work(self.distro.engine) as session:
+        with writing(self.distro) as session:
             item = attach_barcode(
                 session,
                 self.item_id,

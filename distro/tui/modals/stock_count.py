@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,23 +16,22 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from distro.domain.core.access import Permission
+from distro.domain.stock.lists import locations
+from distro.domain.stock.models import ItemCategory
+from distro.domain.stock.take import count_sheet
+from distro.tui.base import Distro, UsesDistro, reading
+from distro.tui.modals.stock_count_sheet import CountSheetModal
 from distro.tui.screens.family_text import cell
 from distro.tui.screens.stock_text import may_change
 from distro.tui.widgets.footer import CounterFooter
 
-if TYPE_CHECKING:
-    from distro.tui.app import DistroApp
 
-
-def start_count(app: DistroApp, done: Callable[[str | None], None]) -> None:
+def start_count(app: Distro, done: Callable[[str | None], None]) -> None:
     """Ask what to count, then open its count sheet; `done` hears what was posted."""
-    from distro.domain.core.db import reading
-    from distro.domain.stock.lists import locations
-    from distro.domain.stock.models import ItemCategory
 
     if not may_change(app, Permission.ADJUST_STOCK):
         return
-    with reading(app.engine) as session:
+    with reading(app) as session:
         shelves = locations(session)
     categories = [category.value for category in ItemCategory]
     app.push_screen(
@@ -41,14 +40,9 @@ def start_count(app: DistroApp, done: Callable[[str | None], None]) -> None:
     )
 
 
-def _open_sheet(app: DistroApp, scope: CountScope, done: Callable[[str | None], None]) -> None:
-    from distro.domain.core.db import reading
-    from distro.domain.stock.models import ItemCategory
-    from distro.domain.stock.take import count_sheet
-    from distro.tui.modals.stock_count_sheet import CountSheetModal
-
+def _open_sheet(app: Distro, scope: CountScope, done: Callable[[str | None], None]) -> None:
     category = ItemCategory(scope.category) if scope.category else None
-    with reading(app.engine) as session:
+    with reading(app) as session:
         lines = count_sheet(session, location=scope.location, category=category)
     if not lines:
         app.notify(f"Nothing is in stock in {scope.label}: nothing to count.", title="Count")
@@ -65,7 +59,7 @@ class CountScope:
     location: str | None = None
 
 
-class CountScopeModal(ModalScreen[CountScope | None]):
+class CountScopeModal(UsesDistro, ModalScreen[CountScope | None]):
     """Everything, a category or a storage location in use; Enter chooses."""
 
     CSS_PATH = "../styles/stock.tcss"

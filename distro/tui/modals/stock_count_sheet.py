@@ -19,6 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
 from distro.domain.core.errors import DomainError
+from distro.domain.stock.take import count_variances, post_count
+from distro.tui.base import UsesDistro, reading, writing
 from distro.tui.modals.confirm import ConfirmModal
 from distro.tui.screens.family_text import cell
 from distro.tui.screens.stock_text import quantity_text
@@ -26,7 +28,6 @@ from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
     from distro.domain.stock.take import CountLine, Variance
-    from distro.tui.app import DistroApp
     from distro.tui.modals.stock_count import CountScope
 
 COUNTED_COLUMN, DIFFERENCE_COLUMN = 4, 5
@@ -34,7 +35,7 @@ LISTED = 8
 """Differing lots named in the confirmation; the rest are counted."""
 
 
-class CountSheetModal(ModalScreen[str | None]):
+class CountSheetModal(UsesDistro, ModalScreen[str | None]):
     """The lots of the scope, shelf order; the count box below takes the highlighted lot's
     count. Scanning a product moves to its first lot. Dismisses with what was posted."""
 
@@ -52,11 +53,6 @@ class CountSheetModal(ModalScreen[str | None]):
         self.scope = scope
         self.lines = lines
         self.counted: dict[int, int] = {}
-
-    @property
-    def distro(self) -> DistroApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="count-box"):
@@ -151,13 +147,11 @@ class CountSheetModal(ModalScreen[str | None]):
 
     def action_preview(self) -> None:
         """Read the variance against the books now and ask before posting it."""
-        from distro.domain.core.db import reading
-        from distro.domain.stock.take import count_variances
 
         if not self._take_count():
             return
         try:
-            with reading(self.distro.engine) as session:
+            with reading(self.distro) as session:
                 variances = count_variances(session, self.counted)
         except DomainError as refusal:
             self.query_one("#count-error", Label).update(escape(str(refusal)))
@@ -168,11 +162,8 @@ class CountSheetModal(ModalScreen[str | None]):
         )
 
     def _post(self) -> None:
-        from distro.domain.core.db import unit_of_work
-        from distro.domain.stock.take import post_count
-
         try:
-            with unit_of_work(self.distro.engine) as session:
+            with writing(self.distro) as session:
                 posted = post_count(
                     session,
                     self.counted,

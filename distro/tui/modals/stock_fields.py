@@ -11,7 +11,9 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Label
 
 from distro.domain.core.errors import DomainError, InvalidInput
+from distro.domain.stock.item_lookup import find_item, load_item
 from distro.domain.stock.models import AdjustReason, StockSource
+from distro.tui.base import UsesDistro, reading
 from distro.tui.screens.family_text import cell
 from distro.tui.widgets.form import FieldSpec, FormFields
 
@@ -19,7 +21,6 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from distro.domain.stock.models import Item
-    from distro.tui.app import DistroApp
 
 ITEM_FIELD = FieldSpec(
     "item", "Item *", placeholder="name, code, or scan the product", max_length=80
@@ -69,7 +70,7 @@ def optional_date(text: str, field: str) -> date | None:
         raise InvalidInput({field: "is not a date; type it as YYYY-MM-DD"}) from None
 
 
-class ItemField(FormFields):
+class ItemField(UsesDistro, FormFields):
     """The item of a stock form. It carries `code-input`, so a scanned product barcode lands in
     it as typed text; Enter looks the item up, says which one it is, and moves on."""
 
@@ -80,11 +81,6 @@ class ItemField(FormFields):
 
     def __init__(self, *, prefix: str, typed: str = "") -> None:
         super().__init__((ITEM_FIELD,), {"item": typed}, prefix=prefix)
-
-    @property
-    def distro(self) -> DistroApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     @property
     def input(self) -> Input:
@@ -110,10 +106,9 @@ class ItemField(FormFields):
 
     def look_up(self) -> Item | None:
         """Find the typed item now (a few indexed reads), showing it or why it is not found."""
-        from distro.domain.core.db import reading
 
         try:
-            with reading(self.distro.engine) as session:
+            with reading(self.distro) as session:
                 item = self.resolve(session)
         except InvalidInput as problem:
             self.show_problems(problem.problems)
@@ -125,16 +120,13 @@ class ItemField(FormFields):
 
     def pick(self, item_id: int) -> None:
         """Fill in an item scanned while another field had the cursor."""
-        from distro.domain.core.db import reading
-        from distro.domain.stock.item_lookup import load_item
 
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             self.input.value = load_item(session, item_id).code
         self.look_up()
 
     def resolve(self, session: Session) -> Item:
         """The item the field names, in the caller's session; InvalidInput under the field."""
-        from distro.domain.stock.item_lookup import find_item
 
         try:
             return find_item(session, self.input.value.strip())

@@ -6,6 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from distro.domain.core.errors import InvalidInput
+from distro.domain.stock.adjusting import adjust_stock
+from distro.domain.stock.ledger import issue_stock
+from distro.domain.stock.models import AdjustReason
+from distro.tui.base import writing
 from distro.tui.modals.form_modal import FormModal
 from distro.tui.modals.stock_fields import ADJUST_FIELDS, ISSUE_FIELDS, ItemField, optional_date
 from distro.tui.screens.stock_text import quantity_text, whole_number
@@ -47,10 +51,8 @@ class ItemFormModal(FormModal[str]):
         self.details.focus_first()
 
     def submit(self) -> str:
-        from distro.domain.core.db import unit_of_work
-
         values = self.details.values()
-        with unit_of_work(self.distro.engine) as session:
+        with writing(self.distro) as session:
             item = self.item.resolve(session)
             return self.change(session, item, values)
 
@@ -71,8 +73,6 @@ class IssueModal(ItemFormModal):
     detail_specs = ISSUE_FIELDS
 
     def change(self, session: Session, item: Item, values: dict[str, str]) -> str:
-        from distro.domain.stock.ledger import issue_stock
-
         assert item.id is not None
         quantity = whole_number(values.get("quantity", ""), "quantity")
         taken = issue_stock(
@@ -102,9 +102,6 @@ class AdjustModal(ItemFormModal):
         return {"lot": str(self.lot_id)} if self.lot_id else {}
 
     def change(self, session: Session, item: Item, values: dict[str, str]) -> str:
-        from distro.domain.stock.adjusting import adjust_stock
-        from distro.domain.stock.models import AdjustReason
-
         assert item.id is not None
         quantity = whole_number(values.get("quantity", ""), "quantity")
         if "reason" not in values:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,17 +12,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from distro.domain.stock.item_lookup import search_items
+from distro.tui.base import UsesDistro, reading
 from distro.tui.screens.family_text import cell
 from distro.tui.widgets.footer import CounterFooter
-
-if TYPE_CHECKING:
-    from distro.tui.app import DistroApp
 
 SHOWN = 8
 """Items listed at once; typing more of the name narrows them."""
 
 
-class ItemPickModal(ModalScreen[int | None]):
+class ItemPickModal(UsesDistro, ModalScreen[int | None]):
     """Type to narrow the list, Down to walk it, Enter to choose; dismisses with the item's id."""
 
     CSS_PATH = "../styles/stock.tcss"
@@ -35,11 +34,6 @@ class ItemPickModal(ModalScreen[int | None]):
     def __init__(self, question: str) -> None:
         super().__init__()
         self.question = question
-
-    @property
-    def distro(self) -> DistroApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form-dialog"):
@@ -65,10 +59,8 @@ class ItemPickModal(ModalScreen[int | None]):
 
     def _list(self, typed: str) -> None:
         """The items matching what is typed (a few indexed reads, at most SHOWN rows)."""
-        from distro.domain.core.db import reading
-        from distro.domain.stock.item_lookup import search_items
 
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             items = search_items(session, typed, SHOWN)
         results = self.query_one("#pick-results", OptionList)
         results.clear_options()

@@ -8,7 +8,7 @@ refused receipt writes nothing and keeps every line on screen.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,15 +20,13 @@ from textual.widgets import DataTable, Input
 from distro.domain.core.errors import DomainError, InvalidInput
 from distro.domain.core.inputs import validated
 from distro.domain.stock.ledger import checked_quantity
-from distro.domain.stock.receiving import ReceiptIn, ReceiptLineIn, Received
+from distro.domain.stock.receiving import ReceiptIn, ReceiptLineIn, Received, receive_stock
+from distro.tui.base import UsesDistro, reading, writing
 from distro.tui.modals.form_modal import FormModal
 from distro.tui.modals.stock_fields import LINE_FIELDS, RECEIPT_FIELDS, ItemField, optional_date
 from distro.tui.screens.family_text import cell
 from distro.tui.screens.stock_text import today_at_counter, whole_number
 from distro.tui.widgets.form import FormFields
-
-if TYPE_CHECKING:
-    from distro.tui.app import DistroApp
 
 _LINE_PROBLEM = re.compile(r"lines\.(\d+)\.(\w+)")
 NEW_EACH = ("quantity", "expiry")
@@ -36,7 +34,7 @@ NEW_EACH = ("quantity", "expiry")
 same shelf."""
 
 
-class ReceiptLines(FormFields):
+class ReceiptLines(UsesDistro, FormFields):
     """The line being typed, and the lines already added (Del removes the highlighted one)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -47,11 +45,6 @@ class ReceiptLines(FormFields):
         super().__init__(LINE_FIELDS, prefix="line")
         self.item = ItemField(prefix="chosen", typed=item_code)
         self.pending: list[ReceiptLineIn] = []
-
-    @property
-    def distro(self) -> DistroApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield self.item
@@ -83,9 +76,8 @@ class ReceiptLines(FormFields):
 
     def take_entry(self) -> None:
         """Check the line being typed and add it to the list, or raise InvalidInput."""
-        from distro.domain.core.db import reading
 
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             item = self.item.resolve(session)
         typed = super().values()
         quantity = checked_quantity(whole_number(typed.get("quantity", ""), "quantity"))
@@ -156,16 +148,13 @@ class ReceiveModal(FormModal[Received]):
         self.query_one("#line-quantity", Input).focus()
 
     def submit(self) -> Received:
-        from distro.domain.core.db import unit_of_work
-        from distro.domain.stock.receiving import receive_stock
-
         if self.lines.has_entry():
             self.lines.take_entry()
         if not self.lines.pending:
             raise DomainError("Add a line first: the item, its quantity, then Enter on Location.")
         receipt = validated(ReceiptIn, {**self.header.values(), **self.lines.values()})
         try:
-            with unit_of_work(self.distro.engine) as session:
+            with writing(self.distro) as session:
                 return receive_stock(
                     session, receipt, actor=self.distro.current_actor(), now=self.distro.clock()
                 )

@@ -9,27 +9,27 @@ from textual.markup import escape
 
 from distro.domain.core.access import Permission
 from distro.domain.core.errors import DomainError
+from distro.domain.stock.adjusting import write_off_expired
+from distro.domain.stock.lists import expiring_lots
+from distro.tui.base import Distro, reading, refuse, writing
 from distro.tui.modals.confirm import ConfirmModal
 from distro.tui.screens.stock_text import may_change, quantity_text, today_at_counter
 
 if TYPE_CHECKING:
     from distro.domain.stock.lists import ExpiringLot
-    from distro.tui.app import DistroApp
 
 LISTED = 8
 """Lots named in the confirmation; the rest are counted."""
 
 
 def confirm_write_off(
-    app: DistroApp, done: Callable[[str | None], None], *, item_id: int | None = None
+    app: Distro, done: Callable[[str | None], None], *, item_id: int | None = None
 ) -> None:
     """Say which expired lots (of one item, or all) will be written off, and do it on a yes."""
-    from distro.domain.core.db import reading
-    from distro.domain.stock.lists import expiring_lots
 
     if not may_change(app, Permission.ADJUST_STOCK):
         return
-    with reading(app.engine) as session:
+    with reading(app) as session:
         soon = expiring_lots(session, today=today_at_counter(app), within_days=0)
     expired = [
         lot for lot in soon if lot.days_left < 0 and (item_id is None or lot.item_id == item_id)
@@ -61,17 +61,14 @@ def _details(expired: list[ExpiringLot]) -> str:
     return escape("\n".join(lines))
 
 
-def _write_off(app: DistroApp, done: Callable[[str | None], None], item_id: int | None) -> None:
-    from distro.domain.core.db import unit_of_work
-    from distro.domain.stock.adjusting import write_off_expired
-
+def _write_off(app: Distro, done: Callable[[str | None], None], item_id: int | None) -> None:
     try:
-        with unit_of_work(app.engine) as session:
+        with writing(app) as session:
             taken = write_off_expired(
                 session, actor=app.current_actor(), now=app.clock(), item_id=item_id
             )
     except DomainError as refusal:
-        app.notify(str(refusal), title="Write off", severity="error", timeout=8)
+        refuse(app, refusal, title="Write off", timeout=8)
         return
     units = -sum(part.quantity for part in taken)
     done(f"Wrote off {len(taken)} expired lots ({units:,} units).")

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from distro.tui.base import UsesDistro
 from distro.tui.widgets.footer import CounterFooter
 
 
@@ -27,7 +28,7 @@ AREAS = (
 )
 
 
-class AreaScreen(Screen[None]):
+class AreaScreen(UsesDistro, Screen[None]):
     """An area not built yet; it says so instead of showing anything fake."""
 
     def __init__(self, area: Area) -> None:

@@ -18,7 +18,18 @@ from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
+from distro.domain.admin.audit_log import (
+    AuditFilter,
+    audit_events,
+    family_codes,
+    record_audit_view,
+    record_label,
+)
+from distro.domain.core.errors import DomainError, NotAllowed
+from distro.domain.core.inputs import validated
 from distro.domain.families.masks import mask_names_in
+from distro.domain.users.accounts import list_users
+from distro.tui.base import Distro, UsesDistro, reading, refuse, writing
 from distro.tui.screens.family_text import cell
 from distro.tui.screens.history import describe_change, local_time
 from distro.tui.widgets.footer import CounterFooter
@@ -27,7 +38,6 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from distro.domain.audit.models import AuditEvent
-    from distro.tui.app import DistroApp
 
 PAGE = 200
 TYPING_PAUSE_SECONDS = 0.3
@@ -44,29 +54,26 @@ HINT = "Dates as YYYY-MM-DD; Enter on a row shows it in full."
 FOR_COORDINATORS = "The audit log is for coordinators and admins; ask one of them to look."
 
 
-def open_audit_log(app: DistroApp) -> None:
+def open_audit_log(app: Distro) -> None:
     """Record that the log is being looked at and show it, or tell a volunteer who may."""
-    from distro.domain.admin.audit_log import AuditFilter, record_audit_view
-    from distro.domain.core.db import unit_of_work
-    from distro.domain.core.errors import DomainError, NotAllowed
 
     if isinstance(app.screen, AuditScreen | ModalScreen):
         return
     try:
         actor = app.current_actor()
-        with unit_of_work(app.engine) as session:
+        with writing(app) as session:
             record_audit_view(session, AuditFilter(), actor=actor, now=app.clock())
     except NotAllowed as error:
         message = FOR_COORDINATORS if app.actor else str(error)
         app.notify(message, title="Audit log", severity="warning")
         return
     except DomainError as error:
-        app.notify(str(error), title="Audit log", severity="error")
+        refuse(app, error, title="Audit log")
         return
     app.push_screen(AuditScreen())
 
 
-class AuditScreen(Screen[None]):
+class AuditScreen(UsesDistro, Screen[None]):
     """Who changed what, when: filter by user, family, action and dates."""
 
     CSS_PATH = "../styles/audit.tcss"
@@ -80,11 +87,6 @@ class AuditScreen(Screen[None]):
         super().__init__(id="audit-screen")
         self.events: list[AuditEvent] = []
         self._pending: Timer | None = None
-
-    @property
-    def distro(self) -> DistroApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -116,10 +118,8 @@ class AuditScreen(Screen[None]):
     def _suggest_user_names(self) -> None:
         """The user filter matches a name exactly (that is what its index answers), so the box
         completes names as they are typed (Right accepts); a few dozen rows at most."""
-        from distro.domain.core.db import reading
-        from distro.domain.users.accounts import list_users
 
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             names = [user.name for user in list_users(session)]
         self.query_one("#audit-user", Input).suggester = SuggestFromList(
             names, case_sensitive=False
@@ -165,16 +165,12 @@ class AuditScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="audit", exit_on_error=False)
     def load(self, values: dict[str, str]) -> None:
         """Read one page of matching rows off the UI thread."""
-        from distro.domain.admin.audit_log import AuditFilter, audit_events, family_codes
-        from distro.domain.core.db import reading
-        from distro.domain.core.errors import DomainError
-        from distro.domain.core.inputs import validated
 
         try:
             filters = validated(AuditFilter, {**values, "limit": PAGE})
             zone = self.distro.clock().astimezone().tzinfo
             assert zone is not None
-            with reading(self.distro.engine) as session:
+            with reading(self.distro) as session:
                 events = audit_events(
                     session, filters, actor=self.distro.current_actor(), zone=zone
                 )
@@ -186,7 +182,6 @@ class AuditScreen(Screen[None]):
 
     def show_rows(self, events: list[AuditEvent], codes: dict[int, str]) -> None:
         """Fill the table with one page of rows."""
-        from distro.domain.admin.audit_log import record_label
 
         self.events = events
         table = self.query_one("#audit-table", DataTable)
@@ -227,7 +222,7 @@ def names_in(event: AuditEvent) -> list[str]:
     return names
 
 
-class AuditDetail(ModalScreen[None]):
+class AuditDetail(UsesDistro, ModalScreen[None]):
     """One change in full: who, when, why, and each field before and after."""
 
     CSS_PATH = "../styles/audit.tcss"

@@ -12,12 +12,18 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
+from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
-from distro.domain.core.codes import looks_like_code
+from distro.domain.core.codes import Code, looks_like_code
+from distro.domain.core.errors import DomainError
 from distro.domain.families.masks import mask_name
-from distro.tui.screens.counter_exit import TakesSlips
+from distro.tui.base import UsesDistro, reading
+from distro.tui.screens.counter_actions import HandoutShaping
+from distro.tui.screens.counter_confirm import HandoutConfirming
+from distro.tui.screens.counter_exit import ExitDesk, choose_round
+from distro.tui.screens.counter_keys import COUNTER_BINDINGS, COUNTER_PALETTE_TITLES, LINE_KEYS
 from distro.tui.screens.counter_text import (
     eligibility_line,
     extras_line,
@@ -29,60 +35,30 @@ from distro.tui.screens.family_text import cell
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
+    from distro.domain.distribution.models import DistributionRound
     from distro.domain.distribution.reports import RoundProgress
     from distro.domain.families.search import FamilyHit
     from distro.tui.counter_draft import HandoutDraft
 
-LINE_KEYS = ("change", "substitute", "proxy", "note", "override", "confirm")
-"""Actions that need a family on the counter."""
 
-
-class CounterScreen(TakesSlips):
+class CounterScreen(UsesDistro, Screen[None]):
     """One family at a time: its entitlement, then its slip; the round's tally on top."""
 
     CSS_PATH = "../styles/counter.tcss"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "confirm", "Confirm", tooltip="Hand out and print the slip", id="hand"),
-        Binding("minus", "change(-1)", "Less", tooltip="One less of this item", id="less"),
-        Binding(
-            "plus,equals_sign", "change(1)", "More", tooltip="One more, up to the rules", id="more"
-        ),
-        Binding("s", "substitute", "Swap", tooltip="Another item of the same kind", id="swap"),
-        Binding("p", "proxy", "Proxy", tooltip="Someone collects for the family", id="proxy"),
-        Binding("n", "note", "Note", tooltip="A note kept with the handout", id="note", show=False),
-        Binding(
-            "o",
-            "override",
-            "Override",
-            tooltip="Coordinator: hand out although a rule says no",
-            id="override",
-            show=False,
-        ),
-        Binding("escape", "next_family", "Next", tooltip="Clear for the next family", id="next"),
-        Binding(
-            "ctrl+r",
-            "reprint",
-            "Reprint",
-            tooltip="Print the last slip again",
-            id="reprint",
-            show=False,
-        ),
-        Binding(
-            "ctrl+o",
-            "pick_round",
-            "Rounds",
-            tooltip="Choose the round, set one up, close it, who is missing, basket rules",
-            id="pick-round",
-            show=False,
-        ),
-        Binding("ctrl+f", "focus_search", "Search", show=False, id="counter-search-key"),
-        Binding("down", "focus_list", "List", show=False, id="counter-list"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = COUNTER_BINDINGS
+    PALETTE_AREA = "counter"
+    PALETTE_TITLES = COUNTER_PALETTE_TITLES
+    PALETTE_HIDDEN = frozenset({"counter-search-key", "counter-list"})
 
     def __init__(self) -> None:
         super().__init__(id="counter-screen")
+        self.round: DistributionRound | None = None
+        self.draft: HandoutDraft | None = None
         self._hits: list[FamilyHit] = []
+        self.shaping = HandoutShaping(self)
+        self.confirming = HandoutConfirming(self, ask_override=self.shaping.override)
+        self.exit_desk = ExitDesk(self)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -110,10 +86,9 @@ class CounterScreen(TakesSlips):
 
     def refresh_round(self) -> None:
         """Read the round this counter hands out in now; its tally follows from a worker."""
-        from distro.domain.core.db import reading
         from distro.domain.distribution.rounds import current_round, get_round
 
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             chosen = self.round.id if self.round is not None else None
             if chosen is None:
                 self.round = current_round(session, self.distro.clock())
@@ -127,10 +102,9 @@ class CounterScreen(TakesSlips):
     def count_round(self, round_id: int) -> None:
         """The round's tally, off the UI thread: it sums every line of the round, which on a
         big round takes longer than the queue should wait for the next family."""
-        from distro.domain.core.db import reading
         from distro.domain.distribution.reports import round_progress
 
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             progress = round_progress(session, round_id)
         self.app.call_from_thread(self._show_tally, round_id, progress)
 
@@ -144,6 +118,37 @@ class CounterScreen(TakesSlips):
         if action in LINE_KEYS:
             return self.draft is not None
         return True
+
+    # The keys: each is one of the helpers' ------------------------------------------------
+
+    def action_change(self, step: int) -> None:
+        self.shaping.change(step)
+
+    def action_substitute(self) -> None:
+        self.shaping.substitute()
+
+    def action_proxy(self) -> None:
+        self.shaping.proxy()
+
+    def action_note(self) -> None:
+        self.shaping.note()
+
+    def action_override(self) -> None:
+        self.shaping.override()
+
+    def action_confirm(self) -> None:
+        self.confirming.confirm()
+
+    def action_reprint(self) -> None:
+        self.confirming.reprint()
+
+    def take_slip(self, code: Code) -> None:
+        """A slip scanned at the counter: the exit desk hands over its bag."""
+        self.exit_desk.take_slip(code)
+
+    def action_pick_round(self) -> None:
+        """Every round: choose the open one this counter hands out in, or look after them."""
+        choose_round(self)
 
     # Finding the family ------------------------------------------------------------------
 
@@ -166,10 +171,9 @@ class CounterScreen(TakesSlips):
             self._search(typed)
 
     def _search(self, query: str) -> None:
-        from distro.domain.core.db import reading
         from distro.domain.families.search import search_families
 
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             self._hits = search_families(session, query, limit=12)
         if len(self._hits) == 1:
             self.show_family(self._hits[0].family_id)
@@ -191,7 +195,7 @@ class CounterScreen(TakesSlips):
         if self.draft is None and self._hits:
             self.show_family(self._hits[event.cursor_row].family_id)
 
-    def show_card(self, code: str) -> None:
+    def show_card(self, code: Code) -> None:
         """A scanned or typed family card: its entitlement in the counter's round."""
         self._show_entitlement(code)
 
@@ -199,9 +203,7 @@ class CounterScreen(TakesSlips):
         """A family chosen from the search: its entitlement in the counter's round."""
         self._show_entitlement(family_id)
 
-    def _show_entitlement(self, family: str | int) -> None:
-        from distro.domain.core.db import reading
-        from distro.domain.core.errors import DomainError
+    def _show_entitlement(self, family: Code | int) -> None:
         from distro.domain.distribution.entitlement import entitlement_for_code, family_entitlement
         from distro.tui.counter_draft import HandoutDraft
 
@@ -213,14 +215,14 @@ class CounterScreen(TakesSlips):
             return
         now = self.distro.clock()
         try:
-            with reading(self.distro.engine) as session:
+            with reading(self.distro) as session:
                 entitlement = (
                     entitlement_for_code(session, self.round, family, now)
-                    if isinstance(family, str)
+                    if isinstance(family, Code)
                     else family_entitlement(session, self.round, family, now)
                 )
         except DomainError as error:
-            self.notify(str(error), title="Counter", severity="error")
+            self.refuse(error, title="Counter")
             return
         self.show_draft(HandoutDraft(entitlement))
 
@@ -258,6 +260,14 @@ class CounterScreen(TakesSlips):
     def redraw_privacy(self) -> None:
         """Privacy mode changed: the same family, masked or not."""
         self.redraw(self.query_one("#counter-lines", DataTable).cursor_row)
+
+    def line_row(self) -> int:
+        """The row of the line under the cursor."""
+        return self.query_one("#counter-lines", DataTable).cursor_row
+
+    def preview_slip(self, text: str) -> None:
+        """Show the slip as text under the lines."""
+        self.query_one("#counter-slip", Static).update(text)
 
     def _fresh_table(self, *columns: tuple[str, int]) -> DataTable[str]:
         table = self.query_one("#counter-lines", DataTable)

@@ -1,4 +1,4 @@
-"""Provides ShapesHandout, the counter's keys that shape a handout before it is confirmed:
+"""Provides HandoutShaping, the counter's keys that shape a handout before it is confirmed:
 lower or raise a line, swap an item, name a proxy, add a note, and a coordinator's override.
 Nothing here writes to the database; confirming is `counter_confirm`'s.
 """
@@ -7,130 +7,100 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.screen import Screen
-from textual.widgets import DataTable
-
 from distro.domain.core.access import Permission
+from distro.domain.core.clock import local_date
+from distro.tui.base import reading
 from distro.tui.modals.ask import Answer, AskModal
 from distro.tui.modals.counter_forms import ChoiceModal, Proxy, ProxyModal
 
 if TYPE_CHECKING:
     from distro.domain.distribution.household_basket import ItemBrief
-    from distro.domain.distribution.models import DistributionRound
-    from distro.tui.app import DistroApp
-    from distro.tui.counter_draft import HandoutDraft
+    from distro.tui.screens.counter_desk import CounterDesk
 
 
-class ShapesHandout(Screen[None]):
-    """The counter's keys; the screen that extends it draws (`redraw`, `show_draft`)."""
+class HandoutShaping:
+    """The counter's keys that change the draft on `desk`, and redraw it."""
 
-    def __init__(self, *, id: str) -> None:  # noqa: A002 (Textual's own name)
-        super().__init__(id=id)
-        self.round: DistributionRound | None = None
-        self.draft: HandoutDraft | None = None
+    def __init__(self, desk: CounterDesk) -> None:
+        self.desk = desk
 
-    @property
-    def distro(self) -> DistroApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
-
-    def redraw(self, row: int = 0) -> None:
-        """Draw the current draft again."""
-        raise NotImplementedError
-
-    def show_draft(self, draft: HandoutDraft, row: int = 0) -> None:
-        """Show a family's entitlement as a new draft."""
-        raise NotImplementedError
-
-    def refresh_round(self) -> None:
-        """Read the round again, and its tally."""
-        raise NotImplementedError
-
-    def _row(self) -> int:
-        return self.query_one("#counter-lines", DataTable).cursor_row
-
-    # Shaping -----------------------------------------------------------------------------
-
-    def action_change(self, step: int) -> None:
+    def change(self, step: int) -> None:
         """One more or one less of the line under the cursor."""
-        if self.draft is None or not self.draft.lines:
+        desk = self.desk
+        if desk.draft is None or not desk.draft.lines:
             return
-        row = self._row()
-        refusal = self.draft.change(row, step)
+        row = desk.line_row()
+        refusal = desk.draft.change(row, step)
         if refusal:
-            self.notify(refusal, severity="warning")
-        self.redraw(row)
+            desk.distro.notify(refusal, severity="warning")
+        desk.redraw(row)
 
-    def action_substitute(self) -> None:
+    def substitute(self) -> None:
         """Offer items of the same category that fit the household's diet, with their stock."""
-        from distro.domain.core.clock import local_date
-        from distro.domain.core.db import reading
         from distro.domain.distribution.entitlement import usable_on_hand
         from distro.domain.distribution.handout_request import substitutes_for
 
-        if self.draft is None or not self.draft.lines:
+        desk = self.desk
+        draft = desk.draft
+        if draft is None or not draft.lines:
             return
-        row = self._row()
-        entitled = self.draft.lines[row].entitled
-        with reading(self.distro.engine) as session:
-            items = [
-                entitled.item,
-                *substitutes_for(session, entitled, self.draft.entitlement.dietary),
-            ]
+        row = desk.line_row()
+        entitled = draft.lines[row].entitled
+        with reading(desk.distro) as session:
+            items = [entitled.item, *substitutes_for(session, entitled, draft.entitlement.dietary)]
             stock = usable_on_hand(
-                session, [item.id for item in items], local_date(self.distro.clock())
+                session, [item.id for item in items], local_date(desk.distro.clock())
             )
         options = [substitute_text(item, stock.get(item.id, 0)) for item in items]
 
         def chosen(index: int | None) -> None:
-            if index is not None and self.draft is not None:
+            if index is not None and desk.draft is not None:
                 item = items[index]
-                self.draft.substitute(row, item, stock.get(item.id, 0))
-                self.redraw(row)
+                desk.draft.substitute(row, item, stock.get(item.id, 0))
+                desk.redraw(row)
 
-        self.app.push_screen(
-            ChoiceModal(f"Give instead of {entitled.item.name}", options), callback=chosen
-        )
+        modal = ChoiceModal(f"Give instead of {entitled.item.name}", options)
+        desk.distro.push_screen(modal, callback=chosen)
 
-    def action_proxy(self) -> None:
+    def proxy(self) -> None:
         """Name who collects for the family (a neighbour, a caseworker)."""
-        draft = self.draft
+        desk, draft = self.desk, self.desk.draft
         if draft is None:
             return
 
         def named(proxy: Proxy | None) -> None:
             if proxy is not None:
                 draft.proxy_name, draft.proxy_relation = proxy.name, proxy.relation
-                self.redraw(self._row())
+                desk.redraw(desk.line_row())
 
         current = Proxy(draft.proxy_name, draft.proxy_relation)
-        self.app.push_screen(ProxyModal(current), callback=named)
+        desk.distro.push_screen(ProxyModal(current), callback=named)
 
-    def action_note(self) -> None:
+    def note(self) -> None:
         """A note kept with the handout (not printed on the slip)."""
-        draft = self.draft
+        desk, draft = self.desk, self.desk.draft
         if draft is None:
             return
 
         def noted(answer: Answer | None) -> None:
             if answer is not None:
                 draft.note = answer.reason
-                self.redraw(self._row())
+                desk.redraw(desk.line_row())
 
         explanation = "Kept with the handout, not printed on the slip. Empty clears it."
         modal = AskModal("Note on this handout", explanation, reason_required=False)
-        self.app.push_screen(modal, callback=noted)
+        desk.distro.push_screen(modal, callback=noted)
 
-    def action_override(self) -> None:
+    def override(self) -> None:
         """A coordinator lets the family collect although a rule says no, with a reason."""
-        draft = self.draft
+        desk, draft = self.desk, self.desk.draft
         if draft is None:
             return
         if not draft.entitlement.blockers:
-            self.notify("The family is eligible; there is nothing to override.")
+            desk.distro.notify("The family is eligible; there is nothing to override.")
             return
-        if not self.distro.current_actor().may(Permission.OVERRIDE_HANDOUT):
-            self.notify(
+        if not desk.distro.current_actor().may(Permission.OVERRIDE_HANDOUT):
+            desk.distro.notify(
                 "Only a coordinator may override: " + " ".join(draft.entitlement.blockers),
                 severity="warning",
                 timeout=10,
@@ -140,10 +110,10 @@ class ShapesHandout(Screen[None]):
         def overridden(answer: Answer | None) -> None:
             if answer is not None:
                 draft.override_reason = answer.reason
-                self.redraw(self._row())
+                desk.redraw(desk.line_row())
 
         why = " ".join(draft.entitlement.blockers)
-        self.app.push_screen(AskModal("Hand out anyway?", why), callback=overridden)
+        desk.distro.push_screen(AskModal("Hand out anyway?", why), callback=overridden)
 
 
 def substitute_text(item: ItemBrief, on_shelf: int) -> str:

@@ -1,51 +1,57 @@
-"""Provides TakesSlips: choosing the round a counter hands out in (the Rounds screen), and a
-slip scanned at the counter, whose bag a two-step round's exit desk hands over on Enter."""
+"""Provides choosing the round a counter hands out in (the Rounds screen), and ExitDesk: a slip
+scanned at the counter, whose bag a two-step round's exit desk hands over on Enter."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from distro.domain.core.codes import Code
+from distro.domain.core.errors import DomainError
 from distro.domain.distribution.slip_view import at_counter
+from distro.tui.base import reading, refuse, writing
 from distro.tui.modals.confirm import ConfirmModal
-from distro.tui.screens.counter_confirm import ConfirmsHandout
 from distro.tui.screens.counter_text import when
 
 if TYPE_CHECKING:
     from distro.domain.distribution.models import DistributionRound
     from distro.domain.distribution.slips import SlipState
+    from distro.tui.screens.counter_desk import CounterDesk
 
 
-class TakesSlips(ConfirmsHandout):
-    """The round's choice and the exit desk."""
+def choose_round(desk: CounterDesk) -> None:
+    """Every round: choose the open one this counter hands out in, or look after them."""
+    from distro.tui.screens.rounds import RoundsScreen
 
-    def action_pick_round(self) -> None:
-        """Every round: choose the open one this counter hands out in, or look after them."""
-        from distro.tui.screens.rounds import RoundsScreen
+    def chosen(distribution: DistributionRound | None) -> None:
+        if distribution is not None:
+            desk.round = distribution
+            desk.refresh_round()
 
-        def chosen(distribution: DistributionRound | None) -> None:
-            if distribution is not None:
-                self.round = distribution
-                self.refresh_round()
+    current = desk.round.id if desk.round is not None else None
+    desk.distro.push_screen(RoundsScreen(current), callback=chosen)
 
-        current = self.round.id if self.round is not None else None
-        self.app.push_screen(RoundsScreen(current), callback=chosen)
 
-    def take_slip(self, code: str) -> None:
+class ExitDesk:
+    """Slips scanned at the counter `desk`."""
+
+    def __init__(self, desk: CounterDesk) -> None:
+        self.desk = desk
+
+    def take_slip(self, code: Code) -> None:
         """A slip scanned at the counter: at the exit of a two-step round, hand over its bag
         (Enter confirms); otherwise say where the slip stands."""
-        from distro.domain.core.db import reading
-        from distro.domain.core.errors import DomainError
         from distro.domain.distribution.slips import find_slip, why_not_collectable
 
+        app = self.desk.distro
         try:
-            with reading(self.distro.engine) as session:
+            with reading(app) as session:
                 slip = find_slip(session, code)
         except DomainError as error:
-            self.notify(str(error), title="Slip", severity="error")
+            refuse(app, error, title="Slip")
             return
-        refusal = why_not_collectable(slip, self.round.id if self.round else None)
+        refusal = why_not_collectable(slip, self._round_id())
         if refusal is not None:
-            self.notify(refusal, title="Slip", severity="error", timeout=12)
+            app.notify(refusal, title="Slip", severity="error", timeout=12)
             return
 
         def confirmed(yes: bool | None) -> None:
@@ -53,27 +59,29 @@ class TakesSlips(ConfirmsHandout):
                 self._collect(slip.handout.code)
 
         question = f"Hand over the bag of slip {slip.handout.code}?"
-        self.app.push_screen(ConfirmModal(question, _slip_words(slip)), callback=confirmed)
+        app.push_screen(ConfirmModal(question, _slip_words(slip)), callback=confirmed)
+
+    def _round_id(self) -> int | None:
+        return self.desk.round.id if self.desk.round else None
 
     def _collect(self, code: str) -> None:
-        from distro.domain.core.db import unit_of_work
-        from distro.domain.core.errors import DomainError
         from distro.domain.distribution.slips import collect_slip
 
+        app = self.desk.distro
         try:
-            with unit_of_work(self.distro.engine) as session:
+            with writing(app) as session:
                 collect_slip(
                     session,
                     code,
-                    actor=self.distro.current_actor(),
-                    now=self.distro.clock(),
-                    round_id=self.round.id if self.round else None,
+                    actor=app.current_actor(),
+                    now=app.clock(),
+                    round_id=self._round_id(),
                 )
         except DomainError as error:
-            self.notify(str(error), title="Slip", severity="error", timeout=12)
+            refuse(app, error, title="Slip", timeout=12)
             return
-        self.notify(f"Slip {code}: bag handed over.")
-        self.refresh_round()
+        app.notify(f"Slip {code}: bag handed over.")
+        self.desk.refresh_round()
 
 
 def _slip_words(slip: SlipState) -> str:

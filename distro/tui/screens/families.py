@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from distro.domain.core.codes import looks_like_code
 from distro.domain.families.masks import mask_name
+from distro.tui.base import UsesDistro, reading
 from distro.tui.screens.family_text import cell
 from distro.tui.widgets.footer import CounterFooter
 
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
     from distro.domain.core.access import Actor
     from distro.domain.families.search import FamilyHit
-    from distro.tui.app import DistroApp
 
 SCANNER_KEY_GAP_SECONDS = 0.03
 """Keys closer than this come from a scanner (or a paste), not from a person typing."""
@@ -35,7 +35,7 @@ STATUS_LABELS = {
 }
 
 
-class FamiliesScreen(Screen[None]):
+class FamiliesScreen(UsesDistro, Screen[None]):
     """Type a name, phone digits or a code; results appear while typing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -53,6 +53,9 @@ class FamiliesScreen(Screen[None]):
         Binding("down", "focus_results", "Results", show=False, id="focus-results"),
     ]
 
+    PALETTE_AREA = "families"
+    PALETTE_HIDDEN = frozenset({"search", "focus-results"})
+
     def __init__(self) -> None:
         super().__init__(id="families-screen")
         self._hits: list[FamilyHit] = []
@@ -60,11 +63,6 @@ class FamiliesScreen(Screen[None]):
         self._searched_by: Actor | None = None
         self._last_change_at = 0.0
         self._held_search: Timer | None = None
-
-    @property
-    def distro(self) -> DistroApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -142,10 +140,9 @@ class FamiliesScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:
         """Query off the UI thread so typing never waits for the database."""
-        from distro.domain.core.db import reading
         from distro.domain.families.search import search_families
 
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             hits = search_families(session, query)
         self.app.call_from_thread(self.show_hits, query, hits)
 

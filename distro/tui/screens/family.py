@@ -7,15 +7,17 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from distro.domain.core.access import Permission, require
 from distro.domain.core.errors import DomainError, NotAllowed
 from distro.domain.families.masks import mask_name
+from distro.tui.base import UsesDistro, reading, writing
 from distro.tui.modals.ask import Answer, AskModal
-from distro.tui.modals.confirm import ConfirmModal
+from distro.tui.screens.family_keys import FAMILY_BINDINGS, FAMILY_PALETTE_TITLES
+from distro.tui.screens.family_merge import ask_for_duplicate, confirm_merge
 from distro.tui.screens.family_text import SEX_SHORT, age_text, cell, summary_text
 from distro.tui.widgets.footer import CounterFooter
 
@@ -24,7 +26,6 @@ if TYPE_CHECKING:
 
     from distro.domain.families.models import Member
     from distro.domain.families.registry import FamilyRecord
-    from distro.tui.app import DistroApp
 
 STATUS_CHOICES = (
     ("active", "Active"),
@@ -34,61 +35,19 @@ STATUS_CHOICES = (
 )
 
 
-class FamilyScreen(Screen[None]):
+class FamilyScreen(UsesDistro, Screen[None]):
     """A family's details and members; every change goes through a dialog and a service."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Esc, Remove and Merge are left out of the footer (F1 and the palette list them), so
-        # that Reveal and the app's Help and Lock fit at 80 columns.
-        Binding("escape", "back", "Back", tooltip="Back to search", id="back", show=False),
-        Binding("e", "edit", "Edit", tooltip="Phones, district, diet, consent, notes", id="edit"),
-        Binding("a", "add_member", "Add", tooltip="Add a member: a person joins", id="add-member"),
-        Binding(
-            "r",
-            "remove_member",
-            "Remove",
-            tooltip="Remove the highlighted member",
-            id="remove-member",
-            show=False,
-        ),
-        Binding("s", "status", "Status", tooltip="Suspend, reactivate, left HK", id="status"),
-        Binding(
-            "h",
-            "history",
-            "History",
-            tooltip="Every change: who, when, before, after",
-            id="history",
-        ),
-        Binding(
-            "p", "print_card", "Card", tooltip="Print the family card with barcode", id="print-card"
-        ),
-        Binding(
-            "g",
-            "merge",
-            "Merge",
-            tooltip="Merge a duplicate record into this one",
-            id="merge",
-            show=False,
-        ),
-        Binding(
-            "v",
-            "reveal",
-            "Reveal",
-            tooltip="Show this family's names, phones, claim ref in full (recorded)",
-            id="reveal",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = FAMILY_BINDINGS
+    PALETTE_AREA = "family"
+    PALETTE_TITLES = FAMILY_PALETTE_TITLES
+    PALETTE_HIDDEN = frozenset({"back"})
 
     def __init__(self, family_id: int) -> None:
         super().__init__(id="family-screen")
         self.family_id = family_id
         self.record: FamilyRecord | None = None
         self._drawn_masked = True
-
-    @property
-    def distro(self) -> DistroApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -124,10 +83,9 @@ class FamilyScreen(Screen[None]):
 
     def refresh_family(self) -> None:
         """Reload the family from the database and redraw."""
-        from distro.domain.core.db import reading
         from distro.domain.families.registry import load_family
 
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             self.record = load_family(session, self.family_id)
         self._draw()
         self.sub_title = self.record.family.code
@@ -181,19 +139,18 @@ class FamilyScreen(Screen[None]):
         try:
             require(self.distro.current_actor(), permission)
         except NotAllowed as refusal:
-            self.notify(str(refusal), severity="error", timeout=8)
+            self.refuse(refusal, timeout=8)
             return False
         return True
 
     def _change(self, work_in_session: Callable[[Session], object], done: str) -> None:
         """Run one change in its own transaction; a refusal becomes a notice, not a crash."""
-        from distro.domain.core.db import unit_of_work
 
         try:
-            with unit_of_work(self.distro.engine) as session:
+            with writing(self.distro) as session:
                 work_in_session(session)
         except DomainError as refusal:
-            self.notify(str(refusal), severity="error", timeout=8)
+            self.refuse(refusal, timeout=8)
             return
         self.notify(done)
         self.refresh_family()
@@ -275,51 +232,13 @@ class FamilyScreen(Screen[None]):
         )
 
     def action_merge(self) -> None:
-        if not self._allowed(Permission.MERGE_FAMILIES):
-            return
-        ask = AskModal(
-            "Merge a duplicate into this family",
-            "Every member, phone, note and history of the other record moves here; "
-            "its card keeps working and opens this family.",
-            code_prompt="Code of the duplicate record (scan or type)",
-        )
-        self.app.push_screen(ask, self._merge)
+        if self._allowed(Permission.MERGE_FAMILIES):
+            ask_for_duplicate(self.distro, self._merge)
 
     def _merge(self, answer: Answer | None) -> None:
         """Look the duplicate up, say what the merge will do, and merge only on a yes."""
-        from distro.domain.core.db import reading
-        from distro.domain.families.models import FamilyStatus
-        from distro.domain.families.registry import find_family_by_code, load_family
-        from distro.domain.families.search import describe_families
-
-        if answer is None or self.record is None:
-            return
-        try:
-            with reading(self.distro.engine) as session:
-                if load_family(session, self.family_id).family.status == FamilyStatus.MERGED:
-                    raise DomainError(
-                        f"{self.record.family.code} was merged into another family meanwhile; "
-                        "open that family instead."
-                    )
-                duplicate = find_family_by_code(session, answer.code)
-                assert duplicate.id is not None
-                [hit] = describe_families(session, [duplicate.id])
-        except DomainError as refusal:
-            self.notify(str(refusal), severity="error", timeout=8)
-            return
-        question = f"Merge {hit.code} into {self.record.family.code}?"
-        masked = self.distro.privacy.masks(hit.family_id)
-        head = mask_name(hit.head_name) if masked else hit.head_name
-        details = (
-            f"{hit.code}: {head}, {hit.household_size} members, {hit.district}.\n"
-            f"Its members, phones and notes move to {self.record.family.code}, which stays; "
-            f"{hit.code} is closed and its card opens {self.record.family.code}. "
-            "This cannot be undone."
-        )
-        self.app.push_screen(
-            ConfirmModal(question, details),
-            lambda yes: self._merge_confirmed(hit.family_id, answer.reason) if yes else None,
-        )
+        if answer is not None and self.record is not None:
+            confirm_merge(self.distro, self.record, answer, self._merge_confirmed)
 
     def _merge_confirmed(self, duplicate_id: int, reason: str) -> None:
         from distro.domain.families.merge import merge_families
@@ -333,17 +252,16 @@ class FamilyScreen(Screen[None]):
     def action_reveal(self) -> None:
         """Show this family in full while it stays on screen; the audit log records who did."""
         from distro.domain.audit.disclosure import record_reveal
-        from distro.domain.core.db import unit_of_work
 
         if self.record is None or not self._masks():
             self.notify("Everything of this family is already shown in full.")
             return
         code, actor, now = self.record.family.code, self.distro.current_actor(), self.distro.clock()
         try:
-            with unit_of_work(self.distro.engine) as session:
+            with writing(self.distro) as session:
                 record_reveal(session, self.family_id, code, actor=actor, now=now)
         except DomainError as refusal:
-            self.notify(str(refusal), severity="error", timeout=8)
+            self.refuse(refusal, timeout=8)
             return
         self.distro.privacy.revealed_family_id = self.family_id
         self._draw()
@@ -361,12 +279,11 @@ class FamilyScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="print", exit_on_error=False)
     def print_card(self) -> None:
         """Render the PDF off the UI thread; the printer writes it where slips go."""
-        from distro.domain.core.db import reading
         from distro.domain.families.registry import load_family
         from distro.printing.card import card_for_family, render_family_card
 
         try:
-            with reading(self.distro.engine) as session:
+            with reading(self.distro) as session:
                 record = load_family(session, self.family_id)
             card = card_for_family(record, self.distro.settings.organisation)
             path = self.distro.printer.print_pdf(f"card-{card.code}", render_family_card(card))

@@ -6,8 +6,6 @@ the error sits beside the field); saving hashes it, which is slow, so that runs 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -15,23 +13,17 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
 
 from distro.domain.core.access import Actor
+from distro.domain.core.errors import Conflict, DomainError, InvalidInput
+from distro.tui.base import UsesDistro, writing
 from distro.tui.widgets.footer import CounterFooter
-
-if TYPE_CHECKING:
-    from distro.tui.app import DistroApp
 
 FIELDS = ("name", "pin", "pin-again")
 """The fields in the order Enter moves through them; ids are `admin-FIELD`."""
 
 
-class FirstAdminScreen(Screen[Actor | None]):
+class FirstAdminScreen(UsesDistro, Screen[Actor | None]):
     """Name, PIN and PIN again; dismisses with the new admin, signed in (None: someone else
     was first, so sign in as usual)."""
-
-    @property
-    def distro(self) -> DistroApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -96,13 +88,11 @@ class FirstAdminScreen(Screen[Actor | None]):
     @work(thread=True, exclusive=True, group="first-admin", exit_on_error=False)
     def add_admin(self, name: str, pin: str) -> None:
         """Hash the PIN and write the user off the UI thread."""
-        from distro.domain.core.db import unit_of_work
-        from distro.domain.core.errors import Conflict, DomainError, InvalidInput
         from distro.domain.users.accounts import add_first_admin
 
         settings, now = self.distro.settings, self.distro.clock()
         try:
-            with unit_of_work(self.distro.engine) as session:
+            with writing(self.distro) as session:
                 admin = add_first_admin(session, name, pin, now=now, demo=settings.demo)
         except Conflict as too_late:  # another counter made the first admin meanwhile
             self.app.call_from_thread(self._back_to_sign_in, str(too_late))

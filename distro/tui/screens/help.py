@@ -9,6 +9,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
+from distro.tui.base import UsesDistro
+
 SCAN_HELP = (
     "Scan a family card, a shelf label or a product's barcode from any screen: it opens the "
     "family or the item. Or type a code (like F-000123-R or S-000012-X) in the families "
@@ -16,7 +18,7 @@ SCAN_HELP = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(UsesDistro, ModalScreen[None]):
     """Lists keys, descriptions and tooltips; Esc or F1 closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

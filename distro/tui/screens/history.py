@@ -19,6 +19,8 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from distro.domain.audit.changes import changed_fields
+from distro.domain.families.history import family_history
 from distro.domain.families.masks import (
     mask_address,
     mask_claim_ref,
@@ -26,12 +28,13 @@ from distro.domain.families.masks import (
     mask_names_in,
     mask_phone,
 )
+from distro.domain.families.registry import load_family
+from distro.tui.base import UsesDistro, reading
 from distro.tui.screens.family_text import cell
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
     from distro.domain.audit.models import AuditEvent
-    from distro.tui.app import DistroApp
 
 MAX_SHOWN_VALUE = 60
 PERSONAL_FIELDS: dict[str, Callable[[str], str]] = {
@@ -46,7 +49,6 @@ PERSONAL_FIELDS: dict[str, Callable[[str], str]] = {
 def describe_change(event: AuditEvent, *, masked: bool = False, names: Sequence[str] = ()) -> str:
     """The fields a change touched, before -> after, one per line; `masked` masks personal
     values and members' names (those in the change, and `names`) wherever they appear."""
-    from distro.domain.audit.changes import changed_fields
 
     lines = [f"by {event.actor}, {local_time(event.at)}"]
     if event.reason:
@@ -117,7 +119,7 @@ def _short(value: object) -> str:
     return text if len(text) <= MAX_SHOWN_VALUE else text[: MAX_SHOWN_VALUE - 3] + "..."
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(UsesDistro, Screen[None]):
     """Newest change first; the highlighted change's details show below the list."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -131,11 +133,6 @@ class HistoryScreen(Screen[None]):
         self._names: list[str] = []
         self._drawn_masked = True
 
-    @property
-    def distro(self) -> DistroApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield Header()
         table: DataTable[str] = DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
@@ -145,11 +142,7 @@ class HistoryScreen(Screen[None]):
         yield CounterFooter()
 
     def on_mount(self) -> None:
-        from distro.domain.core.db import reading
-        from distro.domain.families.history import family_history
-        from distro.domain.families.registry import load_family
-
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             self.events = family_history(session, self.family_id)
             record = load_family(session, self.family_id)
         self.sub_title = f"History of {record.family.code}"

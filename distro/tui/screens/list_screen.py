@@ -3,24 +3,22 @@ row in full below it; the screens of rounds, missing slips and basket rules are 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from distro.tui.base import UsesDistro
 from distro.tui.screens.family_text import cell
 from distro.tui.widgets.footer import CounterFooter
-
-if TYPE_CHECKING:
-    from distro.tui.app import DistroApp
 
 ResultT = TypeVar("ResultT")
 RowT = TypeVar("RowT")
 
 
-class ListScreen(Screen[ResultT], Generic[ResultT, RowT]):
+class ListScreen(UsesDistro, Screen[ResultT], Generic[ResultT, RowT]):
     """A table read in a worker, a status line above it and the highlighted row in full below
     it (cells are cut at 80 columns). Subclasses read, draw and describe their rows."""
 
@@ -33,11 +31,6 @@ class ListScreen(Screen[ResultT], Generic[ResultT, RowT]):
         self.rows: list[RowT] = []
         self.keep: object = None
         """The key of the row the cursor goes to after the next reading."""
-
-    @property
-    def distro(self) -> DistroApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from distro.domain.core.access import Actor
+from distro.tui.base import UsesDistro
 from distro.tui.screens.signin import SignInForm
 from distro.tui.widgets.footer import CounterFooter
 
@@ -44,7 +45,7 @@ class IdleWatch:
         return self.lock_after is not None and self.monotonic() - self.last_input >= self.lock_after
 
 
-class LockScreen(Screen[Actor]):
+class LockScreen(UsesDistro, Screen[Actor]):
     """Dismisses with whoever signs in: the same volunteer, or the next one."""
 
     def __init__(self, locked_by: str) -> None:

@@ -9,6 +9,10 @@ from textual.binding import Binding, BindingType
 from textual.markup import escape
 
 from distro.domain.core.access import Permission
+from distro.domain.core.errors import DomainError
+from distro.domain.distribution.reports import uncollected_slips
+from distro.domain.distribution.slips import void_slip
+from distro.tui.base import reading, writing
 from distro.tui.modals.ask import Answer, AskModal
 from distro.tui.screens.counter_text import when
 from distro.tui.screens.list_screen import ListScreen
@@ -43,16 +47,19 @@ class RoundSlipsScreen(ListScreen[None, "UncollectedSlip"]):
         ),
     ]
 
+    PALETTE_AREA = "slips"
+    PALETTE_TITLES: ClassVar[dict[str, str]] = {
+        "void-slip": "void slip",
+    }
+    PALETTE_HIDDEN = frozenset({"slips-back"})
+
     def __init__(self, round_id: int, round_name: str) -> None:
         super().__init__()
         self.round_id = round_id
         self.round_name = round_name
 
     def read_rows(self) -> list[UncollectedSlip]:
-        from distro.domain.core.db import reading
-        from distro.domain.distribution.reports import uncollected_slips
-
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             return uncollected_slips(session, self.round_id, limit=SHOWN)
 
     def cells(self, row: UncollectedSlip) -> tuple[str, ...]:
@@ -98,12 +105,8 @@ class RoundSlipsScreen(ListScreen[None, "UncollectedSlip"]):
         )
 
     def _void(self, code: str, answer: Answer) -> None:
-        from distro.domain.core.db import unit_of_work
-        from distro.domain.core.errors import DomainError
-        from distro.domain.distribution.slips import void_slip
-
         try:
-            with unit_of_work(self.distro.engine) as session:
+            with writing(self.distro) as session:
                 units = void_slip(
                     session,
                     code,
@@ -112,7 +115,7 @@ class RoundSlipsScreen(ListScreen[None, "UncollectedSlip"]):
                     now=self.distro.clock(),
                 )
         except DomainError as refusal:
-            self.notify(escape(str(refusal)), title="Slip", severity="error", timeout=8)
+            self.refuse(refusal, title="Slip", timeout=8)
             return
         self.notify(f"Slip {code} voided: {units} units are back on the shelf.", title="Slip")
         self.load()

@@ -15,7 +15,14 @@ from textual.binding import Binding, BindingType
 from textual.markup import escape
 
 from distro.domain.core.access import Permission
+from distro.domain.distribution.models import Expected
+from distro.domain.distribution.reports import round_progress
+from distro.domain.distribution.rounds import all_rounds, round_list_size
+from distro.tui.base import reading
+from distro.tui.modals.round_form import RoundFormModal, close_after_asking, reopen
 from distro.tui.screens.list_screen import ListScreen
+from distro.tui.screens.round_slips import RoundSlipsScreen
+from distro.tui.screens.rules import RulesScreen
 from distro.tui.screens.stock_text import may_change
 
 if TYPE_CHECKING:
@@ -88,19 +95,24 @@ class RoundsScreen(ListScreen["DistributionRound | None", RoundRow]):
         Binding("b", "rules", "Rules", tooltip="What its basket gives", id="round-rules"),
     ]
 
+    PALETTE_AREA = "rounds"
+    PALETTE_TITLES: ClassVar[dict[str, str]] = {
+        "new-round": "new round",
+        "close-round": "close round",
+        "reopen-round": "reopen round",
+        "missing": "who is missing",
+        "round-rules": "basket rules",
+    }
+    PALETTE_HIDDEN = frozenset({"rounds-back"})
+
     def __init__(self, current: int | None = None) -> None:
         super().__init__()
         self.current = current
         self.keep = current
 
     def read_rows(self) -> list[RoundRow]:
-        from distro.domain.core.db import reading
-        from distro.domain.distribution.models import Expected
-        from distro.domain.distribution.reports import round_progress
-        from distro.domain.distribution.rounds import all_rounds, round_list_size
-
         rows = []
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             for distribution in all_rounds(session, limit=SHOWN):
                 assert distribution.id is not None
                 listed = distribution.expected == Expected.LIST.value
@@ -152,7 +164,6 @@ class RoundsScreen(ListScreen["DistributionRound | None", RoundRow]):
 
     def action_new_round(self) -> None:
         """Set up a round (coordinators); it is open at once."""
-        from distro.tui.modals.round_form import RoundFormModal
 
         if may_change(self.distro, Permission.MANAGE_ROUNDS):
             self.app.push_screen(RoundFormModal(), self._created)
@@ -169,7 +180,6 @@ class RoundsScreen(ListScreen["DistributionRound | None", RoundRow]):
 
     def action_close_round(self) -> None:
         """Stop handouts in the highlighted round, once the coordinator has confirmed."""
-        from distro.tui.modals.round_form import close_after_asking
 
         row = self.highlighted
         if row is not None:
@@ -177,7 +187,6 @@ class RoundsScreen(ListScreen["DistributionRound | None", RoundRow]):
 
     def action_reopen_round(self) -> None:
         """Open the highlighted round again, for a day added at the last minute."""
-        from distro.tui.modals.round_form import reopen
 
         row = self.highlighted
         if row is not None:
@@ -185,7 +194,6 @@ class RoundsScreen(ListScreen["DistributionRound | None", RoundRow]):
 
     def action_missing(self) -> None:
         """The highlighted round's slips not yet collected at the exit."""
-        from distro.tui.screens.round_slips import RoundSlipsScreen
 
         row = self.highlighted
         if row is None:
@@ -200,7 +208,6 @@ class RoundsScreen(ListScreen["DistributionRound | None", RoundRow]):
 
     def action_rules(self) -> None:
         """The rules of the highlighted round's basket."""
-        from distro.tui.screens.rules import RulesScreen
 
         row = self.highlighted
         if row is not None:

@@ -9,19 +9,23 @@ from textual.binding import Binding, BindingType
 from textual.markup import escape
 
 from distro.domain.core.access import Permission
+from distro.domain.core.errors import DomainError
+from distro.domain.distribution.basket_rules import remove_rule
+from distro.domain.distribution.basket_views import basket_rules
+from distro.tui.base import Distro, reading, writing
 from distro.tui.modals.confirm import ConfirmModal
+from distro.tui.modals.rule_form import RuleFormModal
 from distro.tui.screens.list_screen import ListScreen
 from distro.tui.screens.stock_text import may_change
 
 if TYPE_CHECKING:
     from distro.domain.distribution.basket_views import RuleView
     from distro.domain.distribution.models import DistributionRound
-    from distro.tui.app import DistroApp
 
 FILE_WAY = "A whole basket from a spreadsheet: `distro import rules FILE.csv`."
 
 
-def open_basket_rules(app: DistroApp, distribution: DistributionRound | None) -> None:
+def open_basket_rules(app: Distro, distribution: DistributionRound | None) -> None:
     """The rules of the round the counter hands out in (the palette's "rules: edit")."""
     if distribution is None:
         app.notify("No round is chosen: Ctrl+O lists the rounds and their baskets.")
@@ -46,16 +50,21 @@ class RulesScreen(ListScreen[None, "RuleView"]):
         Binding("d", "delete_rule", "Delete", tooltip="Delete the highlighted rule", id="del-rule"),
     ]
 
+    PALETTE_AREA = "rules"
+    PALETTE_TITLES: ClassVar[dict[str, str]] = {
+        "add-rule": "add rule",
+        "edit-rule": "edit rule",
+        "del-rule": "delete rule",
+    }
+    PALETTE_HIDDEN = frozenset({"rules-back"})
+
     def __init__(self, basket: str) -> None:
         super().__init__()
         self.basket = basket
         self.heading = "Basket rules"
 
     def read_rows(self) -> list[RuleView]:
-        from distro.domain.core.db import reading
-        from distro.domain.distribution.basket_views import basket_rules
-
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             return basket_rules(session, self.basket)
 
     def cells(self, row: RuleView) -> tuple[str, ...]:
@@ -90,14 +99,12 @@ class RulesScreen(ListScreen[None, "RuleView"]):
 
     def action_add_rule(self) -> None:
         """A new rule at the end of the basket (coordinators)."""
-        from distro.tui.modals.rule_form import RuleFormModal
 
         if may_change(self.distro, Permission.MANAGE_ROUNDS):
             self.app.push_screen(RuleFormModal(self.basket), self._saved)
 
     def action_edit_rule(self) -> None:
         """Change the highlighted rule (coordinators)."""
-        from distro.tui.modals.rule_form import RuleFormModal
 
         rule = self.highlighted
         if rule is not None and may_change(self.distro, Permission.MANAGE_ROUNDS):
@@ -124,17 +131,13 @@ class RulesScreen(ListScreen[None, "RuleView"]):
         )
 
     def _delete(self, rule: RuleView) -> None:
-        from distro.domain.core.db import unit_of_work
-        from distro.domain.core.errors import DomainError
-        from distro.domain.distribution.basket_rules import remove_rule
-
         try:
-            with unit_of_work(self.distro.engine) as session:
+            with writing(self.distro) as session:
                 remove_rule(
                     session, rule.id, actor=self.distro.current_actor(), now=self.distro.clock()
                 )
         except DomainError as refusal:
-            self.notify(escape(str(refusal)), title="Rules", severity="error", timeout=8)
+            self.refuse(refusal, title="Rules", timeout=8)
             return
         self.notify(f"Deleted rule {rule.position} ({escape(rule.item_name)}).", title="Rules")
         self.load()

@@ -3,7 +3,7 @@ shares so that unlocking checks a PIN exactly as signing in does."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,13 +14,12 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, OptionList, Static
 
 from distro.domain.core.access import Actor
+from distro.domain.core.errors import DomainError
+from distro.tui.base import UsesDistro, reading
 from distro.tui.widgets.footer import CounterFooter
 
-if TYPE_CHECKING:
-    from distro.tui.app import DistroApp
 
-
-class SignInForm(Vertical):
+class SignInForm(UsesDistro, Vertical):
     """Name, then PIN; posts SignedIn once they match a user, or shows the domain's reason."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -33,11 +32,6 @@ class SignInForm(Vertical):
         def __init__(self, actor: Actor) -> None:
             super().__init__()
             self.actor = actor
-
-    @property
-    def distro(self) -> DistroApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Your name, then Enter", id="sign-in-name", max_length=80)
@@ -57,10 +51,9 @@ class SignInForm(Vertical):
     @work(thread=True, exclusive=True, group="recent-names", exit_on_error=False)
     def load_recent_names(self) -> None:
         """Fill the pick list once the database is open, without delaying the first frame."""
-        from distro.domain.core.db import reading
         from distro.domain.users.accounts import recent_users
 
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             names = recent_users(session)
         self.app.call_from_thread(self.show_recent_names, names)
 
@@ -95,7 +88,6 @@ class SignInForm(Vertical):
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
     def _sign_in(self, name: str, pin: str) -> None:
         """Check the PIN off the UI thread: the slow hash takes a good part of a second."""
-        from distro.domain.core.errors import DomainError
         from distro.domain.users.sign_in import sign_in
 
         try:
@@ -110,14 +102,9 @@ class SignInForm(Vertical):
         self.query_one("#sign-in-pin", Input).focus()
 
 
-class SignInScreen(Screen[Actor]):
+class SignInScreen(UsesDistro, Screen[Actor]):
     """Dismisses with the signed-in actor; on a database nobody can sign in to yet, asks for
     the first admin instead."""
-
-    @property
-    def distro(self) -> DistroApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -137,10 +124,9 @@ class SignInScreen(Screen[Actor]):
     @work(thread=True, exclusive=True, group="first-admin", exit_on_error=False)
     def check_for_users(self) -> None:
         """A new database has nobody to sign in as: then the first admin is made here."""
-        from distro.domain.core.db import reading
         from distro.domain.users.accounts import has_users
 
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             anyone = has_users(session)
         if not anyone:
             self.app.call_from_thread(self._ask_for_first_admin)

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from distro.domain.core.access import Permission
+from distro.tui.base import Distro, UsesDistro, reading
 from distro.tui.screens.family_text import cell
 from distro.tui.screens.stock_text import (
     days_text,
@@ -29,10 +30,9 @@ from distro.tui.widgets.footer import CounterFooter
 if TYPE_CHECKING:
     from distro.domain.stock.levels import ItemLevel, StockAlerts
     from distro.domain.stock.receiving import Received
-    from distro.tui.app import DistroApp
 
 
-def announce_receipt(app: DistroApp, received: Received | None) -> None:
+def announce_receipt(app: Distro, received: Received | None) -> None:
     """Say what was received, and each warning (an expiry already past) on its own."""
     if received is None:
         return
@@ -49,7 +49,7 @@ def alert_text(level: ItemLevel) -> str:
     return "EXPIRED" if shown == "EXP" else shown
 
 
-class StockScreen(Screen[None]):
+class StockScreen(UsesDistro, Screen[None]):
     """Stock levels: S changes the order, C the category; Enter opens an item."""
 
     CSS_PATH = "../styles/stock.tcss"
@@ -90,16 +90,18 @@ class StockScreen(Screen[None]):
         ),
     ]
 
+    PALETTE_AREA = "stock"
+    PALETTE_TITLES: ClassVar[dict[str, str]] = {
+        "expiry": "expiry list",
+        "category": "filter category",
+        "write-off": "write off expired",
+    }
+
     def __init__(self) -> None:
         super().__init__(id="stock-screen")
         self.sort = "name"
         self.category: str | None = None
         self.levels: list[ItemLevel] = []
-
-    @property
-    def distro(self) -> DistroApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -128,13 +130,12 @@ class StockScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="stock-levels", exit_on_error=False)
     def load(self) -> None:
         """Read the levels and the alerts off the UI thread."""
-        from distro.domain.core.db import reading
         from distro.domain.stock.levels import LevelSort, stock_alerts, stock_levels
         from distro.domain.stock.models import ItemCategory
 
         today = today_at_counter(self.distro)
         category = ItemCategory(self.category) if self.category else None
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             levels = stock_levels(
                 session, today=today, category=category, sort=LevelSort(self.sort)
             )

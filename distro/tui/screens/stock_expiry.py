@@ -10,16 +10,20 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from distro.domain.stock.levels import EXPIRY_WARNING_DAYS
+from distro.domain.stock.lists import expiring_lots
+from distro.tui.base import UsesDistro, reading
+from distro.tui.modals.stock_write_off import confirm_write_off
 from distro.tui.screens.family_text import cell
+from distro.tui.screens.stock_item import StockItemScreen
 from distro.tui.screens.stock_text import expiry_text, quantity_text, today_at_counter
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
     from distro.domain.stock.lists import ExpiringLot
-    from distro.tui.app import DistroApp
 
 
-class ExpiryScreen(Screen[None]):
+class ExpiryScreen(UsesDistro, Screen[None]):
     """Soonest expiry first (so expired lots lead); Enter opens the lot's item."""
 
     CSS_PATH = "../styles/stock.tcss"
@@ -29,14 +33,15 @@ class ExpiryScreen(Screen[None]):
         Binding("w", "write_off", "Write off", tooltip="Write off every expired lot", id="w-off"),
     ]
 
+    PALETTE_AREA = "stock"
+    PALETTE_TITLES: ClassVar[dict[str, str]] = {
+        "w-off": "write off expired",
+    }
+    PALETTE_HIDDEN = frozenset({"expiry-back"})
+
     def __init__(self) -> None:
         super().__init__()
         self.lots: list[ExpiringLot] = []
-
-    @property
-    def distro(self) -> DistroApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -62,12 +67,9 @@ class ExpiryScreen(Screen[None]):
 
     def reload(self) -> None:
         """Read the list again: a write-off or a receipt may have changed it."""
-        from distro.domain.core.db import reading
-        from distro.domain.stock.levels import EXPIRY_WARNING_DAYS
-        from distro.domain.stock.lists import expiring_lots
 
         today = today_at_counter(self.distro)
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             self.lots = expiring_lots(session, today=today)
         table = self.query_one("#expiry-table", DataTable)
         row = table.cursor_row
@@ -91,8 +93,6 @@ class ExpiryScreen(Screen[None]):
 
     @on(DataTable.RowSelected, "#expiry-table")
     def _open(self, event: DataTable.RowSelected) -> None:
-        from distro.tui.screens.stock_item import StockItemScreen
-
         self.app.push_screen(StockItemScreen(self.lots[event.cursor_row].item_id))
 
     def _written_off(self, message: str | None) -> None:
@@ -101,8 +101,6 @@ class ExpiryScreen(Screen[None]):
         self.reload()
 
     def action_write_off(self) -> None:
-        from distro.tui.modals.stock_write_off import confirm_write_off
-
         confirm_write_off(self.distro, self._written_off)
 
     def action_back(self) -> None:

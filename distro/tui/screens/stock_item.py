@@ -11,8 +11,16 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from distro.domain.core.access import Permission
+from distro.domain.stock.item_lookup import item_barcodes, load_item
+from distro.domain.stock.lists import item_lots, item_movements
+from distro.tui.base import UsesDistro, reading
+from distro.tui.modals.stock_barcode import AttachBarcodeModal
+from distro.tui.modals.stock_forms import AdjustModal, IssueModal
+from distro.tui.modals.stock_receive import ReceiveModal
+from distro.tui.modals.stock_write_off import confirm_write_off
 from distro.tui.screens.family_text import cell
 from distro.tui.screens.history import local_time
+from distro.tui.screens.stock import announce_receipt
 from distro.tui.screens.stock_text import expiry_text, may_change, quantity_text, today_at_counter
 from distro.tui.widgets.footer import CounterFooter
 
@@ -20,13 +28,12 @@ if TYPE_CHECKING:
     from distro.domain.stock.lists import LotView, MovementView
     from distro.domain.stock.models import Item
     from distro.domain.stock.receiving import Received
-    from distro.tui.app import DistroApp
 
 PAGE = 50
 """Movements read at once; O reads the next older page."""
 
 
-class StockItemScreen(Screen[None]):
+class StockItemScreen(UsesDistro, Screen[None]):
     """One item: what is on the shelves, lot by lot, and every movement that put it there."""
 
     CSS_PATH = "../styles/stock.tcss"
@@ -55,6 +62,14 @@ class StockItemScreen(Screen[None]):
         ),
     ]
 
+    PALETTE_AREA = "item"
+    PALETTE_TITLES: ClassVar[dict[str, str]] = {
+        "older": "older movements",
+        "item-write-off": "write off expired",
+        "barcode": "attach barcode",
+    }
+    PALETTE_HIDDEN = frozenset({"item-back"})
+
     def __init__(self, item_id: int) -> None:
         super().__init__()
         self.item_id = item_id
@@ -62,11 +77,6 @@ class StockItemScreen(Screen[None]):
         self.lots: list[LotView] = []
         self.movements: list[MovementView] = []
         self.older_left = False
-
-    @property
-    def distro(self) -> DistroApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -110,12 +120,9 @@ class StockItemScreen(Screen[None]):
 
     def reload(self) -> None:
         """Read the item, its lots and its newest movements again (a few indexed reads)."""
-        from distro.domain.core.db import reading
-        from distro.domain.stock.item_lookup import item_barcodes, load_item
-        from distro.domain.stock.lists import item_lots, item_movements
 
         today = today_at_counter(self.distro)
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             self.item = load_item(session, self.item_id)
             barcodes = item_barcodes(session, self.item_id)
             self.lots = item_lots(session, self.item_id, today=today)
@@ -181,14 +188,12 @@ class StockItemScreen(Screen[None]):
 
     def action_older(self) -> None:
         """The next page of older movements, added below those shown."""
-        from distro.domain.core.db import reading
-        from distro.domain.stock.lists import item_movements
 
         if not self.older_left or not self.movements:
             self.notify("Every movement of this item is shown.")
             return
         before = self.movements[-1].movement_id
-        with reading(self.distro.engine) as session:
+        with reading(self.distro) as session:
             older = item_movements(session, self.item_id, limit=PAGE, before_id=before)
         self.older_left = len(older) == PAGE
         first_new = len(self.movements)
@@ -213,37 +218,25 @@ class StockItemScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_issue(self) -> None:
-        from distro.tui.modals.stock_forms import IssueModal
-
         if self.item is not None and may_change(self.distro, Permission.ISSUE_STOCK):
             self.app.push_screen(IssueModal(self.item.code), self._changed)
 
     def action_adjust(self) -> None:
-        from distro.tui.modals.stock_forms import AdjustModal
-
         if self.item is not None and may_change(self.distro, Permission.ADJUST_STOCK):
             modal = AdjustModal(self.item.code, lot_id=self._highlighted_lot())
             self.app.push_screen(modal, self._changed)
 
     def action_receive(self) -> None:
-        from distro.tui.modals.stock_receive import ReceiveModal
-
         if self.item is not None and may_change(self.distro, Permission.RECEIVE_STOCK):
             self.app.push_screen(ReceiveModal(self.item.code), self._received)
 
     def _received(self, received: Received | None) -> None:
-        from distro.tui.screens.stock import announce_receipt
-
         announce_receipt(self.distro, received)
         self.reload()
 
     def action_write_off(self) -> None:
-        from distro.tui.modals.stock_write_off import confirm_write_off
-
         confirm_write_off(self.distro, self._changed, item_id=self.item_id)
 
     def action_barcode(self) -> None:
-        from distro.tui.modals.stock_barcode import AttachBarcodeModal
-
         if self.item is not None and may_change(self.distro, Permission.MANAGE_CATALOGUE):
             self.app.push_screen(AttachBarcodeModal(self.item_id, self.item.name), self._changed)

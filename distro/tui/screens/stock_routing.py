@@ -5,16 +5,15 @@ what is low or expiring."""
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from textual.screen import ModalScreen
 
 from distro.domain.core.access import Permission, require
 from distro.domain.core.errors import DomainError, NotAllowed
+from distro.tui.base import Distro, reading, refuse, writing
+from distro.tui.modals.confirm import ConfirmModal
 from distro.tui.screens.stock_text import needs_attention, today_at_counter
-
-if TYPE_CHECKING:
-    from distro.tui.app import DistroApp
 
 FINISH_FORM_FIRST = "Finish or close this form first (Esc), then scan again."
 
@@ -28,7 +27,7 @@ class PicksScannedItems(Protocol):
         """Select the scanned item on this screen."""
 
 
-def open_item(app: DistroApp, item_id: int) -> None:
+def open_item(app: Distro, item_id: int) -> None:
     """Show an item's lots and movements in the Stock area (not while a form is open)."""
     from distro.tui.screens.stock_item import StockItemScreen
 
@@ -50,7 +49,7 @@ def open_item(app: DistroApp, item_id: int) -> None:
     app.push_screen(StockItemScreen(item_id))
 
 
-def offer_to_attach(app: DistroApp, barcode: str) -> None:
+def offer_to_attach(app: Distro, barcode: str) -> None:
     """A product barcode no item carries: a coordinator may attach it to the item it is on;
     anyone else is told plainly who may."""
     try:
@@ -66,7 +65,6 @@ def offer_to_attach(app: DistroApp, barcode: str) -> None:
     if isinstance(app.screen, ModalScreen):
         app.notify(FINISH_FORM_FIRST, severity="warning")
         return
-    from distro.tui.modals.confirm import ConfirmModal
 
     question = f"Product barcode {barcode} belongs to no item"
     details = (
@@ -79,7 +77,7 @@ def offer_to_attach(app: DistroApp, barcode: str) -> None:
     )
 
 
-def _choose_item(app: DistroApp, barcode: str) -> None:
+def _choose_item(app: Distro, barcode: str) -> None:
     from distro.tui.modals.stock_pick import ItemPickModal
 
     app.push_screen(
@@ -88,24 +86,23 @@ def _choose_item(app: DistroApp, barcode: str) -> None:
     )
 
 
-def _attach(app: DistroApp, barcode: str, item_id: int) -> None:
-    from distro.domain.core.db import unit_of_work
+def _attach(app: Distro, barcode: str, item_id: int) -> None:
     from distro.domain.stock.catalogue import attach_barcode
 
     try:
-        with unit_of_work(app.engine) as session:
+        with writing(app) as session:
             item = attach_barcode(
                 session, item_id, barcode, actor=app.current_actor(), now=app.clock()
             )
             name = item.name
     except DomainError as refusal:
-        app.notify(str(refusal), title="Barcode", severity="error", timeout=8)
+        refuse(app, refusal, title="Barcode", timeout=8)
         return
     app.notify(f"Barcode {barcode} now selects {name}.", title="Barcode")
     open_item(app, item_id)
 
 
-def announce_stock_alerts(app: DistroApp) -> None:
+def announce_stock_alerts(app: Distro) -> None:
     """After sign-in, tell whoever looks after stock what is low or expiring (read in a worker;
     nothing is said when nothing needs attention)."""
     if app.actor is not None and app.actor.may(Permission.RECEIVE_STOCK):
@@ -118,11 +115,10 @@ def announce_stock_alerts(app: DistroApp) -> None:
         )
 
 
-def _read_alerts(app: DistroApp) -> None:
-    from distro.domain.core.db import reading
+def _read_alerts(app: Distro) -> None:
     from distro.domain.stock.levels import stock_alerts
 
-    with reading(app.engine) as session:
+    with reading(app) as session:
         alerts = stock_alerts(session, today=today_at_counter(app))
     if needs_attention(alerts):
         app.call_from_thread(

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 from distro.domain.core.access import Permission, require
 from distro.domain.core.clock import local_date
 from distro.domain.core.errors import InvalidInput, NotAllowed
+from distro.tui.base import Distro, refuse
 
 if TYPE_CHECKING:
     from distro.domain.stock.levels import StockAlerts
-    from distro.tui.app import DistroApp
 
 MANY_DAYS = 999
 """Days of stock beyond this read as "999+": the rate is too low to plan on."""
@@ -50,18 +50,18 @@ def needs_attention(alerts: StockAlerts) -> bool:
     )
 
 
-def today_at_counter(app: DistroApp) -> date:
+def today_at_counter(app: Distro) -> date:
     """The calendar day at the counters now (what "expired" means)."""
     return local_date(app.clock())
 
 
-def may_change(app: DistroApp, permission: Permission) -> bool:
+def may_change(app: Distro, permission: Permission) -> bool:
     """Whether the signed-in user may do this; if not, the domain's refusal is shown at once,
     before a form is filled in for nothing (the service checks again when it saves)."""
     try:
         require(app.current_actor(), permission)
     except NotAllowed as refusal:
-        app.notify(str(refusal), title="Not allowed", severity="error", timeout=8)
+        refuse(app, refusal, title="Not allowed", timeout=8)
         return False
     return True
 

@@ -14,7 +14,15 @@ from distro.domain.audit.models import AuditEvent
 from distro.domain.core.db import reading, unit_of_work
 from distro.domain.core.errors import InvalidInput, NotFound
 from distro.domain.core.inputs import validated
-from distro.domain.distribution.basket_rules import MAX_RULES_PER_BASKET, RuleIn, add_rule, age_text, parse_age, remove_rule, update_rule
+from distro.domain.distribution.basket_rules import (
+    MAX_RULES_PER_BASKET,
+    RuleIn,
+    add_rule,
+    age_text,
+    parse_age,
+    remove_rule,
+    update_rule,
+)
 from distro.domain.distribution.basket_views import RuleView, basket_rules, baskets
 from distro.domain.distribution.models import BasketRule, RulePer
 from distro.domain.stock.catalogue import retire_item

@@ -13,7 +13,16 @@ from distro.domain.audit.models import AuditEvent
 from distro.domain.core.access import Actor, Role
 from distro.domain.core.db import reading, unit_of_work
 from distro.domain.core.errors import Conflict, InvalidInput, NotAllowed, SignInFailed
-from distro.domain.users.accounts import add_first_admin, add_user, disable_user, enable_user, has_users, recent_users, reset_pin, set_role
+from distro.domain.users.accounts import (
+    add_first_admin,
+    add_user,
+    disable_user,
+    enable_user,
+    has_users,
+    recent_users,
+    reset_pin,
+    set_role,
+)
 from distro.domain.users.models import AppUser
 from distro.domain.users.pins import hash_pin, pin_matches, pin_problem
 from distro.domain.users.sign_in import FREE_TRIES, sign_in

@@ -1,0 +1,181 @@
+"""Provides what screens, modals and widgets use of the app: `Distro`, the app as they see it;
+`reading`/`writing` sessions on its database; and `refuse`, a DomainError as the notice the
+volunteer reads.
+
+The database layer (SQLAlchemy, SQLModel) is imported only when a session is first opened, so
+the sign-in screen's first frame does not wait for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
+
+from textual.app import App
+from textual.binding import Binding
+from textual.markup import escape
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlmodel import Session
+
+    from distro.domain.core.access import Actor
+    from distro.domain.core.clock import Clock
+    from distro.printing.printers import Printer
+    from distro.settings import Settings
+    from distro.tui.screens.family_text import Privacy
+
+
+class Distro(Protocol):
+    """The app as screens use it: its database, clock, settings, printer, privacy mode, who is
+    signed in, and the few app actions a screen starts; plus the Textual calls routing needs."""
+
+    settings: Settings
+    printer: Printer
+    clock: Clock
+    privacy: Privacy
+    actor: Actor | None
+
+    @property
+    def engine(self) -> Engine:
+        """The database."""
+
+    @property
+    def screen(self) -> Screen[object]:
+        """The screen on top."""
+
+    @property
+    def screen_stack(self) -> list[Screen[Any]]:
+        """Every screen of the current mode, the top one last."""
+
+    def current_actor(self) -> Actor:
+        """Who is signed in (NotAllowed when nobody is)."""
+
+    def open_family(self, family_id: int) -> None:
+        """Show a family's screen in the Families area."""
+
+    def handle_scan(self, scanned: str, *, clear_field: bool = True) -> None:
+        """Open what a scanned or typed code names."""
+
+    def action_area(self, mode: str) -> None:
+        """Switch to an area."""
+
+    def action_sign_in(self) -> None:
+        """Hand the counter over."""
+
+    def action_lock(self) -> None:
+        """Cover the screen."""
+
+    def action_privacy(self) -> None:
+        """Switch privacy mode."""
+
+    def action_audit_log(self) -> None:
+        """Show the audit log."""
+
+    def action_help(self) -> None:
+        """Show the keys."""
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A key as the footer shows it."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A notice in the corner."""
+
+    def push_screen(self, screen: Screen[Any], callback: Callable[[Any], Any] | None = None) -> Any:
+        """Put a screen on top; `callback` gets its result."""
+
+    def pop_screen(self) -> Any:
+        """Take the top screen away."""
+
+    def switch_mode(self, mode: str) -> Any:
+        """Switch to an area's screens."""
+
+    def call_after_refresh(self, callback: Callable[..., Any], *args: Any) -> bool:
+        """Run `callback` after the next refresh."""
+
+    def call_from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run `callback` on the UI thread, from a worker."""
+
+    def run_worker(
+        self,
+        work: Callable[[], Any],
+        name: str | None = "",
+        group: str = "default",
+        description: str = "",
+        exit_on_error: bool = True,
+        start: bool = True,
+        exclusive: bool = False,
+        thread: bool = False,
+    ) -> Any:
+        """Run `work` in a worker."""
+
+
+def distro_of(app: App[Any]) -> Distro:
+    """The app, typed as what screens use of it."""
+    return cast("Distro", app)
+
+
+@contextmanager
+def reading(app: Distro) -> Iterator[Session]:
+    """A read-only session on the app's database."""
+    from distro.domain.core.db import reading as read_only
+
+    with read_only(app.engine) as session:
+        yield session
+
+
+@contextmanager
+def writing(app: Distro) -> Iterator[Session]:
+    """One writing transaction on the app's database: all of it commits, or none."""
+    from distro.domain.core.db import unit_of_work
+
+    with unit_of_work(app.engine) as session:
+        yield session
+
+
+def refuse(
+    app: Distro, refusal: Exception, *, title: str = "", timeout: float | None = None
+) -> None:
+    """Tell the volunteer, in the domain's own words, why nothing was done."""
+    app.notify(escape(str(refusal)), title=title, severity="error", timeout=timeout)
+
+
+class _HasApp(Protocol):
+    @property
+    def app(self) -> App[Any]: ...
+
+
+class UsesDistro:
+    """What every screen, modal and widget of distro inherits (before its Textual class): the
+    typed app, refusals as notices, and how a screen's keys read in the command palette
+    (`distro.tui.commands` builds the entries from BINDINGS). A plain mixin, so Textual builds
+    no extra screen class for it."""
+
+    PALETTE_AREA: ClassVar[str | None] = None
+    """The area the palette lists this screen's keys under (`area: verb`); None: not listed."""
+    PALETTE_TITLES: ClassVar[dict[str, str]] = {}
+    """A key's verb in the palette, by binding id, where it is not its footer label."""
+    PALETTE_HIDDEN: ClassVar[frozenset[str]] = frozenset()
+    """Binding ids left out of the palette (going back, moving the cursor)."""
+
+    @property
+    def distro(self: _HasApp) -> Distro:
+        """The app, typed."""
+        return distro_of(self.app)
+
+    def refuse(
+        self: _HasApp, refusal: Exception, *, title: str = "", timeout: float | None = None
+    ) -> None:
+        """A refusal as the notice the volunteer reads."""
+        refuse(distro_of(self.app), refusal, title=title, timeout=timeout)
