@@ -107,7 +107,7 @@ def run_child(argv: Sequence[str]) -> dict[str, float]:
     mode, *rest = argv
     if mode == "bare":
         return first_frame(BareApp(), BareSignInScreen)
-    from distro.tui.screens.signin import SignInScreen
+    from distro.tui.shell.signin import SignInScreen
 
     database_url, slips_dir, *plan = rest
     app = start_distro(database_url, slips_dir)

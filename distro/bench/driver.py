@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from distro.domain.families.registry import FamilyRecord
     from distro.domain.families.search import FamilyHit
     from distro.tui.app import DistroApp
-    from distro.tui.screens.families import FamiliesScreen
+    from distro.tui.families.search import FamiliesScreen
 
 T = TypeVar("T")
 
@@ -65,7 +65,7 @@ class Driver:
 
     async def sign_in(self, name: str, pin: str) -> None:
         """Type a name and PIN at a person's pace, and wait for the Families area."""
-        from distro.tui.screens.families import FamiliesScreen
+        from distro.tui.families.search import FamiliesScreen
 
         await until(lambda: self.app.focused is not None, "the sign-in box")
         for character in [*name, "\r", *pin, "\r"]:
@@ -91,7 +91,7 @@ class Driver:
 
     def families_screen(self) -> FamiliesScreen:
         """The Families area's search screen (the bottom of its mode's stack)."""
-        from distro.tui.screens.families import FamiliesScreen
+        from distro.tui.families.search import FamiliesScreen
 
         screen = self.app.screen_stack[0]
         if not isinstance(screen, FamiliesScreen):
@@ -136,7 +136,7 @@ class Driver:
     async def scan(self, code: str, family_id: int) -> float:
         """Scan `code` like a USB scanner (a burst of keys, then Enter) from the search box;
         seconds from Enter to the first painted frame of the family's screen."""
-        from distro.tui.screens.family import FamilyScreen
+        from distro.tui.families.family import FamilyScreen
 
         await self.clear_search()
         await asyncio.sleep(KEY_GAP_SECONDS)

@@ -23,20 +23,20 @@ from distro.domain.core.clock import Clock, utc_now
 from distro.domain.core.errors import NotAllowed
 from distro.printing.printers import Printer
 from distro.settings import Settings
+from distro.tui.counter.screen import CounterScreen
+from distro.tui.families.family import FamilyScreen
+from distro.tui.families.search import FamiliesScreen
 from distro.tui.heap import collect_fully_less_often
-from distro.tui.idle_lock import IdleLock
+from distro.tui.privacy import Privacy, ShowsFamilies
 from distro.tui.scan_routes import route_scan
 from distro.tui.scanning import ScanDetector, looks_scannable, without_scan
-from distro.tui.screens.area import AREAS, AreaScreen
-from distro.tui.screens.counter import CounterScreen
-from distro.tui.screens.families import FamiliesScreen
-from distro.tui.screens.family import FamilyScreen
-from distro.tui.screens.family_text import Privacy, ShowsFamilies
-from distro.tui.screens.help import HelpScreen
-from distro.tui.screens.lock import IDLE_CHECK_SECONDS, IdleWatch
-from distro.tui.screens.signin import SignInScreen
-from distro.tui.screens.stock import StockScreen
-from distro.tui.screens.stock_routing import announce_stock_alerts
+from distro.tui.shell.area import AREAS, AreaScreen
+from distro.tui.shell.help import HelpScreen
+from distro.tui.shell.idle_lock import IdleLock
+from distro.tui.shell.lock import IDLE_CHECK_SECONDS, IdleWatch
+from distro.tui.shell.signin import SignInScreen
+from distro.tui.stock.levels import StockScreen
+from distro.tui.stock.routing import announce_stock_alerts
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -228,7 +228,7 @@ class DistroApp(App[None]):
 
     def action_audit_log(self) -> None:
         """Show who changed what, when (coordinators and admins)."""
-        from distro.tui.screens.audit import open_audit_log
+        from distro.tui.admin.audit_log import open_audit_log
 
         open_audit_log(self)
 
@@ -291,7 +291,7 @@ class DistroApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette: every area and action as `area: verb`. Textual's own commands are left
         out: switching to an unreadable theme at a counter helps nobody."""
-        from distro.tui.commands import palette_commands
+        from distro.tui.palette import palette_commands
 
         yield from palette_commands(self, screen)
         yield SystemCommand("app: quit", "Close distro (changes are already saved)", self.exit)

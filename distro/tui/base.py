@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from distro.domain.core.clock import Clock
     from distro.printing.printers import Printer
     from distro.settings import Settings
-    from distro.tui.screens.family_text import Privacy
+    from distro.tui.privacy import Privacy
 
 
 class Distro(Protocol):
@@ -159,7 +159,7 @@ class _HasApp(Protocol):
 class UsesDistro:
     """What every screen, modal and widget of distro inherits (before its Textual class): the
     typed app, refusals as notices, and how a screen's keys read in the command palette
-    (`distro.tui.commands` builds the entries from BINDINGS). A plain mixin, so Textual builds
+    (`distro.tui.palette` builds the entries from BINDINGS). A plain mixin, so Textual builds
     no extra screen class for it."""
 
     PALETTE_AREA: ClassVar[str | None] = None

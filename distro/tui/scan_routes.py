@@ -16,8 +16,8 @@ from textual.screen import ModalScreen
 from distro.domain.core.codes import Code, CodeKind, parse_scan
 from distro.domain.core.errors import CodeError, DomainError
 from distro.tui.base import Distro, reading, refuse
-from distro.tui.screens.counter import CounterScreen
-from distro.tui.screens.stock_routing import FINISH_FORM_FIRST, offer_to_attach, open_item
+from distro.tui.counter.screen import CounterScreen
+from distro.tui.stock.routing import FINISH_FORM_FIRST, offer_to_attach, open_item
 
 Route = Callable[[Distro, Code], None]
 

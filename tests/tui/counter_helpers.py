@@ -14,7 +14,7 @@ from distro.domain.core.db import reading
 from distro.domain.distribution.models import Handout
 from distro.domain.stock.models import StockLot
 from distro.tui.app import DistroApp
-from distro.tui.screens.counter import CounterScreen
+from distro.tui.counter.screen import CounterScreen
 from tests.tui.helpers import add_family_with, settle, sign_in
 
 

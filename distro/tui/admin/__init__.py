@@ -1,0 +1,1 @@
+"""Screens for coordinators and admins: the audit log."""

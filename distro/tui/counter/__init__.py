@@ -1,0 +1,2 @@
+"""The Counter area: a family's entitlement, shaping and confirming the handout, the exit
+desk, rounds and basket rules."""

@@ -1,0 +1,54 @@
+"""Provides CounterDesk: what the counter's helpers (shaping, confirming, the exit desk) use of
+the Counter screen, so each is a small object the screen owns rather than a base class."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from distro.domain.distribution.models import DistributionRound
+    from distro.tui.base import Distro
+    from distro.tui.counter.draft import HandoutDraft
+
+
+class CounterDesk(Protocol):
+    """The Counter screen as its helpers see it: the round, the draft, and how to draw."""
+
+    round: DistributionRound | None
+    draft: HandoutDraft | None
+
+    @property
+    def distro(self) -> Distro:
+        """The app."""
+
+    def line_row(self) -> int:
+        """The row of the line under the cursor."""
+
+    def redraw(self, row: int = 0) -> None:
+        """Draw the current draft again."""
+
+    def show_draft(self, draft: HandoutDraft, row: int = 0) -> None:
+        """Show a family's entitlement as a new draft."""
+
+    def refresh_round(self) -> None:
+        """Read the round again, and its tally."""
+
+    def handed_out(self, message: str) -> None:
+        """After a confirmed handout: clear for the next family, keep the slip preview."""
+
+    def preview_slip(self, text: str) -> None:
+        """Show the slip as text under the lines."""
+
+    def run_worker(
+        self,
+        work: Callable[[], Any],
+        name: str | None = "",
+        group: str = "default",
+        description: str = "",
+        exit_on_error: bool = True,
+        start: bool = True,
+        exclusive: bool = False,
+        thread: bool = False,
+    ) -> Any:
+        """Run `work` in a worker."""

@@ -1,0 +1,120 @@
+"""Provides the counter's words: the family panel, the eligibility line, the round line and the
+cells of the entitlement table, as Rich markup built from domain objects (no widgets here)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+
+from distro.domain.core.clock import hong_kong_time
+from distro.domain.families.masks import mask_name
+
+if TYPE_CHECKING:
+    from distro.domain.distribution.entitlement import Entitlement
+    from distro.domain.distribution.models import DistributionRound
+    from distro.domain.distribution.reports import RoundProgress
+    from distro.tui.counter.draft import DraftLine, HandoutDraft
+
+DIETARY_LABELS = {
+    "halal": "HALAL",
+    "no_pork": "NO PORK",
+    "vegetarian": "VEGETARIAN",
+    "allergies": "ALLERGIES",
+    "infant_formula": "infant formula",
+}
+
+
+def when(moment: datetime | None) -> str:
+    """A moment as the counter says it: "25 Nov 14:03" in Hong Kong time, or "never"."""
+    if moment is None:
+        return "never"
+    return f"{hong_kong_time(moment):%d %b %H:%M}"
+
+
+def family_panel(entitlement: Entitlement, *, masked: bool) -> str:
+    """Who is at the counter: code, head, household, diet and allergies, last visit."""
+    name = mask_name(entitlement.head_name) if masked else entitlement.head_name
+    merged = (
+        f"  [dim](card {entitlement.scanned_code} was merged into this family)[/dim]"
+        if entitlement.scanned_code != entitlement.family_code
+        else ""
+    )
+    diet = " ".join(DIETARY_LABELS.get(need, need) for need in entitlement.dietary) or "no needs"
+    allergies = (
+        f"  [b reverse] ALLERGIES: {escape(entitlement.allergies)} [/]"
+        if entitlement.allergies.strip()
+        else ""
+    )
+    return (
+        f"[b]{entitlement.family_code}  {escape(name)}[/b]{merged}\n"
+        f"[b]Household {entitlement.household_size}[/b]: {escape(entitlement.household)}\n"
+        f"Diet: [b]{diet}[/b]{allergies}   Last visit: {when(entitlement.last_visit)}"
+    )
+
+
+def eligibility_line(draft: HandoutDraft) -> tuple[str, bool]:
+    """The big line: ELIGIBLE with what confirming gives, or NOT ELIGIBLE and why; and whether
+    it is good news (for its colour)."""
+    entitlement = draft.entitlement
+    flag_text = "".join(f"\n[b]! {escape(flag)}[/b]" for flag in entitlement.warnings)
+    if entitlement.blockers and not draft.override_reason:
+        why = escape(" ".join(entitlement.blockers))
+        keys = "Esc: next family. A coordinator may override with o."
+        return f"[b]NOT ELIGIBLE[/b]  {why} {keys}{flag_text}", False
+    override = " (override: " + escape(draft.override_reason) + ")" if draft.override_reason else ""
+    if draft.units == 0:
+        return (
+            f"[b]ELIGIBLE{override}[/b], but none of it is on the shelf: "
+            f"swap an item (s) or ask a coordinator.{flag_text}",
+            False,
+        )
+    return (
+        f"[b]ELIGIBLE{override}[/b]  {draft.units} units. Ctrl+S confirms and prints the slip."
+        f"{flag_text}",
+        True,
+    )
+
+
+def line_cells(line: DraftLine) -> tuple[str, str, str, str, str]:
+    """Item, Give, Rules, Shelf and Note cells of one entitlement line."""
+    name = escape(line.given.name)
+    note = ""
+    if line.substituted:
+        note = f"for {line.entitled.item.name}"
+    elif line.entitled.replaces is not None:
+        note = f"for {line.entitled.replaces.name}"
+    if line.available < line.entitled.quantity:
+        note = "SHORT " + note if line.available else "OUT OF STOCK " + note
+    give = f"{line.quantity} {line.given.unit}"
+    return name, give, str(line.entitled.quantity), str(line.available), escape(note.strip())
+
+
+def extras_line(draft: HandoutDraft, *, masked: bool) -> str:
+    """What was left out for the diet, the proxy collector (masked like the family in privacy
+    mode) and the note, on one or two lines."""
+    parts = [f"Left out: {escape(why)}" for why in draft.entitlement.left_out]
+    if draft.proxy_name:
+        relation = f" ({escape(draft.proxy_relation)})" if draft.proxy_relation else ""
+        proxy = mask_name(draft.proxy_name) if masked else draft.proxy_name
+        parts.append(f"Collected by {escape(proxy)}{relation}")
+    if draft.note:
+        parts.append(f"Note: {escape(draft.note)}")
+    return "   ".join(parts)
+
+
+def round_line(distribution: DistributionRound | None, progress: RoundProgress | None) -> str:
+    """The round on top of the counter: its name and days, and the tally so far."""
+    if distribution is None:
+        return "[b]No round is open today.[/b] A coordinator sets one up: `distro rounds add`."
+    days = f"{distribution.starts_on:%d %b} - {distribution.ends_on:%d %b}"
+    closed = "  [b]CLOSED[/b]" if distribution.closed_at is not None else ""
+    tally = ""
+    if progress is not None:
+        waiting = f", {progress.waiting_at_exit} at the exit" if distribution.two_step else ""
+        tally = (
+            f"  ·  [b]{progress.families_served}[/b] families served, "
+            f"[b]{progress.units_given}[/b] units{waiting}"
+        )
+    return f"[b]{escape(distribution.name)}[/b] ({days}){closed}{tally}"

@@ -1,1 +1,0 @@
-"""Modal dialogs: forms that validate before returning, and confirmations."""

@@ -1,1 +1,0 @@
-"""Full screens: one per area, plus sign-in, family detail, history and help."""

@@ -1,0 +1,1 @@
+"""The app's shell: signing in, the lock, help and the areas still to come."""
