@@ -58,6 +58,8 @@ def test_the_code_as_it_is_keeps_every_contract(tree: Path) -> None:
         ),
         ("bench/run.py", "import distro.cli", "Layers:"),
         ("tui/scanning.py", "import distro.commands", "Layers:"),
+        ("domain/core/errors.py", "import distro.domain.core.codes", "No import circle"),
+        ("tui/privacy.py", "import distro.tui.base", "No import circle"),
     ],
 )
 def test_a_forbidden_import_breaks_its_contract(

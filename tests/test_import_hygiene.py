@@ -1,4 +1,5 @@
-"""The import contract: the domain and printing never pull in Textual (checked in a subprocess)."""
+"""The import hygiene: the domain and printing never pull in Textual, and the app starts
+without the database layer (each checked in a fresh subprocess)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,19 @@ def test_every_domain_module_is_free_of_the_ui() -> None:
         "    importlib.import_module(m.name)\n"
         "ui = ('textual', 'distro.tui', 'distro.printing')\n"
         "print(sorted(n for n in sys.modules if n.startswith(ui)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_first_frame_waits_for_no_database_layer() -> None:
+    """The sign-in screen is drawn before the database opens: starting the app (the command
+    line, the app, its printer) must not import SQLAlchemy, SQLModel or pydantic."""
+    code = (
+        "import sys, distro.cli, distro.launch, distro.tui.app, distro.printing.printers\n"
+        "print(sorted(n for n in ('sqlalchemy', 'sqlmodel', 'pydantic') if n in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

@@ -17,8 +17,14 @@ from distro.tui.base import UsesDistro, reading
 from distro.tui.families.history import local_time
 from distro.tui.stock.barcode import AttachBarcodeModal
 from distro.tui.stock.forms import AdjustModal, IssueModal
-from distro.tui.stock.receive import ReceiveModal, announce_receipt
-from distro.tui.stock.text import expiry_text, may_change, quantity_text, today_at_counter
+from distro.tui.stock.receive import ReceiveModal
+from distro.tui.stock.text import (
+    announce_receipt,
+    expiry_text,
+    may_change,
+    quantity_text,
+    today_at_counter,
+)
 from distro.tui.stock.write_off import confirm_write_off
 from distro.tui.widgets.cells import cell
 from distro.tui.widgets.footer import CounterFooter

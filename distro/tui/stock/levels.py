@@ -17,8 +17,8 @@ from textual.widgets import DataTable, Header, Static
 
 from distro.domain.core.access import Permission
 from distro.tui.base import UsesDistro, reading
-from distro.tui.stock.receive import announce_receipt
 from distro.tui.stock.text import (
+    announce_receipt,
     days_text,
     may_change,
     needs_attention,

@@ -21,7 +21,7 @@ from distro.domain.core.errors import DomainError, InvalidInput
 from distro.domain.core.inputs import validated
 from distro.domain.stock.ledger import checked_quantity
 from distro.domain.stock.receiving import ReceiptIn, ReceiptLineIn, Received, receive_stock
-from distro.tui.base import Distro, UsesDistro, reading, writing
+from distro.tui.base import UsesDistro, reading, writing
 from distro.tui.stock.fields import LINE_FIELDS, RECEIPT_FIELDS, ItemField, optional_date
 from distro.tui.stock.text import today_at_counter, whole_number
 from distro.tui.widgets.cells import cell
@@ -32,16 +32,6 @@ _LINE_PROBLEM = re.compile(r"lines\.(\d+)\.(\w+)")
 NEW_EACH = ("quantity", "expiry")
 """Fields emptied for the next line; the location stays, the next line is most often on the
 same shelf."""
-
-
-def announce_receipt(app: Distro, received: Received | None) -> None:
-    """Say what was received, and each warning (an expiry already past) on its own."""
-    if received is None:
-        return
-    lots = len(received.lot_ids)
-    app.notify(f"Received {lots} line{'s' if lots != 1 else ''} (receipt {received.receipt_id}).")
-    for warning in received.warnings:
-        app.notify(warning, title="Received expired", severity="warning", timeout=12)
 
 
 class ReceiptLines(UsesDistro, FormFields):

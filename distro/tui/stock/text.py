@@ -13,6 +13,7 @@ from distro.tui.base import Distro, refuse
 
 if TYPE_CHECKING:
     from distro.domain.stock.levels import StockAlerts
+    from distro.domain.stock.receiving import Received
 
 MANY_DAYS = 999
 """Days of stock beyond this read as "999+": the rate is too low to plan on."""
@@ -73,3 +74,13 @@ def whole_number(text: str, field: str) -> int:
     except ValueError:
         problem = "is required" if not text.strip() else "must be a whole number"
         raise InvalidInput({field: problem}) from None
+
+
+def announce_receipt(app: Distro, received: Received | None) -> None:
+    """Say what was received, and each warning (an expiry already past) on its own."""
+    if received is None:
+        return
+    lots = len(received.lot_ids)
+    app.notify(f"Received {lots} line{'s' if lots != 1 else ''} (receipt {received.receipt_id}).")
+    for warning in received.warnings:
+        app.notify(warning, title="Received expired", severity="warning", timeout=12)
