@@ -29,7 +29,24 @@ if TYPE_CHECKING:
     from distro.tui.privacy import Privacy
 
 
-class Distro(Protocol):
+class RunsWorkers(Protocol):
+    """Anything that runs work off the UI thread: the app, or a screen."""
+
+    def run_worker(
+        self,
+        work: Callable[[], Any],
+        name: str | None = "",
+        group: str = "default",
+        description: str = "",
+        exit_on_error: bool = True,
+        start: bool = True,
+        exclusive: bool = False,
+        thread: bool = False,
+    ) -> Any:
+        """Run `work` in a worker."""
+
+
+class Distro(RunsWorkers, Protocol):
     """The app as screens use it: its database, clock, settings, printer, privacy mode, who is
     signed in, and the few app actions a screen starts; plus the Textual calls routing needs."""
 
@@ -106,19 +123,6 @@ class Distro(Protocol):
 
     def call_from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run `callback` on the UI thread, from a worker."""
-
-    def run_worker(
-        self,
-        work: Callable[[], Any],
-        name: str | None = "",
-        group: str = "default",
-        description: str = "",
-        exit_on_error: bool = True,
-        start: bool = True,
-        exclusive: bool = False,
-        thread: bool = False,
-    ) -> Any:
-        """Run `work` in a worker."""
 
 
 def distro_of(app: App[Any]) -> Distro:

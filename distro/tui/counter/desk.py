@@ -3,8 +3,9 @@ the Counter screen, so each is a small object the screen owns rather than a base
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from distro.tui.base import RunsWorkers
 
 if TYPE_CHECKING:
     from distro.domain.distribution.models import DistributionRound
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
     from distro.tui.counter.draft import HandoutDraft
 
 
-class CounterDesk(Protocol):
+class CounterDesk(RunsWorkers, Protocol):
     """The Counter screen as its helpers see it: the round, the draft, and how to draw."""
 
     round: DistributionRound | None
@@ -39,16 +40,3 @@ class CounterDesk(Protocol):
 
     def preview_slip(self, text: str) -> None:
         """Show the slip as text under the lines."""
-
-    def run_worker(
-        self,
-        work: Callable[[], Any],
-        name: str | None = "",
-        group: str = "default",
-        description: str = "",
-        exit_on_error: bool = True,
-        start: bool = True,
-        exclusive: bool = False,
-        thread: bool = False,
-    ) -> Any:
-        """Run `work` in a worker."""
