@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import Engine
 
-from tests.cli_runner import run_cli
+from tests.builders.cli import run_cli
 
 
 @pytest.fixture(autouse=True)

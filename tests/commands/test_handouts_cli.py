@@ -24,8 +24,8 @@ from distro.domain.distribution.rounds import RoundIn, create_round
 from distro.domain.families.models import Family
 from distro.domain.stock.models import StockLot
 from distro.printing.slip import SlipLayout
+from tests.builders.distribution import BASKET, Basket, stocked_basket
 from tests.builders.families import ACTOR, register_into
-from tests.domain.handout_fixtures import BASKET, Basket, stocked_basket
 from tests.printing.pdf_reading import decoded, page_text
 
 ROUND = "Food parcel, week 48"

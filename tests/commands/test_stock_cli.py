@@ -35,7 +35,7 @@ from distro.domain.stock.models import (
     StockSource,
     StockUnit,
 )
-from tests.cli_runner import run_cli
+from tests.builders.cli import run_cli
 from tests.commands.refusals import plain_refusal
 from tests.printing.pdf_reading import decoded, page_text
 

@@ -17,8 +17,8 @@ from distro.domain.core.db import make_engine, migrate, reading
 from distro.domain.core.errors import SignInFailed
 from distro.domain.users.models import AppUser
 from distro.domain.users.sign_in import sign_in
+from tests.builders.cli import CLI_PIN, run_cli
 from tests.builders.clock import FIXED_NOW
-from tests.cli_runner import CLI_PIN, run_cli
 
 NEW_PIN = "fresh-pin-7302"
 

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from distro.printing.printers import FolderPrinter
 from distro.settings import Settings
 from distro.tui.app import DistroApp
-from tests.cli_runner import add_role_users
+from tests.builders.cli import add_role_users
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from distro.domain.core.inputs import validated
 from distro.domain.families.models import Family, Member
 from distro.domain.families.registry import register_family
 from distro.domain.families.schemas import FamilyIn
-from tests.cli_runner import CLI_PIN
+from tests.builders.cli import CLI_PIN
 
 SETUP = Actor(name="setup", role=Role.COORDINATOR)
 

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from textual.pilot import Pilot
 
 from distro.tui.app import DistroApp
-from tests.domain.handout_fixtures import stocked_basket
+from tests.builders.distribution import stocked_basket
 from tests.tui.helpers import add_family, add_family_with, open_family_by_name, sign_in
 from tests.tui.stock_helpers import open_stock, seed_stock
 

@@ -17,8 +17,8 @@ from distro.domain.core.codes import CodeKind, format_code
 from distro.domain.core.db import reading, unit_of_work
 from distro.domain.core.errors import CodeError, InvalidInput, NotAllowed, NotFound
 from distro.domain.core.inputs import validated
+from tests.builders.cli import run_cli
 from tests.builders.families import register_into
-from tests.cli_runner import run_cli
 
 COORDINATOR = Actor(name="coordinator", role=Role.COORDINATOR)
 VOLUNTEER = Actor(name="volunteer", role=Role.VOLUNTEER)

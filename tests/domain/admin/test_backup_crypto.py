@@ -17,8 +17,8 @@ from distro.domain.audit.models import AuditEvent
 from distro.domain.core.access import Actor, Role
 from distro.domain.core.db import reading
 from distro.domain.core.errors import DomainError, NotAllowed
+from tests.builders.cli import run_cli
 from tests.builders.families import Registrar
-from tests.cli_runner import run_cli
 
 PASSPHRASE = "correct horse battery staple"
 CHUNK = 64

@@ -26,9 +26,9 @@ from distro.domain.distribution.rounds import get_round
 from distro.domain.families.models import Family
 from distro.domain.stock.ledger import issue_stock
 from distro.domain.stock.models import MovementKind, StockLot, StockMovement
+from tests.builders.distribution import stocked_basket
 from tests.builders.families import ACTOR, Registrar
 from tests.builders.processes import START_TIMEOUT, released_together
-from tests.domain.handout_fixtures import stocked_basket
 
 pytestmark = pytest.mark.slow  # see pyproject.toml: `dev.py check --fast` leaves it out
 

@@ -27,8 +27,8 @@ from distro.domain.distribution.slips import slip_view
 from distro.domain.stock.models import StockLot, StockMovement
 from distro.printing.slip import SlipLayout
 from distro.printing.slip_pdf import slip_pdf
+from tests.builders.distribution import stocked_basket
 from tests.builders.families import Registrar
-from tests.domain.handout_fixtures import stocked_basket
 from tests.printing.pdf_reading import decoded
 
 if TYPE_CHECKING:

@@ -33,9 +33,9 @@ from distro.domain.stock.ledger import NotEnoughStock, issue_stock
 from distro.domain.stock.models import Item
 from tests.builders.clock import FIXED_NOW
 from tests.builders.databases import fresh_copy
+from tests.builders.distribution import Basket, stocked_basket
 from tests.builders.families import ACTOR, register_into
 from tests.builders.stock import receive_lot
-from tests.domain.handout_fixtures import Basket, stocked_basket
 
 VOLUNTEER = Actor(name="Vera Volunteer", role=Role.VOLUNTEER)
 OPENING_STOCK = 10

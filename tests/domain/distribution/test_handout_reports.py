@@ -26,8 +26,8 @@ from distro.domain.distribution.rounds import RoundIn, create_round, get_round
 from distro.domain.distribution.slips import collect_slip, void_slip
 from distro.domain.families.models import Family
 from tests.builders.databases import recorded_statements
+from tests.builders.distribution import BASKET, Basket, stocked_basket
 from tests.builders.families import ACTOR, Registrar, mother_and_baby
-from tests.domain.handout_fixtures import BASKET, Basket, stocked_basket
 
 OTHER_ROUNDS_HANDOUTS = 200_000
 

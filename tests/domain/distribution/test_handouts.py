@@ -25,8 +25,8 @@ from distro.domain.distribution.rounds import get_round
 from distro.domain.families.models import Family, FamilyStatus
 from distro.domain.stock.ledger import issue_stock
 from distro.domain.stock.models import StockLot, StockMovement
+from tests.builders.distribution import Basket, stocked_basket
 from tests.builders.families import ACTOR, Registrar, mother_and_baby
-from tests.domain.handout_fixtures import Basket, stocked_basket
 
 VOLUNTEER = Actor(name="Vera Volunteer", role=Role.VOLUNTEER)
 

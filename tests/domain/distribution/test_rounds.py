@@ -35,8 +35,8 @@ from distro.domain.distribution.rounds import (
 )
 from distro.domain.families.merge import merge_families
 from distro.domain.families.models import Family
+from tests.builders.distribution import BASKET, Basket, stocked_basket
 from tests.builders.families import ACTOR, Registrar
-from tests.domain.handout_fixtures import BASKET, Basket, stocked_basket
 
 VOLUNTEER = Actor(name="Vera Volunteer", role=Role.VOLUNTEER)
 ROUND = "Food parcel, week 48"

@@ -31,9 +31,9 @@ from distro.domain.distribution.slips import (
 from distro.domain.families.models import Family
 from distro.domain.scan import resolve_scan
 from distro.domain.stock.models import MovementKind, StockLot, StockMovement
+from tests.builders.distribution import BASKET, Basket, stocked_basket
 from tests.builders.families import ACTOR, Registrar
 from tests.builders.stock import receive_lot
-from tests.domain.handout_fixtures import BASKET, Basket, stocked_basket
 
 VOLUNTEER = Actor(name="Vera Volunteer", role=Role.VOLUNTEER)
 EXIT_DESK = Actor(name="Ezra Exit", role=Role.VOLUNTEER)

@@ -26,7 +26,7 @@ from distro.domain.families.merge import merge_families
 from distro.domain.families.models import Family
 from distro.domain.families.registry import change_status, load_family, register_family
 from distro.domain.families.schemas import FamilyIn, MemberIn, StatusChange
-from tests.cli_runner import run_cli
+from tests.builders.cli import run_cli
 from tests.domain.families.test_imports import cli, run_import
 
 COORDINATOR = Actor(name="coordinator", role=Role.COORDINATOR)

@@ -23,7 +23,7 @@ from distro.domain.families.imports import ImportReport, import_families
 from distro.domain.families.models import Family, Member, Phone
 from distro.domain.families.registry import load_family, register_family
 from distro.domain.families.schemas import FamilyIn
-from tests.cli_runner import run_cli
+from tests.builders.cli import run_cli
 
 COORDINATOR = Actor(name="coordinator", role=Role.COORDINATOR)
 

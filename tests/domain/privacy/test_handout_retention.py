@@ -26,8 +26,8 @@ from distro.domain.families.models import Family
 from distro.domain.privacy.retention import anonymise_family, erase_family, purge_freed_pages
 from distro.domain.scan import resolve_scan
 from distro.domain.stock.models import StockLot, StockMovement
+from tests.builders.distribution import Basket, stocked_basket
 from tests.builders.families import ACTOR, Registrar
-from tests.domain.handout_fixtures import Basket, stocked_basket
 
 VOLUNTEER = Actor(name="Vera Volunteer", role=Role.VOLUNTEER)
 PROXY = "Zenobia Quillfeather"

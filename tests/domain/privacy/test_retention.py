@@ -32,8 +32,8 @@ from distro.domain.privacy.retention import (
     months_before,
     purge_freed_pages,
 )
+from tests.builders.cli import run_cli
 from tests.builders.families import Registrar, register_into
-from tests.cli_runner import run_cli
 
 NAME = "Zebulonia Quartermaine"
 PHONE_DIGITS = "61827394"

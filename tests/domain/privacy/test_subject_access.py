@@ -20,8 +20,8 @@ from distro.domain.families.registry import update_family
 from distro.domain.families.schemas import FamilyDetails
 from distro.domain.families.statistics import statistics_rows
 from distro.domain.privacy.subject_access import family_report
+from tests.builders.cli import run_cli
 from tests.builders.families import Registrar
-from tests.cli_runner import run_cli
 
 NAME = "Zebulonia Quartermaine"
 

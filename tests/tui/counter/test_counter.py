@@ -13,7 +13,7 @@ from textual.widgets import Static
 from distro.domain.core.db import reading
 from distro.domain.distribution.models import HandoutLine
 from distro.tui.app import DistroApp
-from tests.domain.handout_fixtures import Basket, stocked_basket
+from tests.builders.distribution import Basket, stocked_basket
 from tests.printing.pdf_reading import decoded
 from tests.tui.counter_helpers import handouts, mother_and_baby, open_counter, scan, shelf_total
 from tests.tui.helpers import notices, settle

@@ -20,7 +20,7 @@ from distro.tui.counter.rounds import RoundsScreen
 from distro.tui.counter.rule_form import RuleFormModal
 from distro.tui.counter.rules import RulesScreen
 from distro.tui.palette import palette_commands
-from tests.domain.handout_fixtures import BASKET, stocked_basket
+from tests.builders.distribution import BASKET, stocked_basket
 from tests.tui.counter_helpers import handouts, mother_and_baby, open_counter, shelf_total
 from tests.tui.helpers import SETUP, choose, notices, settle, tab_to
 
