@@ -1,6 +1,6 @@
 """Provides HandoutShaping, the counter's keys that shape a handout before it is confirmed:
 lower or raise a line, swap an item, name a proxy, add a note, and a coordinator's override.
-Nothing here writes to the database; confirming is `counter_confirm`'s.
+Nothing here writes to the database; confirming is `counter/confirm.py`'s.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ handout, confirm with Ctrl+S, and the slip prints while the next family is scann
 
 Reading the entitlement and writing the handout run on the UI thread: each is a handful of
 indexed statements (a few milliseconds), and a hop to a worker and back would cost the queue
-more. Printing, which may wait on a device, runs in a worker (`counter_confirm`).
+more. Printing, which may wait on a device, runs in a worker (`counter/confirm.py`).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Provides the start of a stock take: choose what to count (everything, a category or a
-storage location), then its count sheet opens (stock_count_sheet.py)."""
+storage location), then its count sheet opens (count_sheet.py)."""
 
 from __future__ import annotations
 
