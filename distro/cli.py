@@ -1,7 +1,8 @@
 """Provides the `distro` command: every scriptable command, and opening the app.
 
-This is the only place that reads the environment and makes the database engine; everything
-below receives them. Errors a rule raises are printed as one plain line, never a traceback.
+This is the only place that reads the environment; `distro.launch` makes the database engine
+and the app from the settings read here, and everything below receives them. Errors a rule
+raises are printed as one plain line, never a traceback.
 """
 
 from __future__ import annotations
