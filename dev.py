@@ -66,7 +66,18 @@ def check(fast: bool) -> None:
         ("import contracts", [str(BIN / "lint-imports")]),
         (
             "pytest",
-            [str(PYTHON), "-m", "pytest", "-p", "no:cacheprovider", "-n", workers, *only_fast],
+            [
+                str(PYTHON),
+                "-m",
+                "pytest",
+                "-p",
+                "no:cacheprovider",
+                "-n",
+                workers,
+                "--dist",
+                "loadgroup",
+                *only_fast,
+            ],
         ),
     ]
     for title, command in steps:

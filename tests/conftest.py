@@ -52,3 +52,12 @@ def quick_pin_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 def now() -> datetime:
     """The time every test change happens at."""
     return FIXED_NOW
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests (races between processes, crashes, the benchmark) each start several
+    processes; run in parallel they would starve one another on a small machine, so they share
+    one test worker (`--dist loadgroup`, see dev.py) while the other workers run the rest."""
+    for item in items:
+        if item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.xdist_group("slow"))

@@ -55,7 +55,8 @@ from distro.bench.timing import percentiles
 WORK_PLAN_SIZE = (4, 2)
 """Name prefixes and phone fragments the `work` child types: 4 x 3 + 2 x 4 = 20 searches
 (after a warm-up search and scan), then it scans one code."""
-CHILD_TIMEOUT_S = 120
+CHILD_TIMEOUT_S = 300
+"""Longest a child process may run: like WAIT_SECONDS, a bound for a stuck app."""
 
 Progress = Callable[[str], None]
 

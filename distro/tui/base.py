@@ -130,6 +130,16 @@ def distro_of(app: App[Any]) -> Distro:
     return cast("Distro", app)
 
 
+def await_database(app: Distro) -> None:
+    """Wait until the app's database is open (opening it, if no other thread has begun to).
+
+    A worker that runs before sign-in calls this before it imports any domain service: opening
+    the database is what first imports SQLAlchemy, whose modules import one another, and two
+    threads importing them at once can meet a half-imported module and fail. Once the engine
+    exists, the database layer is whole and the domain's own modules import safely anywhere."""
+    app.engine  # noqa: B018 (waiting for it is the point)
+
+
 @contextmanager
 def reading(app: Distro) -> Iterator[Session]:
     """A read-only session on the app's database."""

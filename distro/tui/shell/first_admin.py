@@ -14,7 +14,7 @@ from textual.widgets import Header, Input, Label, Static
 
 from distro.domain.core.access import Actor
 from distro.domain.core.errors import Conflict, DomainError, InvalidInput
-from distro.tui.base import UsesDistro, writing
+from distro.tui.base import UsesDistro, await_database, writing
 from distro.tui.widgets.footer import CounterFooter
 
 FIELDS = ("name", "pin", "pin-again")
@@ -88,6 +88,7 @@ class FirstAdminScreen(UsesDistro, Screen[Actor | None]):
     @work(thread=True, exclusive=True, group="first-admin", exit_on_error=False)
     def add_admin(self, name: str, pin: str) -> None:
         """Hash the PIN and write the user off the UI thread."""
+        await_database(self.distro)
         from distro.domain.users.accounts import add_first_admin
 
         settings, now = self.distro.settings, self.distro.clock()

@@ -15,7 +15,7 @@ from textual.widgets import Header, Input, Label, OptionList, Static
 
 from distro.domain.core.access import Actor
 from distro.domain.core.errors import DomainError
-from distro.tui.base import UsesDistro, reading
+from distro.tui.base import UsesDistro, await_database, reading
 from distro.tui.widgets.footer import CounterFooter
 
 
@@ -51,6 +51,7 @@ class SignInForm(UsesDistro, Vertical):
     @work(thread=True, exclusive=True, group="recent-names", exit_on_error=False)
     def load_recent_names(self) -> None:
         """Fill the pick list once the database is open, without delaying the first frame."""
+        await_database(self.distro)
         from distro.domain.users.accounts import recent_users
 
         with reading(self.distro) as session:
@@ -88,6 +89,7 @@ class SignInForm(UsesDistro, Vertical):
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
     def _sign_in(self, name: str, pin: str) -> None:
         """Check the PIN off the UI thread: the slow hash takes a good part of a second."""
+        await_database(self.distro)
         from distro.domain.users.sign_in import sign_in
 
         try:
@@ -124,6 +126,7 @@ class SignInScreen(UsesDistro, Screen[Actor]):
     @work(thread=True, exclusive=True, group="first-admin", exit_on_error=False)
     def check_for_users(self) -> None:
         """A new database has nobody to sign in as: then the first admin is made here."""
+        await_database(self.distro)
         from distro.domain.users.accounts import has_users
 
         with reading(self.distro) as session:
