@@ -44,7 +44,7 @@ def resolve_scan(session: Session, scanned: str | Code) -> ScanResult:
     UnknownProductBarcode (offer to attach it)."""
     if isinstance(scanned, str) and looks_like_product_barcode(scanned):
         return _item_result(session, find_item_by_barcode(session, scanned))
-    code = parse_scan(scanned) if isinstance(scanned, str) else scanned
+    code = parse_scan(scanned)
     if code.kind == CodeKind.ITEM:
         return _item_result(session, find_item_by_code(session, code.text))
     if code.kind == CodeKind.SLIP:

@@ -81,8 +81,11 @@ def _cleaned(text: str) -> str:
     return _AIM_PREFIX.sub("", _visible(text)).upper()
 
 
-def parse_scan(text: str) -> Code:
-    """Read a scanned or typed code, or raise CodeError saying plainly why it names nothing."""
+def parse_scan(text: str | Code) -> Code:
+    """Read a scanned or typed code, or raise CodeError saying plainly why it names nothing.
+    A code read already is returned as it is, so services take either and read text once."""
+    if isinstance(text, Code):
+        return text
     cleaned = _cleaned(text)
     if not cleaned:
         raise CodeError("Nothing was scanned.")

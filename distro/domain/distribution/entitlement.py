@@ -98,7 +98,7 @@ def entitlement_for_code(
 ) -> Entitlement:
     """The entitlement of the family whose card `code` is (a merged card's survivor); the
     scan line passes the code it has read already."""
-    card = parse_scan(code) if isinstance(code, str) else code
+    card = parse_scan(code)
     family = find_family_by_code(session, card)
     return _entitlement(session, distribution, family, card.text, now)
 

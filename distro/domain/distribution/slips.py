@@ -45,8 +45,7 @@ class SlipState:
 def find_slip(session: Session, code: Code | str) -> SlipState:
     """The slip a typed or scanned code names (or its code, read already), or CodeError /
     NotFound in plain words."""
-    if isinstance(code, str):
-        code = parse_scan(code)
+    code = parse_scan(code)
     if code.kind != CodeKind.SLIP:
         raise CodeError(f"{code.text} is not a handout slip.")
     row = session.exec(

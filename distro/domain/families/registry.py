@@ -83,8 +83,7 @@ def load_family(session: Session, family_id: int) -> FamilyRecord:
 def find_family_by_code(session: Session, code: Code | str) -> Family:
     """The family a typed or scanned code names (or its code, read already), following merges
     to the surviving family."""
-    if isinstance(code, str):
-        code = parse_scan(code)
+    code = parse_scan(code)
     if code.kind != CodeKind.FAMILY:
         raise CodeError(f"{code.text} is not a family code.")
     family = session.exec(select(Family).where(Family.code == code.text)).first()
