@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast, runtime_checkable
 
 from textual.app import App
 from textual.binding import Binding
@@ -158,11 +158,33 @@ def writing(app: Distro) -> Iterator[Session]:
         yield session
 
 
+@runtime_checkable
+class KeepsRefusals(Protocol):
+    """A screen that keeps the last refusal on screen until the next scan, instead of a notice
+    that vanishes: at the counter a volunteer looks up from the queue after a toast has gone,
+    and a toast would cover the basket."""
+
+    def keep_refusal(self, message: str, title: str) -> None:
+        """Show `message` (Rich markup) until the next scan or family."""
+
+
+def tell_refusal(
+    app: Distro, message: str, *, title: str = "", timeout: float | None = None
+) -> None:
+    """Say why nothing was done (`message` is Rich markup): on the screen itself where it keeps
+    refusals, else as a notice."""
+    screen = app.screen
+    if isinstance(screen, KeepsRefusals):
+        screen.keep_refusal(message, title)
+        return
+    app.notify(message, title=title, severity="error", timeout=timeout)
+
+
 def refuse(
     app: Distro, refusal: Exception, *, title: str = "", timeout: float | None = None
 ) -> None:
     """Tell the volunteer, in the domain's own words, why nothing was done."""
-    app.notify(escape(str(refusal)), title=title, severity="error", timeout=timeout)
+    tell_refusal(app, escape(str(refusal)), title=title, timeout=timeout)
 
 
 class _HasApp(Protocol):

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 
 from distro.domain.core.codes import Code, CodeKind, parse_scan
 from distro.domain.core.errors import CodeError, DomainError
-from distro.tui.base import Distro, reading, refuse
+from distro.tui.base import Distro, reading, refuse, tell_refusal
 from distro.tui.counter.screen import CounterScreen
 from distro.tui.stock.routing import FINISH_FORM_FIRST, offer_to_attach, open_item
 
@@ -40,8 +40,7 @@ def route_scan(app: Distro, scanned: str) -> None:
     route = ROUTES.get(code.kind)
     if route is None:
         what = KIND_NAMES.get(code.kind, code.kind.name.lower())
-        message = f"{code.text} is a {what} code; nothing here opens it."
-        app.notify(message, title="Scan", severity="error")
+        tell_refusal(app, f"{code.text} is a {what} code; nothing here opens it.", title="Scan")
         return
     route(app, code)
 

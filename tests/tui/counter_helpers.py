@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, func
 from sqlmodel import select
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from distro.domain.core.db import reading
 from distro.domain.distribution.models import Handout
@@ -57,3 +58,9 @@ async def open_counter(pilot: Pilot[Any], app: DistroApp, user: str = "volunteer
 async def scan(pilot: Pilot[Any], code: str) -> None:
     await pilot.press(*code, "enter")
     await settle(pilot)
+
+
+def shown_text(screen: CounterScreen, selector: str) -> str:
+    """The text one of the counter's lines shows now (empty when it is hidden)."""
+    line = screen.query_one(selector, Static)
+    return str(line.render()) if line.display else ""

@@ -133,14 +133,17 @@ def _print_after_handout(context: CommandContext, code: str) -> None:
 
 def progress_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The round's families, slips, units and items so far."""
+    from distro.domain.core.clock import HONG_KONG, on_clock
     from distro.domain.core.db import reading
     from distro.domain.distribution.reports import round_progress
+    from distro.domain.distribution.reprints import unprinted_slips
 
     context.actor()
     with reading(context.engine) as session:
         distribution = chosen_round(session, args.round, context.clock())
         assert distribution.id is not None
         progress = round_progress(session, distribution.id)
+        unprinted = unprinted_slips(session, distribution.id)
     steps = "two-step" if progress.two_step else "one-step"
     say(f"{progress.round_name} ({steps})")
     say(f"  families served      {progress.families_served:>7}")
@@ -148,6 +151,12 @@ def progress_command(args: argparse.Namespace, context: CommandContext) -> int:
     say(f"  units given          {progress.units_given:>7}")
     if progress.two_step:
         say(f"  waiting at the exit  {progress.waiting_at_exit:>7}")
+    say(f"  slips never printed  {progress.never_printed:>7}")
+    for slip in unprinted:
+        at = on_clock(slip.handed_out_at, HONG_KONG)
+        say(f"    {slip.code}  {slip.family_code}  {at:%d %b %H:%M}  {slip.counter}")
+    if unprinted:
+        say("  (`distro slip CODE` prints one)")
     for item in progress.items:
         say(f"  {item.code:<10} {clip(item.name, 30):<30} {item.units:>7} {item.unit}")
     return 0

@@ -26,7 +26,7 @@ from distro.domain.distribution.handout_request import entitled_request
 from distro.domain.distribution.handouts import HandedOut, hand_out
 from distro.domain.distribution.models import DistributionRound
 from distro.domain.distribution.rounds import RoundIn, close_round, create_round
-from distro.domain.distribution.slips import void_slip
+from distro.domain.distribution.slips import mark_printed, void_slip
 from distro.domain.families.models import Family, FamilyStatus
 from distro.domain.stock.models import StockSource
 from distro.domain.stock.receiving import ReceiptIn, ReceiptLineIn, receive_stock
@@ -119,7 +119,9 @@ def _serve(
         proxy_name, relation = rng.choice(PROXIES) if rng.random() < 0.08 else ("", "")
         request = entitled_request(entitlement, proxy_name=proxy_name, proxy_relation=relation)
         counter = rng.choice(COUNTERS)
-        made.append(hand_out(session, request, actor=actor, now=at, counter=counter))
+        done = hand_out(session, request, actor=actor, now=at, counter=counter)
+        mark_printed(session, done.handout_id)  # past handouts had their slips
+        made.append(done)
     return made
 
 

@@ -80,6 +80,8 @@ class RoundProgress:
     slips_voided: int
     waiting_at_exit: int
     """Slips of a two-step round neither collected at the exit nor voided."""
+    never_printed: int
+    """Standing slips that never printed (`reprints.unprinted_slips` lists them)."""
     items: tuple[ItemTotal, ...]
     """Most units given first."""
 
@@ -112,13 +114,15 @@ def round_progress(session: Session, round_id: int) -> RoundProgress:
     distribution = get_round(session, round_id)
     standing = col(Handout.voided_at).is_(None)
     waiting = standing & col(Handout.collected_at).is_(None)
-    families, slips, voided, open_slips = session.exec(
-        select(
+    unprinted = standing & (col(Handout.printed_count) == 0)
+    families, slips, voided, open_slips, never_printed = session.execute(
+        sqlalchemy.select(
             func.count(distinct(case((standing, Handout.family_id)))),
             func.count(case((standing, 1))),
             func.count(case((~standing, 1))),
             func.count(case((waiting, 1))),
-        ).where(Handout.round_id == round_id)
+            func.count(case((unprinted, 1))),
+        ).where(col(Handout.round_id) == round_id)
     ).one()
     items = _item_totals(session, round_id)
     return RoundProgress(
@@ -130,6 +134,7 @@ def round_progress(session: Session, round_id: int) -> RoundProgress:
         units_given=sum(item.units for item in items),
         slips_voided=voided,
         waiting_at_exit=open_slips,
+        never_printed=never_printed,
         items=items,
     )
 

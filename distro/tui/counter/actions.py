@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
+
 from distro.domain.core.access import Permission
 from distro.domain.core.clock import local_date
 from distro.tui.base import reading
@@ -31,8 +33,7 @@ class HandoutShaping:
             return
         row = desk.line_row()
         refusal = desk.draft.change(row, step)
-        if refusal:
-            desk.distro.notify(refusal, severity="warning")
+        desk.keep_refusal(escape(refusal or ""), "")
         desk.redraw(row)
 
     def substitute(self) -> None:
@@ -100,11 +101,8 @@ class HandoutShaping:
             desk.distro.notify("The family is eligible; there is nothing to override.")
             return
         if not desk.distro.current_actor().may(Permission.OVERRIDE_HANDOUT):
-            desk.distro.notify(
-                "Only a coordinator may override: " + " ".join(draft.entitlement.blockers),
-                severity="warning",
-                timeout=10,
-            )
+            why = escape(" ".join(draft.entitlement.blockers))
+            desk.keep_refusal(f"Only a coordinator may override: {why}", "")
             return
 
         def overridden(answer: Answer | None) -> None:

@@ -1,5 +1,6 @@
 """Provides HandoutConfirming: Ctrl+S writes the handout in one transaction, the slip prints in
-a worker, and Ctrl+R prints the last slip again.
+a worker, and Ctrl+R prints a slip again: the family's on screen, a scanned slip's, or one of
+the round's that never printed.
 
 A printer that is absent or out of paper never loses the handout: it is committed before the
 slip is printed, and Ctrl+R prints it again (marked REPRINT) when the printer is back.
@@ -11,10 +12,15 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
+
 from distro.domain.core.errors import DomainError
 from distro.tui.base import reading, refuse, writing
+from distro.tui.counter.forms import ChoiceModal
+from distro.tui.counter.text import when
 
 if TYPE_CHECKING:
+    from distro.domain.distribution.reprints import SlipToReprint
     from distro.printing.slip_printers import SlipPrinter
     from distro.tui.counter.desk import CounterDesk
     from distro.tui.counter.draft import HandoutDraft
@@ -26,7 +32,8 @@ class HandoutConfirming:
     def __init__(self, desk: CounterDesk, ask_override: Callable[[], None]) -> None:
         self.desk = desk
         self.ask_override = ask_override
-        self.last_handout_id: int | None = None
+        self.slip_on_screen: str | None = None
+        """A slip scanned at the counter, which Ctrl+R prints again while no family is shown."""
         self._printer: SlipPrinter | None = None
 
     def confirm(self) -> None:
@@ -57,8 +64,7 @@ class HandoutConfirming:
         except DomainError as error:
             refuse(app, error, title="Nothing was handed out", timeout=12)
             return
-        self.last_handout_id = done.handout_id
-        desk.handed_out(f"Slip {done.code}: {done.units} units handed out. Printing the slip ...")
+        desk.handed_out(done.code, done.units)
         self.print_slip(done.handout_id)
 
     def _reload(self, draft: HandoutDraft) -> None:
@@ -79,13 +85,53 @@ class HandoutConfirming:
         desk.show_draft(again)
 
     def reprint(self) -> None:
-        """Print the last slip of this counter again, marked REPRINT."""
-        if self.last_handout_id is None:
-            self.desk.distro.notify(
-                "No slip printed at this counter yet; `distro slip CODE` reprints any."
-            )
+        """Ctrl+R: the slip of the family on screen when it collected in this round, or of
+        the slip just scanned; otherwise a choice of the round's slips never printed and this
+        counter's latest."""
+        desk = self.desk
+        draft = desk.draft
+        if draft is not None and draft.entitlement.previous is not None:
+            self.reprint_code(draft.entitlement.previous.code)
+        elif draft is None and self.slip_on_screen is not None:
+            self.reprint_code(self.slip_on_screen)
+        else:
+            self._choose_slip()
+
+    def reprint_code(self, code: str) -> None:
+        """Print the slip `code` again (marked REPRINT once it has printed before)."""
+        from distro.domain.distribution.slips import find_slip
+
+        app = self.desk.distro
+        try:
+            with reading(app) as session:
+                handout_id = find_slip(session, code).handout.id
+        except DomainError as error:
+            self.desk.keep_refusal(escape(str(error)), "Reprint")
             return
-        self.print_slip(self.last_handout_id)
+        assert handout_id is not None
+        self.print_slip(handout_id)
+
+    def _choose_slip(self) -> None:
+        from distro.domain.distribution.reprints import slips_to_reprint
+
+        desk, app = self.desk, self.desk.distro
+        if desk.round is None or desk.round.id is None:
+            desk.keep_refusal("No round is open: there is no slip to print again.", "Reprint")
+            return
+        with reading(app) as session:
+            slips = slips_to_reprint(session, desk.round.id, app.settings.counter)
+        if not slips:
+            desk.keep_refusal("No slip of this round to print again yet.", "Reprint")
+            return
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.print_slip(slips[index].handout_id)
+
+        explanation = "Slips that never printed come first. Or scan the family's card or slip."
+        choices = [reprint_text(slip) for slip in slips]
+        modal = ChoiceModal("Print which slip again?", choices, explanation)
+        app.push_screen(modal, callback=chosen)
 
     def print_slip(self, handout_id: int) -> None:
         """Print the slip in a worker: rendering and the printer may take a while."""
@@ -105,17 +151,13 @@ class HandoutConfirming:
         try:
             where = self._slip_printer().print_slip(view)
         except (PrinterError, ValueError) as error:
-            app.call_from_thread(
-                app.notify,
-                f"{error} Ctrl+R reprints.",
-                title="Slip not printed",
-                severity="error",
-                timeout=20,
-            )
+            why = escape(f"{error} Ctrl+R prints it again.")
+            app.call_from_thread(self.desk.keep_refusal, why, f"Slip {view.code} not printed")
+            app.call_from_thread(self.desk.refresh_round)  # its tally counts slips not printed
             return
         with writing(app) as session:
             mark_printed(session, handout_id)
-        app.call_from_thread(app.notify, f"Slip {view.code} printed: {where}")
+        app.call_from_thread(self.desk.slip_printed, view.code, where)
 
     def _slip_printer(self) -> SlipPrinter:
         """The printer the settings name, made once; PrinterError or ValueError when the
@@ -128,3 +170,9 @@ class HandoutConfirming:
             layout = layout_named(settings.slip_layout)
             self._printer = slip_printer(settings.slip_printer, settings.slips_dir, layout)
         return self._printer
+
+
+def reprint_text(slip: SlipToReprint) -> str:
+    """One slip as Ctrl+R offers it: code, family, when and where, and whether it printed."""
+    printed = "" if slip.printed else "  NEVER PRINTED"
+    return f"{slip.code}  {slip.family_code}  {when(slip.handed_out_at)}  {slip.counter}{printed}"

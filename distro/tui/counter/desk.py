@@ -35,8 +35,14 @@ class CounterDesk(RunsWorkers, Protocol):
     def refresh_round(self) -> None:
         """Read the round again, and its tally."""
 
-    def handed_out(self, message: str) -> None:
+    def handed_out(self, code: str, units: int) -> None:
         """After a confirmed handout: clear for the next family, keep the slip preview."""
+
+    def keep_refusal(self, message: str, title: str) -> None:
+        """Keep a refusal (Rich markup) on screen until the next scan ("" clears it)."""
+
+    def slip_printed(self, code: str, where: str) -> None:
+        """Say that slip `code` printed, and where."""
 
     def preview_slip(self, text: str) -> None:
         """Show the slip as text under the lines."""

@@ -50,6 +50,18 @@ class HandoutDraft:
         self.proxy_relation = ""
         self.note = ""
         self.override_reason = ""
+        self._as_entitled = self._shape()
+
+    def _shape(self) -> tuple[object, ...]:
+        """Everything the volunteer can change, to tell an edited draft from a fresh one."""
+        lines = tuple((line.given.id, line.quantity) for line in self.lines)
+        return (lines, self.proxy_name, self.proxy_relation, self.note, self.override_reason)
+
+    @property
+    def edited(self) -> bool:
+        """Whether the volunteer changed anything since the entitlement was read: dropping
+        the draft then throws away their work, so the counter asks first."""
+        return self._shape() != self._as_entitled
 
     def change(self, index: int, step: int) -> str | None:
         """Raise or lower line `index` by `step`; a plain reason when that is not allowed."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
+
 from distro.domain.core.codes import Code
 from distro.domain.core.errors import DomainError
 from distro.domain.distribution.slip_view import at_counter
@@ -51,7 +53,7 @@ class ExitDesk:
             return
         refusal = why_not_collectable(slip, self._round_id())
         if refusal is not None:
-            app.notify(refusal, title="Slip", severity="error", timeout=12)
+            self.desk.keep_refusal(f"{escape(refusal)} Ctrl+R prints it again.", "Slip")
             return
 
         def confirmed(yes: bool | None) -> None:

@@ -1,6 +1,9 @@
 """Provides the Counter area: scan or find a family, see at once what it may collect, shape the
 handout, confirm with Ctrl+S, and the slip prints while the next family is scanned.
 
+The scan line keeps the focus all the time (`counter/keys.py` says why), the basket's keys are
+arrows and Ctrl+letters, and a refusal stays on screen until the next scan.
+
 Reading the entitlement and writing the handout run on the UI thread: each is a handful of
 indexed statements (a few milliseconds), and a hop to a worker and back would cost the queue
 more. Printing, which may wait on a device, runs in a worker (`counter/confirm.py`).
@@ -8,30 +11,35 @@ more. Printing, which may wait on a device, runs in a worker (`counter/confirm.p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
-from distro.domain.core.codes import Code, looks_like_code
+from distro.domain.core.access import Permission
+from distro.domain.core.codes import Code
 from distro.domain.core.errors import DomainError
-from distro.domain.families.masks import mask_name
 from distro.tui.base import UsesDistro, reading
 from distro.tui.counter.actions import HandoutShaping
 from distro.tui.counter.confirm import HandoutConfirming
 from distro.tui.counter.exit import ExitDesk, choose_round
 from distro.tui.counter.keys import COUNTER_BINDINGS, COUNTER_PALETTE_TITLES, LINE_KEYS
+from distro.tui.counter.lines import LinesTable
 from distro.tui.counter.text import (
     eligibility_line,
     extras_line,
     family_panel,
-    line_cells,
+    handed_out_text,
+    refusal_line,
     round_line,
 )
-from distro.tui.widgets.cells import cell
+from distro.tui.scanning import looks_scannable
+from distro.tui.widgets.confirm import ConfirmModal
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
@@ -49,13 +57,15 @@ class CounterScreen(UsesDistro, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = COUNTER_BINDINGS
     PALETTE_AREA = "counter"
     PALETTE_TITLES = COUNTER_PALETTE_TITLES
-    PALETTE_HIDDEN = frozenset({"counter-search-key", "counter-list"})
+    PALETTE_HIDDEN = frozenset({"counter-line-up", "counter-line-down"})
 
     def __init__(self) -> None:
         super().__init__(id="counter-screen")
         self.round: DistributionRound | None = None
         self.draft: HandoutDraft | None = None
         self._hits: list[FamilyHit] = []
+        self._handed_out: tuple[str, int] | None = None
+        """The last handout's slip code and units, while the counter waits for the next family."""
         self.shaping = HandoutShaping(self)
         self.confirming = HandoutConfirming(self, ask_override=self.shaping.override)
         self.exit_desk = ExitDesk(self)
@@ -64,15 +74,16 @@ class CounterScreen(UsesDistro, Screen[None]):
         yield Header()
         yield Static("", id="counter-round")
         yield Input(
-            placeholder="Scan a card, or type a name or code and Enter",
+            placeholder="Scan a card or slip, or type a name or code and Enter",
             id="counter-search",
             max_length=80,
+            compact=True,
         )
         yield Static("", id="counter-family")
         yield Static("", id="counter-eligibility")
-        table: DataTable[str] = DataTable(id="counter-lines", cursor_type="row")
-        yield table
+        yield LinesTable()
         yield Static("", id="counter-extras")
+        yield Static("", id="counter-notice")
         yield Static("", id="counter-slip")
         yield CounterFooter()
 
@@ -83,6 +94,17 @@ class CounterScreen(UsesDistro, Screen[None]):
         """Coming back to the counter: the round may have been set up or closed meanwhile, and
         another volunteer may have signed in (who must not see the last family)."""
         self.refresh_round()
+        self.scan_line.focus()
+
+    @property
+    def scan_line(self) -> Input:
+        """Where every printable key goes while the counter is shown."""
+        return self.query_one("#counter-search", Input)
+
+    @property
+    def lines(self) -> LinesTable:
+        """The basket's lines, or the families a typed name found."""
+        return self.query_one(LinesTable)
 
     def refresh_round(self) -> None:
         """Read the round this counter hands out in now; its tally follows from a worker."""
@@ -113,11 +135,33 @@ class CounterScreen(UsesDistro, Screen[None]):
             self.query_one("#counter-round", Static).update(round_line(self.round, progress))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Line keys only while a family is shown; hidden otherwise, so the footer keeps room
-        for the app's own keys at 80 columns."""
-        if action in LINE_KEYS:
-            return self.draft is not None
+        """Only the keys that do something now, for this volunteer: the footer then keeps
+        room for them at 80 columns, and never offers what would be refused."""
+        draft = self.draft
+        if action == "line":
+            return self.lines.row_count > 0
+        if action not in LINE_KEYS:
+            return True
+        if draft is None:
+            return False
+        blocked = bool(draft.entitlement.blockers) and not draft.override_reason
+        may_override = self.distro.actor is not None and self.distro.actor.may(
+            Permission.OVERRIDE_HANDOUT
+        )
+        if action == "change":
+            return bool(draft.lines) and not self.scan_line.value
+        if action == "substitute":
+            return bool(draft.lines)
+        if action == "override":
+            return blocked and may_override
+        if action == "confirm":
+            return not blocked or may_override
         return True
+
+    @on(Input.Changed, "#counter-search")
+    def _scan_line_changed(self) -> None:
+        """Left and Right change a line only while the scan line is empty."""
+        self.refresh_bindings()
 
     # The keys: each is one of the helpers' ------------------------------------------------
 
@@ -143,52 +187,50 @@ class CounterScreen(UsesDistro, Screen[None]):
         self.confirming.reprint()
 
     def take_slip(self, code: Code) -> None:
-        """A slip scanned at the counter: the exit desk hands over its bag."""
+        """A slip scanned at the counter: the exit desk hands over its bag, and Ctrl+R prints
+        it again."""
+        self.keep_refusal("", "")
+        self.confirming.slip_on_screen = code.text
         self.exit_desk.take_slip(code)
 
     def action_pick_round(self) -> None:
         """Every round: choose the open one this counter hands out in, or look after them."""
         choose_round(self)
 
+    def action_line(self, step: int) -> None:
+        """Up and Down: the basket line (or the family found) the keys work on."""
+        self.lines.step(step)
+
     # Finding the family ------------------------------------------------------------------
-
-    def action_focus_search(self) -> None:
-        self.query_one("#counter-search", Input).focus()
-
-    def action_focus_list(self) -> None:
-        table = self.query_one("#counter-lines", DataTable)
-        if table.row_count:
-            table.focus()
 
     @on(Input.Submitted, "#counter-search")
     def _typed(self, event: Input.Submitted) -> None:
         typed = event.value.strip()
         if not typed:
+            if self.draft is None and self._hits:  # Enter chooses the family highlighted
+                self.show_family(self._hits[self.lines.cursor_row].family_id)
             return
-        if looks_like_code(typed):
+        if looks_scannable(typed):  # a code or a product's barcode, typed by hand
+            self.scan_line.value = ""  # a refusal names it; the next code starts afresh
             self.distro.handle_scan(typed, clear_field=False)
         else:
-            self._search(typed)
+            self.unless_basket_edited(lambda: self._search(typed))
 
     def _search(self, query: str) -> None:
         from distro.domain.families.search import search_families
 
+        self.keep_refusal("", "")
         with reading(self.distro) as session:
             self._hits = search_families(session, query, limit=12)
         if len(self._hits) == 1:
             self.show_family(self._hits[0].family_id)
             return
         self.draft = None
+        self.scan_line.value = ""
+        self.lines.show_hits(self._hits, masked=self.distro.privacy.on)
         self.refresh_bindings()
-        masked = self.distro.privacy.on
-        table = self._fresh_table(("Code", 10), ("Head of household", 30), ("Size", 4))
-        for hit in self._hits:
-            name = mask_name(hit.head_name) if masked else hit.head_name
-            table.add_row(hit.code, cell(name), str(hit.household_size))
-        found = f"{len(self._hits)} found: Down, then Enter to choose." if self._hits else ""
-        self._say(found or f"No family matches {cell(query)!r}.", "", "")
-        if self._hits:
-            table.focus()
+        found = f"{len(self._hits)} found: Up/Down, then Enter to choose." if self._hits else ""
+        self._say(found or f"No family matches {escape(query)!r}.", "", "")
 
     @on(DataTable.RowSelected, "#counter-lines")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
@@ -196,8 +238,9 @@ class CounterScreen(UsesDistro, Screen[None]):
             self.show_family(self._hits[event.cursor_row].family_id)
 
     def show_card(self, code: Code) -> None:
-        """A scanned or typed family card: its entitlement in the counter's round."""
-        self._show_entitlement(code)
+        """A scanned or typed family card: its entitlement in the counter's round (asking
+        first when the basket on screen was changed and not handed out)."""
+        self.unless_basket_edited(lambda: self._show_entitlement(code))
 
     def show_family(self, family_id: int) -> None:
         """A family chosen from the search: its entitlement in the counter's round."""
@@ -207,10 +250,10 @@ class CounterScreen(UsesDistro, Screen[None]):
         from distro.domain.distribution.entitlement import entitlement_for_code, family_entitlement
         from distro.tui.counter.draft import HandoutDraft
 
+        self.scan_line.value = ""
         if self.round is None:
-            self.notify(
-                "No round is open today: a coordinator sets one up (`distro rounds add`).",
-                severity="error",
+            self.keep_refusal(
+                "No round is open today: a coordinator sets one up (Ctrl+O, Rounds).", "Counter"
             )
             return
         now = self.distro.clock()
@@ -222,83 +265,140 @@ class CounterScreen(UsesDistro, Screen[None]):
                     else family_entitlement(session, self.round, family, now)
                 )
         except DomainError as error:
-            self.refuse(error, title="Counter")
+            self.keep_refusal(escape(str(error)), "Counter")
             return
         self.show_draft(HandoutDraft(entitlement))
+
+    def unless_basket_edited(self, then: Callable[[], object]) -> None:
+        """Do `then`, which drops the basket on screen: at once when it is as the rules made
+        it, after asking when the volunteer changed it."""
+        draft = self.draft
+        if draft is None or not draft.edited:
+            then()
+            return
+
+        def answered(drop: bool | None) -> None:
+            if drop:
+                then()
+            else:
+                self.scan_line.value = ""
+
+        question = f"Drop the changes to {draft.entitlement.family_code}'s basket?"
+        details = (
+            "You changed this basket and it is not handed out yet. Enter drops the changes; "
+            "Esc keeps the basket on screen (Ctrl+S hands it out)."
+        )
+        self.distro.push_screen(ConfirmModal(question, details), callback=answered)
+
+    def unsaved_work(self) -> str | None:
+        """What quitting now would lose: a basket on screen not handed out."""
+        if self.draft is None:
+            return None
+        edited = "changed, " if self.draft.edited else ""
+        return f"the basket of {self.draft.entitlement.family_code} ({edited}not handed out)"
 
     # Drawing -----------------------------------------------------------------------------
 
     def show_draft(self, draft: HandoutDraft, row: int = 0) -> None:
-        """Draw the family, its eligibility and its lines; the lines take the keys."""
+        """Draw the family, its eligibility and its lines; the scan line keeps the keys."""
         self.draft = draft
-        self.refresh_bindings()
         self._hits = []
-        self.query_one("#counter-slip", Static).update("")
-        self.query_one("#counter-search", Input).value = ""
+        self.keep_refusal("", "")
+        self.preview_slip("")
+        self.scan_line.value = ""
         self.redraw(row)
-        self.query_one("#counter-lines", DataTable).focus()
+        self.scan_line.focus()
 
     def redraw(self, row: int = 0) -> None:
         """Draw the current draft again (after a change, or privacy switched)."""
         draft = self.draft
         if draft is None:
             return
-        table = self._fresh_table(
-            ("Item", 29), ("Give", 9), ("Rules", 5), ("Shelf", 5), ("Note", 23)
-        )
-        for line in draft.lines:
-            table.add_row(*(cell(text) for text in line_cells(line)))
-        table.move_cursor(row=row)
+        self.lines.show_draft(draft, row)
         text, good = eligibility_line(draft)
         masked = self.distro.privacy.on
-        panel = family_panel(draft.entitlement, masked=masked)
-        self._say(panel, text, extras_line(draft, masked=masked))
+        self._say(family_panel(draft.entitlement, masked=masked), text, "")
+        self.show_extras()
         eligibility = self.query_one("#counter-eligibility", Static)
         eligibility.set_class(good, "-eligible")
         eligibility.set_class(not good, "-refused")
+        self.refresh_bindings()
+
+    @on(LinesTable.FitChanged)
+    def show_extras(self) -> None:
+        """The line under the basket: what was left out, the proxy, the note, and how many
+        lines the table could not show."""
+        draft = self.draft
+        if draft is None:
+            return
+        extras = extras_line(draft, masked=self.distro.privacy.on)
+        below = self.lines.rows_below()
+        more = f"[b]▼ {below} more below (Down)[/b]   " if below else ""
+        self._show_line("#counter-extras", more + extras)
 
     def redraw_privacy(self) -> None:
         """Privacy mode changed: the same family, masked or not."""
-        self.redraw(self.query_one("#counter-lines", DataTable).cursor_row)
+        if self.draft is not None:
+            self.redraw(self.line_row())
+        elif self._hits:
+            self.lines.show_hits(self._hits, masked=self.distro.privacy.on)
 
     def line_row(self) -> int:
         """The row of the line under the cursor."""
-        return self.query_one("#counter-lines", DataTable).cursor_row
+        return self.lines.cursor_row
 
     def preview_slip(self, text: str) -> None:
         """Show the slip as text under the lines."""
-        self.query_one("#counter-slip", Static).update(text)
+        self._show_line("#counter-slip", text)
 
-    def _fresh_table(self, *columns: tuple[str, int]) -> DataTable[str]:
-        table = self.query_one("#counter-lines", DataTable)
-        table.clear(columns=True)
-        for title, width in columns:
-            table.add_column(title, width=width)
-        table.display = bool(columns)  # no table at all leaves the room to the slip preview
-        return table
+    def keep_refusal(self, message: str, title: str) -> None:
+        """Keep a refusal on screen until the next scan or family ("" clears it)."""
+        self._show_line("#counter-notice", refusal_line(message, title))
 
     def _say(self, family: str, eligibility: str, extras: str) -> None:
-        self.query_one("#counter-family", Static).update(family)
-        self.query_one("#counter-eligibility", Static).update(eligibility)
-        self.query_one("#counter-extras", Static).update(extras)
+        self._show_line("#counter-family", family)
+        self._show_line("#counter-eligibility", eligibility)
+        self._show_line("#counter-extras", extras)
+
+    def _show_line(self, selector: str, text: str) -> None:
+        """Show `text` in one of the lines around the basket; an empty one takes no row, which
+        at 80x24 is a basket line more."""
+        line = self.query_one(selector, Static)
+        line.update(text)
+        line.display = bool(text)
 
     def _show_nothing(self, message: str = "") -> None:
         self.draft = None
-        self.refresh_bindings()
+        self._handed_out = None
         self._hits = []
-        self._fresh_table()
+        self.lines.show_nothing()
+        self.refresh_bindings()
         self._say(message or "Scan the family's card, or type a name and Enter.", "", "")
         self.query_one("#counter-eligibility", Static).remove_class("-eligible", "-refused")
-        self.query_one("#counter-search", Input).value = ""
-        self.action_focus_search()
+        self.scan_line.value = ""
+        self.scan_line.focus()
 
     def action_next_family(self) -> None:
-        """Clear the family (nothing is written) and wait for the next card."""
-        self.query_one("#counter-slip", Static).update("")
-        self._show_nothing()
+        """Clear the family (nothing is written) and wait for the next card; an edited
+        basket is dropped only once the volunteer says so."""
 
-    def handed_out(self, message: str) -> None:
+        def clear() -> None:
+            self.keep_refusal("", "")
+            self.preview_slip("")
+            self._show_nothing()
+
+        self.unless_basket_edited(clear)
+
+    def handed_out(self, code: str, units: int) -> None:
         """After a confirmed handout: the tally grows, the screen waits for the next family,
         and the slip's preview stays until then."""
-        self._show_nothing(f"[b]{message}[/b]\nNext family: scan the card or type a name.")
+        self._show_nothing(handed_out_text(code, units, printed_to=None))
+        self._handed_out = (code, units)
+        self.refresh_round()
+
+    def slip_printed(self, code: str, where: str) -> None:
+        """The slip printed: say so where it said it was printing, while nothing else shows."""
+        if self.draft is None and self._handed_out is not None and self._handed_out[0] == code:
+            done = handed_out_text(code, self._handed_out[1], printed_to=where)
+            self._show_line("#counter-family", done)
         self.refresh_round()

@@ -17,6 +17,12 @@ if TYPE_CHECKING:
     from distro.domain.distribution.reports import RoundProgress
     from distro.tui.counter.draft import DraftLine, HandoutDraft
 
+ELIGIBLE = "[b]√ ELIGIBLE[/b]"
+REFUSED = "[b reverse] × NOT ELIGIBLE [/]"
+EMPTY = "[b reverse] × ELIGIBLE, BUT [/]"
+"""The verdict reads without colour: a tick or a cross (both in the Linux console's fonts), and
+a refusal in reverse video."""
+
 DIETARY_LABELS = {
     "halal": "HALAL",
     "no_pork": "NO PORK",
@@ -48,8 +54,9 @@ def family_panel(entitlement: Entitlement, *, masked: bool) -> str:
         else ""
     )
     return (
-        f"[b]{entitlement.family_code}  {escape(name)}[/b]{merged}\n"
-        f"[b]Household {entitlement.household_size}[/b]: {escape(entitlement.household)}\n"
+        f"[b]{entitlement.family_code}  {escape(name)}[/b]  ·  "
+        f"[b]Household {entitlement.household_size}[/b]: {escape(entitlement.household)}"
+        f"{merged}\n"
         f"Diet: [b]{diet}[/b]{allergies}   Last visit: {when(entitlement.last_visit)}"
     )
 
@@ -61,20 +68,39 @@ def eligibility_line(draft: HandoutDraft) -> tuple[str, bool]:
     flag_text = "".join(f"\n[b]! {escape(flag)}[/b]" for flag in entitlement.warnings)
     if entitlement.blockers and not draft.override_reason:
         why = escape(" ".join(entitlement.blockers))
-        keys = "Esc: next family. A coordinator may override with o."
-        return f"[b]NOT ELIGIBLE[/b]  {why} {keys}{flag_text}", False
+        keys = "Esc: next family. A coordinator may override (Ctrl+G)."
+        return f"{REFUSED} {why} {keys}{flag_text}", False
     override = " (override: " + escape(draft.override_reason) + ")" if draft.override_reason else ""
     if draft.units == 0:
         return (
-            f"[b]ELIGIBLE{override}[/b], but none of it is on the shelf: "
-            f"swap an item (s) or ask a coordinator.{flag_text}",
+            f"{EMPTY}{override} none of it is on the shelf: "
+            f"swap an item (Ctrl+T) or ask a coordinator.{flag_text}",
             False,
         )
     return (
-        f"[b]ELIGIBLE{override}[/b]  {draft.units} units. Ctrl+S confirms and prints the slip."
-        f"{flag_text}",
+        f"{ELIGIBLE}{override}  {draft.units} units in {len(draft.lines)} lines. "
+        f"Ctrl+S confirms and prints the slip.{flag_text}",
         True,
     )
+
+
+def handed_out_text(code: str, units: int, *, printed_to: str | None) -> str:
+    """What the counter says after a handout, until the next family: the slip and its units,
+    and whether the slip is printing or where it printed."""
+    printing = f"Slip printed: {escape(printed_to)}" if printed_to else "Printing the slip ..."
+    return (
+        f"[b]Slip {code}: {units} units handed out.[/b] {printing}\n"
+        "Next family: scan the card or type a name."
+    )
+
+
+def refusal_line(message: str, title: str) -> str:
+    """The last refusal, kept under the basket until the next scan ("" for none): reversed, so
+    it reads as a stop without colour."""
+    if not message:
+        return ""
+    label = f" {escape(title)}: " if title else " "
+    return f"[b reverse] ×{label}[/] {message}"
 
 
 def line_cells(line: DraftLine) -> tuple[str, str, str, str, str]:
@@ -113,8 +139,13 @@ def round_line(distribution: DistributionRound | None, progress: RoundProgress |
     tally = ""
     if progress is not None:
         waiting = f", {progress.waiting_at_exit} at the exit" if distribution.two_step else ""
+        unprinted = (
+            f"  [b reverse] {progress.never_printed} not printed: Ctrl+R [/]"
+            if progress.never_printed
+            else ""
+        )
         tally = (
             f"  ·  [b]{progress.families_served}[/b] families served, "
-            f"[b]{progress.units_given}[/b] units{waiting}"
+            f"[b]{progress.units_given}[/b] units{waiting}{unprinted}"
         )
     return f"[b]{escape(distribution.name)}[/b] ({days}){closed}{tally}"

@@ -371,3 +371,29 @@ def test_a_one_step_slip_is_collected_at_the_counter(
             ).one()
             == 0
         )
+
+
+def test_slips_never_printed_come_first_and_are_counted_until_they_print(
+    engine: Engine, basket: Basket, register: Registrar, now: datetime
+) -> None:
+    from distro.domain.distribution.reports import round_progress
+    from distro.domain.distribution.reprints import slips_to_reprint, unprinted_slips
+
+    first = hand_out_to(engine, basket, household(register), now)
+    second = hand_out_to(engine, basket, register("Grace Akello", phones=["67654321"]), now)
+    with unit_of_work(engine) as session:
+        mark_printed(session, second.handout_id)  # the first died before its slip printed
+    with reading(engine) as session:
+        assert [slip.code for slip in unprinted_slips(session, basket.round_id)] == [first.code]
+        assert round_progress(session, basket.round_id).never_printed == 1
+        offered = slips_to_reprint(session, basket.round_id, "Counter 2")
+        assert [(slip.code, slip.printed) for slip in offered] == [
+            (first.code, False),
+            (second.code, True),
+        ]
+        assert slips_to_reprint(session, basket.round_id, "Counter 9") == offered[:1]
+    with unit_of_work(engine) as session:
+        mark_printed(session, first.handout_id)
+    with reading(engine) as session:
+        assert unprinted_slips(session, basket.round_id) == []
+        assert round_progress(session, basket.round_id).never_printed == 0

@@ -1,0 +1,209 @@
+"""Pilot tests that keys typed or scanned over a family on the counter never change its basket:
+every demo family card, slip and product barcode, at a scanner's speed and at a person's."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import select
+from textual import events
+from textual.pilot import Pilot
+from textual.screen import ModalScreen
+
+from distro.domain.core.access import Actor, Role
+from distro.domain.core.db import make_engine, migrate, reading, unit_of_work
+from distro.domain.demo import DEMO_PIN, create_demo
+from distro.domain.distribution.models import Handout
+from distro.domain.families.models import Family
+from distro.domain.stock.catalogue import attach_barcode
+from distro.domain.stock.models import Item, ItemBarcode
+from distro.domain.stock.product_barcodes import check_digit
+from distro.printing.printers import FolderPrinter
+from distro.settings import Settings
+from distro.tui.app import DistroApp
+from distro.tui.counter.screen import CounterScreen
+from distro.tui.widgets.confirm import ConfirmModal
+from tests.builders.clock import FIXED_NOW
+from tests.tui.counter_helpers import shown_text
+from tests.tui.helpers import settle, sign_in
+
+COORDINATOR = Actor(name="coordinator", role=Role.COORDINATOR)
+PRODUCT_BARCODES = 20
+KEY_NAMES = {"-": "minus"}
+"""Textual's name for each key of a code that is not the character itself."""
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database, built once for this module's tests."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    with unit_of_work(engine) as session:
+        create_demo(session, now=FIXED_NOW)
+        items = session.exec(select(Item.id).order_by(Item.id).limit(PRODUCT_BARCODES)).all()
+        for number, item_id in enumerate(items):
+            assert item_id is not None
+            payload = f"489{number:09d}"  # Hong Kong's GS1 prefix, as a donor's tins carry
+            barcode = payload + check_digit(payload)
+            attach_barcode(session, item_id, barcode, actor=COORDINATOR, now=FIXED_NOW)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_engine(tmp_path: Path, demo_template: Path) -> Iterator[Engine]:
+    path = tmp_path / "demo.sqlite3"
+    shutil.copyfile(demo_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def demo_app(demo_engine: Engine, tmp_path: Path) -> DistroApp:
+    settings = Settings(database_url=str(demo_engine.url), slips_dir=tmp_path / "slips")
+    printer = FolderPrinter(tmp_path / "slips")
+    return DistroApp(settings, demo_engine, printer, clock=lambda: FIXED_NOW)
+
+
+def every_code(engine: Engine) -> list[str]:
+    """Every family card, slip and product barcode of the demo."""
+    with reading(engine) as session:
+        families = session.exec(select(Family.code).order_by(Family.id)).all()
+        slips = session.exec(select(Handout.code).order_by(Handout.id)).all()
+        barcodes = session.exec(select(ItemBarcode.barcode).order_by(ItemBarcode.id)).all()
+    return [*families, *slips, *barcodes]
+
+
+async def burst(pilot: Pilot[Any], *texts: str) -> None:
+    """Send each of `texts` as keys all at once, as a scanner does, each followed by Ctrl+U
+    (which empties the scan line without routing it); then let the app catch up. Pilot's own
+    `press` waits for the app to idle after every key, which over hundreds of codes takes
+    minutes."""
+    driver = pilot.app._driver
+    assert driver is not None
+    for text in texts:
+        keys = [(KEY_NAMES.get(character, character), character) for character in text]
+        for name, character in [*keys, ("ctrl+u", "\x15")]:
+            key = events.Key(name, character)
+            key.set_sender(pilot.app)
+            driver.send_message(key)
+    await pilot.pause()
+
+
+async def scan_now(pilot: Pilot[Any], code: str) -> None:
+    """A code in one burst ending in Enter."""
+    await pilot.press(*code, "enter")
+    await settle(pilot)
+
+
+def basket(screen: CounterScreen) -> list[tuple[int, int]]:
+    """The basket on screen: each line's item and quantity."""
+    assert screen.draft is not None
+    return [(line.given.id, line.quantity) for line in screen.draft.lines]
+
+
+async def back_to_the_counter(pilot: Pilot[Any], app: DistroApp) -> CounterScreen:
+    """Close whatever a code opened over the counter (a slip's question, an item's screen)."""
+    while isinstance(app.screen, ModalScreen):
+        await pilot.press("escape")
+        await settle(pilot)
+    if not isinstance(app.screen, CounterScreen):
+        await pilot.press("f2")
+        await settle(pilot)
+    assert isinstance(app.screen, CounterScreen)
+    return app.screen
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("speed", ["scanner", "typing"])
+async def test_no_code_typed_over_a_family_changes_its_basket(
+    demo_app: DistroApp, demo_engine: Engine, speed: str
+) -> None:
+    codes = every_code(demo_engine)
+    assert len(codes) > 500  # 300 cards, the slips, the product barcodes
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "volunteer", DEMO_PIN)
+        await pilot.press("f2")
+        await settle(pilot)
+        # A scanner's keys come faster than the detector's gap; a person's never do.
+        demo_app.scan_detector.max_gap = 10.0 if speed == "scanner" else 0.0
+        screen = await back_to_the_counter(pilot, demo_app)
+        await scan_now(pilot, codes[0])
+        shown, before = screen.draft, basket(screen)
+        for first in range(0, len(codes), 50):
+            await burst(pilot, *codes[first : first + 50])
+            assert screen.draft is shown and basket(screen) == before, codes[first : first + 50]
+            assert not screen.scan_line.value
+        # Each kind of code to its end: the next family replaces this one, as entitled.
+        families, slips = codes[1:300], codes[300:-PRODUCT_BARCODES]
+        barcodes = codes[-PRODUCT_BARCODES:]
+        for code in [*families[::30], *slips[::30], *barcodes[::5]]:
+            await scan_now(pilot, code)
+            screen = await back_to_the_counter(pilot, demo_app)
+            assert screen.draft is not None and not screen.draft.edited, code
+            if code in families:
+                assert code == screen.draft.entitlement.scanned_code
+
+
+async def test_a_scan_over_an_edited_basket_asks_before_dropping_it(
+    demo_app: DistroApp, demo_engine: Engine
+) -> None:
+    first, second = every_code(demo_engine)[:2]
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "volunteer", DEMO_PIN)
+        await pilot.press("f2")
+        await settle(pilot)
+        demo_app.scan_detector.max_gap = 10.0
+        screen = demo_app.screen
+        assert isinstance(screen, CounterScreen)
+        await scan_now(pilot, first)
+        await pilot.press("left")
+        edited = basket(screen)
+        assert screen.draft is not None and screen.draft.edited
+        await scan_now(pilot, second)
+        assert isinstance(demo_app.screen, ConfirmModal)
+        await pilot.press("escape")  # keep the basket
+        await settle(pilot)
+        assert basket(screen) == edited
+        await scan_now(pilot, second)
+        await pilot.press("enter")  # drop it: the next family
+        await settle(pilot)
+        assert screen.draft is not None and screen.draft.entitlement.family_code == second
+        await pilot.press("left", "escape")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, ConfirmModal)  # Esc asks too
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.draft is None
+
+
+async def test_at_80x24_every_line_is_shown_or_counted(
+    demo_app: DistroApp, demo_engine: Engine
+) -> None:
+    code = every_code(demo_engine)[0]
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "volunteer", DEMO_PIN)
+        await pilot.press("f2")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, CounterScreen)
+        await scan_now(pilot, code)
+        assert screen.draft is not None
+        lines = len(screen.draft.lines)
+        shown = screen.lines.scrollable_content_region.height - 1
+        below = screen.lines.rows_below()
+        assert shown + below >= lines
+        if below:
+            assert f"{below} more below" in shown_text(screen, "#counter-extras")
+        assert screen.lines.columns  # the Note column is whole at 80 columns
+        total = sum(
+            column.get_render_width(screen.lines) for column in screen.lines.columns.values()
+        )
+        assert total <= 80 - 2
