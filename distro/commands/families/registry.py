@@ -1,4 +1,4 @@
-"""Provides `distro scan`, `distro card` and `distro families search|show|history|status|merge`,
+"""Provides `distro scan`, `distro card` and `distro families search|show|history|status`
 and the retention review: `distro families retention|anonymise|erase`."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, refuse, say, warn
+from distro.commands.families.merge import add_merge_command
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -41,11 +42,7 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     status.add_argument("status", choices=["active", "suspended", "left_hk", "resettled"])
     status.add_argument("--reason", default="")
     status.set_defaults(run=status_command)
-    merge = actions.add_parser("merge", parents=[common], help="merge DUPLICATE into KEEP")
-    merge.add_argument("keep")
-    merge.add_argument("duplicate")
-    merge.add_argument("--reason", required=True)
-    merge.set_defaults(run=merge_command)
+    add_merge_command(actions, common)
     _add_retention_commands(actions, common)
 
 
@@ -172,24 +169,6 @@ def status_command(args: argparse.Namespace, context: CommandContext) -> int:
         assert family.id is not None
         change_status(session, family.id, change, actor=actor, now=context.clock())
     say(f"{family.code} is now {change.status.value}.")
-    return 0
-
-
-def merge_command(args: argparse.Namespace, context: CommandContext) -> int:
-    """Merge two families in one transaction."""
-    from distro.domain.core.db import unit_of_work
-    from distro.domain.families.merge import merge_families
-    from distro.domain.families.registry import find_family_by_code
-
-    actor = context.actor()
-    with unit_of_work(context.engine) as session:
-        keep = find_family_by_code(session, args.keep)
-        duplicate = find_family_by_code(session, args.duplicate)
-        assert keep.id is not None and duplicate.id is not None
-        merge_families(
-            session, keep.id, duplicate.id, args.reason, actor=actor, now=context.clock()
-        )
-    say(f"{duplicate.code} merged into {keep.code}.")
     return 0
 
 

@@ -125,3 +125,30 @@ class StatusChange(BaseModel):
         if value == FamilyStatus.MERGED:
             raise ValueError("a family becomes merged only through a merge")
         return value
+
+
+class MergeChoices(BaseModel):
+    """A coordinator's corrections to a merge plan, by member id: people the automatic rule
+    missed (`same`: merged member -> surviving member), people it wrongly joined (`apart`:
+    merged members), and what the merged head is to the surviving head when they are not
+    the same person (None: not known, so the moved relationships are only guesses)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    same: dict[int, int] = {}
+    apart: frozenset[int] = frozenset()
+    head_is: Relationship | None = None
+
+    @field_validator("same")
+    @classmethod
+    def _one_each(cls, value: dict[int, int]) -> dict[int, int]:
+        if len(set(value.values())) != len(value):
+            raise ValueError("each surviving member can be the same person as one member only")
+        return value
+
+    @field_validator("head_is")
+    @classmethod
+    def _not_head(cls, value: Relationship | None) -> Relationship | None:
+        if value == Relationship.HEAD:
+            raise ValueError("the two heads are one person: pick them as the same member")
+        return value

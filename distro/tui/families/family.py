@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from distro.domain.families.models import Member
     from distro.domain.families.registry import FamilyRecord
+    from distro.domain.families.schemas import MergeChoices
 
 STATUS_CHOICES = (
     ("active", "Active"),
@@ -241,12 +242,14 @@ class FamilyScreen(UsesDistro, Screen[None]):
         if answer is not None and self.record is not None:
             confirm_merge(self.distro, self.record, answer, self._merge_confirmed)
 
-    def _merge_confirmed(self, duplicate_id: int, reason: str) -> None:
+    def _merge_confirmed(self, duplicate_id: int, reason: str, choices: MergeChoices) -> None:
         from distro.domain.families.merge import merge_families
 
         actor, now = self.distro.current_actor(), self.distro.clock()
         self._change(
-            lambda s: merge_families(s, self.family_id, duplicate_id, reason, actor=actor, now=now),
+            lambda s: merge_families(
+                s, self.family_id, duplicate_id, reason, actor=actor, now=now, choices=choices
+            ),
             "Merged.",
         )
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, Input, Label
 
 from distro.domain.core.access import Actor, Role
 from distro.domain.core.db import reading, unit_of_work
@@ -22,12 +22,12 @@ from distro.tui.families.duplicates import DuplicatesModal
 from distro.tui.families.family import FamilyScreen
 from distro.tui.families.forms import MemberModal
 from distro.tui.families.history import HistoryScreen
+from distro.tui.families.merge_plan import MergePlanModal
 from distro.tui.families.register import RegisterFamilyModal
 from distro.tui.scanning import ScanDetector
 from distro.tui.shell.help import HelpScreen
 from distro.tui.shell.signin import SignInScreen
 from distro.tui.widgets.ask import AskModal
-from distro.tui.widgets.confirm import ConfirmModal
 from distro.tui.widgets.form_modal import FormModal
 from tests.tui.helpers import (
     add_family,
@@ -236,9 +236,10 @@ async def test_merge_a_duplicate_by_code(app: DistroApp, engine: Engine, now: da
         assert isinstance(app.screen, AskModal)
         await pilot.press(*gone.code, "tab", *"same household, two cards", "enter")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmModal)
-        assert "Nadya R., 2 members" in str(app.screen.query(Static)[1].render())
-        await pilot.press("enter")
+        assert isinstance(app.screen, MergePlanModal)
+        plan = app.screen.query_one("#merge-plan-table", DataTable)
+        assert plan.get_row_at(0)[0] == "Nadya R."
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, FamilyScreen)
         assert app.screen.query_one("#member-table", DataTable).row_count == 3
