@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from distro.settings import Settings
+from distro.settings import Settings, database_place, sqlite_file
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -18,13 +18,35 @@ if TYPE_CHECKING:
     from distro.tui.app import DistroApp
 
 
-def open_engine(settings: Settings) -> Engine:
-    """The engine for the configured database, migrated to the current schema."""
-    from distro.domain.core.db import make_engine, migrate
+def open_engine(settings: Settings, *, create: bool = False) -> Engine:
+    """The engine for the configured database, migrated to the current schema.
 
+    Only what sets a counter up (`create`: the app, the demo, `db upgrade`, a first admin)
+    may make a new database. Every other command refuses one that is not there (NotFound):
+    an unset DISTRO_DB or a mistyped path must be reported, not met with a new, empty
+    database that `db check` would then call sound."""
+    from distro.domain.core.db import make_engine, migrate, schema_revision
+
+    file = sqlite_file(settings.database_url)
+    if file is not None and create:
+        file.parent.mkdir(parents=True, exist_ok=True)
+    elif file is not None and not file.exists():
+        raise _no_database(settings)
     engine = make_engine(settings.database_url)
+    if not create and schema_revision(engine) is None:
+        engine.dispose()
+        raise _no_database(settings)
     migrate(engine)
     return engine
+
+
+def _no_database(settings: Settings) -> Exception:
+    from distro.domain.core.errors import NotFound
+
+    return NotFound(
+        f"there is no distro database at {database_place(settings.database_url)}: name yours "
+        "with --db or DISTRO_DB, or create a new one with `distro db upgrade`."
+    )
 
 
 def build_app(settings: Settings, engine: Engine | Callable[[], Engine]) -> DistroApp:
