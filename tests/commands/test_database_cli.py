@@ -3,6 +3,7 @@ reads makes a database that was not there."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ def test_info_says_the_database_does_not_exist_yet_and_leaves_it_so(
     assert run_cli("info") == 0
     out = capsys.readouterr().out
     assert f"database    sqlite:///{missing}" in out
-    assert "schema      none: no database there yet" in out
+    assert f"schema      not read: there is no distro database at {missing}" in out
     assert not missing.parent.exists()
 
 
@@ -72,3 +73,16 @@ def test_db_upgrade_creates_a_new_database(
     assert run_cli("db", "upgrade") == 0
     assert missing.exists()
     assert "schema" in capsys.readouterr().out
+
+
+def test_a_database_driver_not_installed_is_one_line_saying_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    monkeypatch.setenv("DISTRO_DB", "postgresql+psycopg://distro:secret@db.local/distro")
+    assert run_cli("db", "check") == 1
+    refusal = plain_refusal(capsys.readouterr().err)
+    assert "driver psycopg is not installed" in refusal and "(pip install psycopg)" in refusal
+    assert "secret" not in refusal
+    assert run_cli("info") == 0
+    assert "schema      not read: the database driver psycopg" in capsys.readouterr().out

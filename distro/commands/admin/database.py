@@ -80,14 +80,15 @@ def show_info(_args: argparse.Namespace, context: CommandContext) -> int:
 
 
 def _schema(context: CommandContext) -> str:
-    """The schema the database is at, or that there is none yet: `info` only looks."""
+    """The schema the database is at, or why it could not be read: `info` is where one looks
+    when the database is missing or its driver is not installed."""
     from distro.domain.core.db import schema_revision
-    from distro.domain.core.errors import NotFound
+    from distro.domain.core.errors import DomainError
 
     try:
         return str(schema_revision(context.engine))
-    except NotFound:
-        return "none: no database there yet (`distro db upgrade` or the app creates one)"
+    except DomainError as error:
+        return f"not read: {error}"
 
 
 def _printer(settings: Settings) -> str:
