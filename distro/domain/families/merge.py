@@ -14,6 +14,7 @@ from sqlmodel import Session
 from distro.domain.audit.changes import record_change
 from distro.domain.core.access import Actor, Permission, requires
 from distro.domain.core.errors import DomainError, InvalidInput
+from distro.domain.core.inputs import clean_note
 from distro.domain.families.models import LIST_SEPARATOR, FamilyStatus, Relationship
 from distro.domain.families.registry import load_family
 from distro.domain.families.search import reindex_family
@@ -26,7 +27,8 @@ def merge_families(
     """Merge family `merge_id` into family `keep_id`."""
     if keep_id == merge_id:
         raise DomainError("A family cannot be merged into itself.")
-    if not reason.strip():
+    reason = clean_note(reason, field="reason")
+    if not reason:
         raise InvalidInput({"reason": "say why these two records are the same household"})
     keep, gone = load_family(session, keep_id), load_family(session, merge_id)
     for record in (keep, gone):
@@ -76,5 +78,5 @@ def merge_families(
             summary=summary,
             before=before,
             after=load_family(session, family_id).snapshot(),
-            reason=reason.strip(),
+            reason=reason,
         )
