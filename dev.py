@@ -35,13 +35,24 @@ def ensure_environment(extras: str) -> None:
     stamp = VENV / f".installed-{extras or 'app'}"
     if stamp.exists() and stamp.read_text() == wanted:
         return
+    name = f"distro[{extras}]" if extras else "distro"
     if not PYTHON.exists():
-        print("Creating .venv ...", flush=True)
+        # Without a word here a first `dev.py demo` looks hung for the minute pip takes.
+        print(
+            f"Setting up {name} in .venv, its own Python environment (first time only: "
+            "a minute or two while pip downloads and installs what it needs) ...",
+            flush=True,
+        )
         venv.EnvBuilder(with_pip=True).create(VENV)
+    else:
+        print(
+            f"Installing {name} into .venv (new extras, or pyproject.toml changed) ...", flush=True
+        )
+    # pip at its normal verbosity: each package it collects and installs is the progress.
     target = f".[{extras}]" if extras else "."
-    print(f"Installing distro{'[' + extras + ']' if extras else ''} into .venv ...", flush=True)
-    run([str(PYTHON), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", target])
+    run([str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-e", target])
     stamp.write_text(wanted)
+    print("Ready.", flush=True)
 
 
 def run(command: list[str]) -> None:

@@ -110,9 +110,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         name=getattr(args, "user", None) or os.environ.get("DISTRO_USER") or None,
         pin=os.environ.get("DISTRO_PIN") or None,
     )
+    # Only the app and the commands that set a counter up may make a new database.
+    creates = args.command is None or getattr(args, "creates_database", False)
     context = CommandContext(
         settings=settings,
-        engine_factory=lambda: open_engine(settings),
+        engine_factory=lambda: open_engine(settings, create=creates),
         credentials=credentials,
         open_app=lambda engine: run_app(settings, engine),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from distro.settings import Settings
+from distro.settings import Settings, database_place, sqlite_file
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -18,13 +18,52 @@ if TYPE_CHECKING:
     from distro.tui.app import DistroApp
 
 
-def open_engine(settings: Settings) -> Engine:
-    """The engine for the configured database, migrated to the current schema."""
-    from distro.domain.core.db import make_engine, migrate
+def open_engine(settings: Settings, *, create: bool = False) -> Engine:
+    """The engine for the configured database, migrated to the current schema.
 
-    engine = make_engine(settings.database_url)
+    Only what sets a counter up (`create`: the app, the demo, `db upgrade`, a first admin)
+    may make a new database. Every other command refuses one that is not there (NotFound):
+    an unset DISTRO_DB or a mistyped path must be reported, not met with a new, empty
+    database that `db check` would then call sound."""
+    from distro.domain.core.db import migrate, schema_revision
+
+    file = sqlite_file(settings.database_url)
+    if file is not None and create:
+        file.parent.mkdir(parents=True, exist_ok=True)
+    elif file is not None and not file.exists():
+        raise _no_database(settings)
+    engine = _engine(settings)
+    if not create and schema_revision(engine) is None:
+        engine.dispose()
+        raise _no_database(settings)
     migrate(engine)
     return engine
+
+
+def _engine(settings: Settings) -> Engine:
+    """The engine, or one plain line when its driver, an optional package, is missing."""
+    from distro.domain.core.db import make_engine
+    from distro.domain.core.errors import DomainError
+
+    try:
+        return make_engine(settings.database_url)
+    except ImportError as error:
+        driver = error.name or "its URL names"
+        install = f" (pip install {error.name})" if error.name else ""
+        raise DomainError(
+            f"the database driver {driver} is not installed, and "
+            f"{database_place(settings.database_url)} needs it: install it next to distro"
+            f"{install}."
+        ) from None
+
+
+def _no_database(settings: Settings) -> Exception:
+    from distro.domain.core.errors import NotFound
+
+    return NotFound(
+        f"there is no distro database at {database_place(settings.database_url)}: name yours "
+        "with --db or DISTRO_DB, or create a new one with `distro db upgrade`."
+    )
 
 
 def build_app(settings: Settings, engine: Engine | Callable[[], Engine]) -> DistroApp:

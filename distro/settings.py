@@ -45,8 +45,6 @@ def load_settings(
     """Settings from the command line (`db`) and the environment (DISTRO_DB, DISTRO_SLIPS ...)."""
     chosen = db or environ.get("DISTRO_DB") or str(data_dir() / "distro.sqlite3")
     url = database_url(chosen)
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     slips = Path(environ.get("DISTRO_SLIPS") or data_dir() / "slips").expanduser()
     return Settings(
         database_url=url,
@@ -71,3 +69,17 @@ def describe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file an SQLite URL names; None for another database or one held in memory."""
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        return None
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def database_place(url: str) -> str:
+    """Where the database is, as a person looks for it: the file's path, or the URL (password
+    hidden) of a database server."""
+    file = sqlite_file(url)
+    return str(file) if file is not None else describe_url(url)

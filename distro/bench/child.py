@@ -65,7 +65,7 @@ def start_distro(database_url: str, slips_dir: str) -> DistroApp:
     from distro.settings import load_settings
 
     settings = load_settings({"DISTRO_SLIPS": slips_dir}, database_url)
-    return build_app(settings, lambda: open_engine(settings))
+    return build_app(settings, lambda: open_engine(settings, create=True))
 
 
 def first_frame(app: App[Any], screen_type: type[Screen[Any]]) -> dict[str, float]:

@@ -133,7 +133,7 @@ def build_database(folder: Path, families: int, seed: int) -> tuple[Engine, floa
     from distro.settings import load_settings
 
     start = time.perf_counter()
-    engine = open_engine(load_settings({}, str(folder / "bench.sqlite3")))
+    engine = open_engine(load_settings({}, str(folder / "bench.sqlite3")), create=True)
     bulk_synthetic(engine, families, seed, utc_now())
     add_bench_users(engine)
     return engine, time.perf_counter() - start

@@ -32,7 +32,7 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
         metavar="N",
         help="how many families a new demo database gets (default: 300)",
     )
-    demo.set_defaults(run=run_demo, demo_mode=True)
+    demo.set_defaults(run=run_demo, demo_mode=True, creates_database=True)
 
 
 def _positive(text: str) -> int:

@@ -29,7 +29,7 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     add = actions.add_parser("add", parents=[common], help="add a user (the first one: admin)")
     add.add_argument("name")
     add.add_argument("--role", choices=ROLE_NAMES, required=True)
-    add.set_defaults(run=add_command)
+    add.set_defaults(run=add_command, creates_database=True)  # a new counter's first admin
     listing = actions.add_parser("list", parents=[common], help="every user, role, last seen")
     listing.set_defaults(run=list_command)
     for verb, handler, help_text in (

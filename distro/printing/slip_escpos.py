@@ -7,6 +7,7 @@ the one every one of them prints the same.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import unicodedata
 from contextlib import redirect_stdout
@@ -18,10 +19,14 @@ COLUMNS = 42
 """Font A characters across an 80 mm roll on 512-dot printers; 576-dot ones fit 48."""
 
 _DOUBLE_COLUMNS = COLUMNS // 2
-_MISSING = (
-    "ESC/POS printing needs python-escpos: install distro with the escpos extra "
-    "(pip install 'distro[escpos]')"
-)
+INSTALL = "pip install 'distro[escpos]'"
+"""What installs python-escpos, an optional extra: most counters print PDFs."""
+_MISSING = f"ESC/POS printing needs python-escpos: install distro with the escpos extra ({INSTALL})"
+
+
+def escpos_installed() -> bool:
+    """Whether python-escpos is there, found without importing it (`distro info` asks)."""
+    return importlib.util.find_spec("escpos") is not None
 
 
 def slip_escpos(slip: SlipView) -> bytes:

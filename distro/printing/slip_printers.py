@@ -17,7 +17,7 @@ from typing import Protocol, runtime_checkable
 from distro.domain.distribution.slip_view import SlipView
 from distro.printing.printers import FolderPrinter
 from distro.printing.slip import PrinterError, SlipLayout
-from distro.printing.slip_escpos import slip_escpos
+from distro.printing.slip_escpos import INSTALL, escpos_installed, slip_escpos
 from distro.printing.slip_pdf import slip_pdf
 
 __all__ = [
@@ -179,7 +179,10 @@ def slip_printer(setting: str, slips_dir: Path, layout: SlipLayout) -> SlipPrint
 def describe_printer(setting: str, slips_dir: Path) -> str:
     """Where slips go under `setting`, for `distro info`. Raises ValueError like
     `slip_printer`."""
-    return _parse(setting, slips_dir, SlipLayout.RECEIPT).description
+    printer = _parse(setting, slips_dir, SlipLayout.RECEIPT)
+    if isinstance(printer, EscposSlipPrinter) and not escpos_installed():
+        return f"{printer.description}, which needs python-escpos: {INSTALL}"
+    return printer.description
 
 
 def _parse(

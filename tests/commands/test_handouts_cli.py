@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import re
+import sys
 from collections.abc import Callable
 from datetime import UTC, timedelta
 from pathlib import Path
@@ -26,6 +27,7 @@ from distro.domain.stock.models import StockLot
 from distro.printing.slip import SlipLayout
 from tests.builders.distribution import BASKET, Basket, stocked_basket
 from tests.builders.families import ACTOR, register_into
+from tests.commands.refusals import plain_refusal
 from tests.printing.pdf_reading import decoded, page_text
 
 ROUND = "Food parcel, week 48"
@@ -300,3 +302,26 @@ def test_a_paper_sheet_is_entered_at_the_time_written_on_it(
     assert f"{stored:%Y-%m-%d %H:%M}" == f"{earlier:%Y-%m-%d %H:%M}"
     assert distro("handout", family.code, "--at", "yesterday") == 1
     assert "'YYYY-MM-DD HH:MM'" in capsys.readouterr().err
+
+
+def test_escpos_without_python_escpos_is_one_line_saying_what_to_install(
+    distro: Distro,
+    basket: Basket,
+    family: Family,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = handed_out(distro, capsys, family.code)
+    monkeypatch.setitem(sys.modules, "escpos", None)
+    monkeypatch.setitem(sys.modules, "escpos.printer", None)
+    install = "pip install 'distro[escpos]'"
+    assert distro("slip", code, "--format", "escpos", "-o", str(tmp_path / "slip.bin")) == 1
+    assert install in plain_refusal(capsys.readouterr().err)
+    assert not (tmp_path / "slip.bin").exists()
+    monkeypatch.setenv("DISTRO_SLIP_PRINTER", f"escpos:{tmp_path / 'lp0'}")
+    assert distro("slip", code) == 1
+    assert install in plain_refusal(capsys.readouterr().err)
+    assert distro("info") == 0
+    printer = f"ESC/POS printer at {tmp_path / 'lp0'}, which needs python-escpos: {install}"
+    assert printer in capsys.readouterr().out

@@ -13,7 +13,7 @@ from typing import Any
 
 from distro import __version__
 from distro.commands import CommandContext, refuse, say, warn
-from distro.settings import Settings, describe_url
+from distro.settings import Settings, database_place, describe_url
 
 PASSPHRASE_VARIABLE = "DISTRO_BACKUP_PASSPHRASE"
 """Where a script (a scheduled backup) gives the passphrase; a person types it instead."""
@@ -29,9 +29,9 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     info.set_defaults(run=show_info)
     db = subparsers.add_parser("db", parents=[common], help="look after the database")
     actions = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    actions.add_parser("upgrade", parents=[common], help="apply migrations").set_defaults(
-        run=upgrade
-    )
+    actions.add_parser(
+        "upgrade", parents=[common], help="apply migrations (creates a new database)"
+    ).set_defaults(run=upgrade, creates_database=True)
     actions.add_parser(
         "check",
         parents=[common],
@@ -65,11 +65,9 @@ def show_info(_args: argparse.Namespace, context: CommandContext) -> int:
     import sqlalchemy
     import textual
 
-    from distro.domain.core.db import schema_revision
-
     say(f"distro      {__version__}")
     say(f"database    {describe_url(context.settings.database_url)}")
-    say(f"schema      {schema_revision(context.engine)}")
+    say(f"schema      {_schema(context)}")
     say(f"slips       {context.settings.slips_dir}")
     say(f"counter     {context.settings.counter}")
     say(f"printer     {_printer(context.settings)}")
@@ -79,6 +77,18 @@ def show_info(_args: argparse.Namespace, context: CommandContext) -> int:
     say(f"sqlalchemy  {sqlalchemy.__version__}")
     say(f"sqlite      {sqlite3.sqlite_version}")
     return 0
+
+
+def _schema(context: CommandContext) -> str:
+    """The schema the database is at, or why it could not be read: `info` is where one looks
+    when the database is missing or its driver is not installed."""
+    from distro.domain.core.db import schema_revision
+    from distro.domain.core.errors import DomainError
+
+    try:
+        return str(schema_revision(context.engine))
+    except DomainError as error:
+        return f"not read: {error}"
 
 
 def _printer(settings: Settings) -> str:
@@ -104,10 +114,11 @@ def check(_args: argparse.Namespace, context: CommandContext) -> int:
     from distro.domain.admin.checks import check_database
 
     problems = check_database(context.engine)
+    checked = f"Checked {database_place(context.settings.database_url)}"
     if not problems:
-        say("Database is sound: integrity check passed and every invariant holds.")
+        say(f"{checked}: it is sound; the integrity check passed and every invariant holds.")
         return 0
-    say(f"{len(problems)} problem(s) found:")
+    say(f"{checked}: {len(problems)} problem(s) found:")
     for problem in problems:
         say(f"  - {problem}")
     return 1

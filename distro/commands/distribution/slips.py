@@ -107,19 +107,24 @@ def _count_printing(context: CommandContext, handout_id: int) -> None:
 
 
 def slip_command(args: argparse.Namespace, context: CommandContext) -> int:
-    """Show the slip as text, write it to -o FILE, or print it on the configured printer."""
+    """Show the slip as text, write it to -o FILE, or print it on the configured printer; a
+    printer or layout that cannot be used (python-escpos missing ...) is one plain line."""
     from distro.printing.slip import PrinterError
 
     context.actor()
-    text_file = args.output is not None and args.output.suffix.lower() == ".txt"
-    chosen = args.format or ("txt" if text_file else "pdf")
     try:
-        if args.output is None and chosen != "txt":
-            say(f"Slip sent to {send_slip(context, args.code, args.layout)}.")
-            return 0
-        layout = _layout(context, args.layout)
+        return _put_slip(args, context)
     except PrinterError as error:
         return refuse(str(error))
+
+
+def _put_slip(args: argparse.Namespace, context: CommandContext) -> int:
+    text_file = args.output is not None and args.output.suffix.lower() == ".txt"
+    chosen = args.format or ("txt" if text_file else "pdf")
+    if args.output is None and chosen != "txt":
+        say(f"Slip sent to {send_slip(context, args.code, args.layout)}.")
+        return 0
+    layout = _layout(context, args.layout)
     handout_id, slip = _slip(context, args.code)
     data = _slip_bytes(slip, chosen, layout)
     if args.output is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ValidationError
+from pydantic import BaseModel, BeforeValidator, Field, TypeAdapter, ValidationError
 
 from distro.domain.core.errors import InvalidInput
 
@@ -40,6 +40,10 @@ def clean_block(value: Any) -> Any:
 
 
 Line = Annotated[str, BeforeValidator(clean_line)]
+
+REASON_LIMIT = 250
+"""A reason or note kept with a change is a sentence or two; the audit row holds 500."""
+_REASON = TypeAdapter(Annotated[Line, Field(max_length=REASON_LIMIT)])
 
 
 _PLAIN_MESSAGES = {
@@ -92,3 +96,12 @@ def validated(model: type[ModelT], data: Any) -> ModelT:
         return model.model_validate(data)
     except ValidationError as error:
         raise InvalidInput(plain_problems(error)) from None
+
+
+def clean_note(text: str, *, field: str) -> str:
+    """A reason or note a service takes as a plain argument, as one clean line; InvalidInput
+    naming the limit when it is longer, instead of cutting it without a word."""
+    try:
+        return _REASON.validate_python(text)
+    except ValidationError as error:
+        raise InvalidInput({field: plain_problems(error)["form"]}) from None

@@ -1,6 +1,10 @@
 """Provides the handout a counter asks for, and how it is checked against the family's
-entitlement: a volunteer may lower a quantity or swap an item for another of the same category
-that fits the household's diet, never raise one."""
+entitlement: a volunteer may lower a quantity or swap an item for another of the same kind
+that fits the household's diet, never raise one.
+
+The same kind is the same category counted in the same unit: rice by the bag for flour or
+lentils by the bag, a can of tuna for a can of chicken. The category alone would let a bag of
+rice become a can of sardines, and the line's quantity would no longer mean the same thing."""
 
 from __future__ import annotations
 
@@ -105,9 +109,9 @@ def _substitute(
     chosen = brief(item)
     if chosen.retired:
         raise InvalidInput({"substitute": f"{chosen.name} is retired"})
-    if chosen.category != basis.item.category:
+    if swap_kind(chosen) != swap_kind(basis.item):
         raise InvalidInput(
-            {"substitute": f"{chosen.name} is not {basis.item.category} like {basis.item.name}"}
+            {"substitute": f"{_named(chosen)} is not the same kind as {_named(basis.item)}"}
         )
     refusal = diet_refusal(chosen, entitlement.dietary)
     if refusal is not None:
@@ -117,15 +121,25 @@ def _substitute(
     return chosen
 
 
+def swap_kind(item: ItemBrief) -> tuple[str, str]:
+    """What a swap must keep: the item's category and the unit it is counted in."""
+    return item.category, item.unit
+
+
+def _named(item: ItemBrief) -> str:
+    return f"{item.name} ({item.category}, by the {item.unit})"
+
+
 def substitutes_for(
     session: Session, line: EntitledLine, dietary: list[str], limit: int = 30
 ) -> list[ItemBrief]:
-    """Items the counter may give instead of `line`'s: same category, active, fitting the
+    """Items the counter may give instead of `line`'s: the same kind, active, fitting the
     household's diet, not the item itself; by name."""
     items = session.exec(
         select(Item)
         .where(
             Item.category == line.item.category,
+            Item.unit == line.item.unit,
             col(Item.retired_at).is_(None),
             col(Item.id) != line.item.id,
         )

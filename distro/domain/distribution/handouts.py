@@ -3,8 +3,9 @@ its lines, its stock movements (first expiry first out) and its audit row.
 
 The request is checked against the family's entitlement computed inside the same transaction,
 so what the counter drew minutes ago cannot smuggle in more than the rules give: a volunteer
-may lower a quantity or swap an item for another of the same category that fits the household's
-diet, never raise one. Stock that ran out since the screen was drawn refuses the whole handout.
+may lower a quantity or swap an item for another of the same kind (category and unit) that fits
+the household's diet, never raise one. Stock that ran out since the screen was drawn refuses
+the whole handout.
 """
 
 from __future__ import annotations

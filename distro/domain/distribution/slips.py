@@ -16,12 +16,13 @@ from distro.domain.core.access import Actor, Permission, requires
 from distro.domain.core.clock import hong_kong_time
 from distro.domain.core.codes import Code, CodeKind, parse_scan
 from distro.domain.core.errors import CodeError, Conflict, InvalidInput, NotFound
+from distro.domain.core.inputs import clean_note
 from distro.domain.distribution.models import DistributionRound, Handout, HandoutLine
 from distro.domain.distribution.slip_view import SlipLine, SlipView
 from distro.domain.families.masks import mask_name
 from distro.domain.families.merge_chain import surviving_family
 from distro.domain.families.models import Family, Member
-from distro.domain.stock.ledger import add_movement, clean_note, return_to_lot
+from distro.domain.stock.ledger import add_movement, return_to_lot
 from distro.domain.stock.models import Item, MovementKind, StockMovement
 
 

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from distro.domain.core.access import Actor, Permission, requires
 from distro.domain.core.errors import Conflict, DomainError, InvalidInput, NotFound
+from distro.domain.core.inputs import clean_note
 from distro.domain.families.member_rows import member_columns, new_member, resolve_birth
 from distro.domain.families.models import Member, Relationship
 from distro.domain.families.registry import FamilyRecord, editable_family, record_family_change
@@ -83,11 +84,12 @@ def remove_member(
     record = editable_family(session, member.family_id)
     if len(record.members) == 1:
         raise DomainError("A family needs at least one member. Change the family's status instead.")
-    if not reason.strip():
+    why = clean_note(reason, field="reason")
+    if not why:
         raise InvalidInput({"reason": "say why this member leaves the household"})
     before = record.snapshot()
     member.removed_at = now
-    member.removed_reason = reason.strip()[:300]
+    member.removed_reason = why
     session.flush()
     reindex_family(session, record.family)
     record_family_change(

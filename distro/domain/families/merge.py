@@ -16,6 +16,7 @@ from sqlmodel import Session
 from distro.domain.audit.changes import record_change
 from distro.domain.core.access import Actor, Permission, requires
 from distro.domain.core.errors import DomainError, InvalidInput
+from distro.domain.core.inputs import clean_note
 from distro.domain.families.member_join import join_member
 from distro.domain.families.merge_plan import MergePlan, plan_merge
 from distro.domain.families.models import LIST_SEPARATOR, Family, FamilyStatus
@@ -51,7 +52,8 @@ def merge_families(
 ) -> MergePlan:
     """Merge family `merge_id` into family `keep_id` as `preview_merge` plans it with the
     same `choices`, and return that plan."""
-    if not reason.strip():
+    reason = clean_note(reason, field="reason")
+    if not reason:
         raise InvalidInput({"reason": "say why these two records are the same household"})
     plan = preview_merge(session, keep_id, merge_id, choices)
     keep, gone = plan.keep, plan.gone
@@ -88,7 +90,7 @@ def merge_families(
             summary=summary,
             before=before,
             after=load_family(session, family_id).snapshot(),
-            reason=reason.strip(),
+            reason=reason,
         )
     return plan
 

@@ -17,6 +17,7 @@ from distro.domain.audit.changes import record_change
 from distro.domain.core.access import Actor, Permission, requires
 from distro.domain.core.codes import Code, CodeKind, format_code, parse_scan
 from distro.domain.core.errors import CodeError, Conflict, DomainError, NotFound
+from distro.domain.core.inputs import clean_note
 from distro.domain.core.numbering import next_number, reserve_up_to
 from distro.domain.families.duplicates import PossibleDuplicates, find_duplicates
 from distro.domain.families.member_rows import new_member
@@ -107,8 +108,9 @@ def register_family(
     Likely duplicates stop the registration (PossibleDuplicates) unless the volunteer gave a
     reason to go on, which is kept in the history. `code` keeps an existing code (imports).
     """
+    duplicate_reason = clean_note(duplicate_reason, field="duplicate_reason")
     matches = find_duplicates(session, data)
-    if matches and not duplicate_reason.strip():
+    if matches and not duplicate_reason:
         raise PossibleDuplicates(matches)
     family = Family(
         code=_kept_code(session, code) if code else _new_code(session),
@@ -131,7 +133,7 @@ def register_family(
     note = ""
     if matches:
         note = "Registered despite possible duplicates " + ", ".join(m.code for m in matches)
-        note += f": {duplicate_reason.strip()}"
+        note += f": {duplicate_reason}"
     record_change(
         session,
         actor=actor,

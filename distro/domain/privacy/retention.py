@@ -23,6 +23,7 @@ from distro.domain.audit.changes import record_change
 from distro.domain.audit.models import AuditEvent
 from distro.domain.core.access import Actor, Permission, requires
 from distro.domain.core.errors import DomainError, InvalidInput, NotFound
+from distro.domain.core.inputs import clean_note
 from distro.domain.distribution.models import Handout, HandoutLine, RoundFamily
 from distro.domain.families.merge_chain import family_with_merged_ids
 from distro.domain.families.models import Family, FamilyStatus, Member, Phone, SearchKey
@@ -217,7 +218,7 @@ def _reviewable(session: Session, family_id: int) -> Family:
 
 
 def _required_reason(reason: str) -> str:
-    why = " ".join(reason.split())
+    why = clean_note(reason, field="reason")
     if not why:
         raise InvalidInput({"reason": "say why, for example 'no contact since 2023' (no names)"})
     return why

@@ -11,13 +11,13 @@ from sqlmodel import Session, col
 from distro.domain.core.access import Actor, Permission, requires
 from distro.domain.core.clock import local_date
 from distro.domain.core.errors import InvalidInput, NotFound
+from distro.domain.core.inputs import clean_note
 from distro.domain.stock.ledger import (
     ItemRef,
     LotChoice,
     NotEnoughStock,
     Taken,
     add_movement,
-    clean_note,
     item_ref,
     record_taken,
     return_to_lot,

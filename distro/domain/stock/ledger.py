@@ -26,6 +26,7 @@ from distro.domain.audit.changes import record_change
 from distro.domain.core.access import Actor, Permission, requires
 from distro.domain.core.clock import local_date
 from distro.domain.core.errors import Conflict, InvalidInput, NotFound
+from distro.domain.core.inputs import clean_note
 from distro.domain.stock.models import MAX_QUANTITY, Item, MovementKind, StockLot, StockMovement
 
 _ITEMS: Table = SQLModel.metadata.tables[Item.__tablename__]
@@ -243,14 +244,6 @@ def _required_reason(reason: str) -> str:
     cleaned = clean_note(reason, field="reason")
     if not cleaned:
         raise InvalidInput({"reason": "is required: say who the stock goes to, or why"})
-    return cleaned
-
-
-def clean_note(text: str, *, field: str) -> str:
-    """A reason or note as one line of printable text, or InvalidInput if it is too long."""
-    cleaned = " ".join("".join(ch for ch in text if ch.isprintable()).split())
-    if len(cleaned) > 250:
-        raise InvalidInput({field: "is too long (at most 250 characters)"})
     return cleaned
 
 

@@ -33,6 +33,8 @@ from distro.domain.stock.models import (
 
 EXPIRY_WARNING_DAYS = 30
 """Stock expiring within this many days (0 = today) is "expiring soon"."""
+RATE_DAYS = 28
+"""Days of stock are read at the pace of the last four weeks' issues and handouts."""
 RATE_KINDS = (MovementKind.ISSUE.value, MovementKind.HANDOUT.value)
 """Movements that show how fast stock goes out; adjustments and write-offs do not."""
 IN_STOCK = col(StockLot.on_hand) > literal_column("0")
@@ -113,7 +115,7 @@ def stock_levels(
     category: ItemCategory | None = None,
     sort: LevelSort = LevelSort.NAME,
     include_retired: bool = False,
-    rate_days: int = 28,
+    rate_days: int = RATE_DAYS,
 ) -> list[ItemLevel]:
     """Every item's level, items without stock included, in three queries: the items, their
     lots' totals, and what went out over the last `rate_days` days (and today so far)."""

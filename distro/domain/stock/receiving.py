@@ -78,10 +78,8 @@ def receive_stock(session: Session, receipt: ReceiptIn, *, actor: Actor, now: da
             raise DomainError(f"{item.name} ({item.code}) is retired; reactivate it first.")
         check_expiry(line.expiry, today, field=f"lines.{number}.expiry")
         if line.expiry is not None and line.expiry < today:
-            warnings.append(
-                f"{item.name}: expiry {line.expiry.isoformat()} has passed; "
-                "the lot is recorded as expired and will not be issued."
-            )
+            warning = expiry_warning(line.expiry, today)
+            warnings.append(f"{item.name}: {warning[0].lower()}{warning[1:]}")
     stored = StockReceipt(
         received_on=receipt.received_on,
         source_kind=receipt.source_kind.value,
@@ -129,6 +127,20 @@ def receive_stock(session: Session, receipt: ReceiptIn, *, actor: Actor, now: da
         reason=receipt.note,
     )
     return Received(stored.id, [lot.id for lot in lots if lot.id is not None], warnings)
+
+
+def expiry_warning(expiry: date | None, today: date) -> str:
+    """What a volunteer must know about an expiry as it is typed, before saving: one already
+    past makes a lot that is expired at once; one today leaves a day to hand it out. "" if
+    neither."""
+    if expiry is None or expiry > today:
+        return ""
+    if expiry == today:
+        return "Expires today: hand it out today; from tomorrow the lot counts as expired."
+    return (
+        f"Expiry {expiry.isoformat()} has passed: the lot is recorded as expired "
+        "and will not be handed out."
+    )
 
 
 def check_expiry(expiry: date | None, today: date, *, field: str) -> None:

@@ -40,8 +40,19 @@ def alert_text(level: ItemLevel) -> str:
     return "EXPIRED" if shown == "EXP" else shown
 
 
+def _legend() -> str:
+    """What the two number columns mean: their headings are a few letters wide. (The domain is
+    imported here, not above: the app imports this screen before the database layer.)"""
+    from distro.domain.stock.levels import EXPIRY_WARNING_DAYS, RATE_DAYS
+
+    return (
+        f"Days: how long it lasts at the last {RATE_DAYS // 7} weeks' pace. "
+        f"≤{EXPIRY_WARNING_DAYS} d: expiring in {EXPIRY_WARNING_DAYS} days"
+    )
+
+
 class StockScreen(UsesDistro, Screen[None]):
-    """Stock levels: S changes the order, C the category; Enter opens an item."""
+    """Stock levels: s changes the order, c the category; Enter opens an item."""
 
     CSS_PATH = "../styles/stock.tcss"
 
@@ -98,6 +109,7 @@ class StockScreen(UsesDistro, Screen[None]):
         yield Header()
         yield Static("Reading the stock ...", id="stock-alerts")
         yield Static("", id="stock-status")
+        yield Static(_legend(), id="stock-legend")
         yield DataTable(id="stock-levels", cursor_type="row", zebra_stripes=True)
         yield CounterFooter()
 
@@ -156,7 +168,7 @@ class StockScreen(UsesDistro, Screen[None]):
         category = f"{self.category} only" if self.category else "all categories"
         self.query_one("#stock-status", Static).update(
             f"{len(levels)} items, {category}, by {self.sort.replace('-', ' ')}. "
-            "S sorts, C filters, Enter opens."
+            "s sorts, c filters, Enter opens an item."
         )
 
     def _highlighted(self) -> int | None:

@@ -15,12 +15,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.widget import Widget
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Label
 
 from distro.domain.core.errors import DomainError, InvalidInput
 from distro.domain.core.inputs import validated
 from distro.domain.stock.ledger import checked_quantity
-from distro.domain.stock.receiving import ReceiptIn, ReceiptLineIn, Received, receive_stock
+from distro.domain.stock.receiving import (
+    ReceiptIn,
+    ReceiptLineIn,
+    Received,
+    expiry_warning,
+    receive_stock,
+)
 from distro.tui.base import UsesDistro, reading, writing
 from distro.tui.stock.fields import LINE_FIELDS, RECEIPT_FIELDS, ItemField, optional_date
 from distro.tui.stock.text import today_at_counter, whole_number
@@ -48,7 +54,10 @@ class ReceiptLines(UsesDistro, FormFields):
 
     def compose(self) -> ComposeResult:
         yield self.item
-        yield from super().compose()
+        for widget in super().compose():
+            yield widget
+            if widget.id == "line-expiry-error":  # the warning sits under the expiry too
+                yield Label("", id="line-expiry-warning", classes="expiry-warning")
         yield DataTable(id="receipt-lines", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
@@ -60,6 +69,18 @@ class ReceiptLines(UsesDistro, FormFields):
     def _next_field(self, event: Input.Submitted) -> None:
         event.stop()
         self.screen.focus_next()
+
+    @on(Input.Changed, "#line-expiry")
+    def _warn_of_expiry(self, event: Input.Changed) -> None:
+        """Say at once that a typed expiry has passed (or is today), not only after saving."""
+        try:
+            expiry = optional_date(event.value, "expiry")
+        except InvalidInput:
+            expiry = None  # not a whole date yet; the line's check says so when it is added
+        warning = expiry_warning(expiry, today_at_counter(self.distro))
+        label = self.query_one("#line-expiry-warning", Label)
+        label.update(warning)
+        label.set_class(bool(warning), "-shown")
 
     @on(Input.Submitted, "#line-location")
     def _line_done(self, event: Input.Submitted) -> None:

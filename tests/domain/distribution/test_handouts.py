@@ -18,7 +18,12 @@ from distro.domain.distribution.entitlement import (
     entitlement_for_code,
     family_entitlement,
 )
-from distro.domain.distribution.handout_request import HandoutIn, HandoutLineIn, entitled_request
+from distro.domain.distribution.handout_request import (
+    HandoutIn,
+    HandoutLineIn,
+    entitled_request,
+    substitutes_for,
+)
 from distro.domain.distribution.handouts import StockChanged, hand_out
 from distro.domain.distribution.models import Handout, HandoutLine
 from distro.domain.distribution.rounds import get_round
@@ -27,6 +32,7 @@ from distro.domain.stock.ledger import issue_stock
 from distro.domain.stock.models import StockLot, StockMovement
 from tests.builders.distribution import Basket, stocked_basket
 from tests.builders.families import ACTOR, Registrar, mother_and_baby
+from tests.builders.stock import add_item, flagged_item
 
 VOLUNTEER = Actor(name="Vera Volunteer", role=Role.VOLUNTEER)
 
@@ -214,7 +220,7 @@ def test_a_substitute_must_share_the_category_and_fit_the_diet(
 
     with pytest.raises(InvalidInput, match="pork"), unit_of_work(engine) as session:
         hand_out(session, swap(basket.pork, basket.rice), actor=VOLUNTEER, now=now, counter="1")
-    with pytest.raises(InvalidInput, match="not hygiene"), unit_of_work(engine) as session:
+    with pytest.raises(InvalidInput, match="not the same kind"), unit_of_work(engine) as session:
         hand_out(session, swap(basket.beans, basket.pads), actor=VOLUNTEER, now=now, counter="1")
     with unit_of_work(engine) as session:
         done = hand_out(
@@ -299,3 +305,30 @@ def test_a_paper_time_in_the_future_or_long_ago_is_refused(
     request = entitled_request(entitlement(engine, basket, family, now), handed_out_at=now + shift)
     with pytest.raises(InvalidInput, match=why), unit_of_work(engine) as session:
         hand_out(session, request, actor=VOLUNTEER, now=now, counter="1")
+
+
+def test_swap_offers_only_items_of_the_same_kind_that_fit_the_diet(
+    engine: Engine, basket: Basket, register: Registrar, now: datetime
+) -> None:
+    """Rice is swapped for another food counted by the bag, never for a can of tuna."""
+    family = mother_and_baby(register, dietary=["halal"])
+    with unit_of_work(engine) as session:
+        flagged_item(session, "Flour 1 kg", now, halal=True, vegetarian=True)
+        flagged_item(session, "Bacon bits", now, contains_pork=True)
+        flagged_item(session, "Diapers size S", now, "baby")
+        tuna = add_item(session, "Tuna canned 185 g", now, unit="can")
+        tuna.halal = True
+        assert tuna.id is not None
+    found = entitlement(engine, basket, family, now)
+    rice = next(line for line in found.lines if line.item.id == basket.rice)
+    with reading(engine) as session:
+        offered = [item.name for item in substitutes_for(session, rice, found.dietary)]
+    assert offered == ["Baked beans", "Cooking oil", "Flour 1 kg", "Halal chicken"]
+    swap = HandoutLineIn(item_id=tuna.id, quantity=1, replaces=basket.rice)
+    request = HandoutIn(round_id=basket.round_id, family_id=family.id or 0, lines=[swap])
+    with pytest.raises(InvalidInput) as refused, unit_of_work(engine) as session:
+        hand_out(session, request, actor=VOLUNTEER, now=now, counter="1")
+    assert refused.value.problems == {
+        "substitute": "Tuna canned 185 g (food, by the can) is not the same kind as "
+        "Rice 5 kg (food, by the bag)"
+    }

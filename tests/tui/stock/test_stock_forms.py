@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import select
 from textual.widgets import DataTable, Label
 
+from distro.domain.core.clock import local_date
 from distro.domain.core.db import reading
 from distro.domain.stock.models import StockCount, StockReceipt
 from distro.tui.app import DistroApp
@@ -232,3 +233,33 @@ async def test_a_product_scanned_anywhere_in_a_form_becomes_its_item(
         assert isinstance(app.screen, StockScreen)
     issued = movements(engine, "issue")[-1]
     assert (issued.item_id, issued.quantity) == (shelves.rice.id, -2)
+
+
+async def test_an_expiry_already_past_or_today_is_warned_of_as_it_is_typed(
+    app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    seed_stock(engine, now)
+    today = local_date(now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_stock(pilot)
+        await pilot.press("r")
+        await tab_to(pilot, "chosen-item")
+        await pilot.press(*"rice", "enter", "6", "enter")
+        warning = app.screen.query_one("#line-expiry-warning", Label)
+        await pilot.press(*(today - timedelta(days=3)).isoformat())
+        await settle(pilot)
+        said = str(warning.render())
+        assert said.startswith(f"Expiry {today - timedelta(days=3)} has passed")
+        assert warning.display
+        for _ in range(10):
+            await pilot.press("backspace")
+        await pilot.press(*today.isoformat())
+        await settle(pilot)
+        assert str(warning.render()).startswith("Expires today")
+        for _ in range(10):
+            await pilot.press("backspace")
+        await pilot.press(*(today + timedelta(days=30)).isoformat())
+        await settle(pilot)
+        assert not warning.display
+    with reading(engine) as session:
+        assert len(session.exec(select(StockReceipt)).all()) == 5

@@ -209,3 +209,18 @@ async def test_the_palette_lists_the_stock_actions(
         titles = {command.title for command in palette_commands(app, app.screen)}
     wanted = {"receive", "issue", "adjust", "write off expired", "count", "expiry list"}
     assert {f"stock: {verb}" for verb in wanted | {"sort", "filter category"}} <= titles
+
+
+async def test_the_keys_read_as_the_footer_writes_them_and_the_columns_are_explained(
+    app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    seed_stock(engine, now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_stock(pilot)
+        status = str(app.screen.query_one("#stock-status", Static).content)
+        assert status.endswith("s sorts, c filters, Enter opens an item.")
+        legend = app.screen.query_one("#stock-legend", Static)
+        assert str(legend.content) == (
+            "Days: how long it lasts at the last 4 weeks' pace. ≤30 d: expiring in 30 days"
+        )
+        assert legend.size.height == 1  # one line at 80 columns
