@@ -186,6 +186,10 @@ class CountSheetModal(UsesDistro, ModalScreen[str | None]):
             return
         self.dismiss(f"Stock take posted: {lots} lots counted, net {net:+,d} units.")
 
+    def unsaved_work(self) -> str | None:
+        """The counts typed and not posted (HoldsUnsavedWork)."""
+        return f"{len(self.counted)} counts typed in the stock take" if self.counted else None
+
     def action_leave(self) -> None:
         if not self.counted:
             self.dismiss(None)

@@ -112,6 +112,11 @@ class FormFields(Vertical):
                     result[spec.name] = text
         return result
 
+    def state(self) -> dict[str, Any]:
+        """What the fields hold now; the form compares it with what they held when it opened,
+        to know whether closing it loses typed work."""
+        return self.values()
+
     def show_problems(self, problems: dict[str, str], path: str = "") -> list[Widget]:
         """Put each problem under its field; returns the fields that have one, in order."""
         local = {field.removeprefix(path): text for field, text in problems.items()}
