@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from distro.domain.families.models import Family
 
 ASK_TO_REVEAL = (
-    "Privacy mode is on. The form shows names, phones, address and claim reference in full, "
-    "until you leave this family; the audit log records that you revealed them, as v Reveal "
-    "does."
+    "Privacy mode is on. Editing shows this family's names, phones, address and claim "
+    "reference in full until you leave the family. The audit log records that you revealed "
+    "them, as v Reveal does."
 )
 
 

@@ -188,7 +188,10 @@ class CountSheetModal(UsesDistro, ModalScreen[str | None]):
 
     def unsaved_work(self) -> str | None:
         """The counts typed and not posted (HoldsUnsavedWork)."""
-        return f"{len(self.counted)} counts typed in the stock take" if self.counted else None
+        if not self.counted:
+            return None
+        counts = len(self.counted)
+        return f"{counts} count{'s' if counts != 1 else ''} typed in the stock take, not posted"
 
     def action_leave(self) -> None:
         if not self.counted:

@@ -82,7 +82,7 @@ class FormModal(UsesDistro, ModalScreen[ResultT | None]):
             return
         question = ConfirmModal(
             f"Discard what you typed in '{self.form_title}'?",
-            "Nothing of it is saved. Esc takes you back to the form, as you left it.",
+            "It is not saved. Esc takes you back to the form as you left it.",
         )
         self.app.push_screen(question, self._discard_answered)
 

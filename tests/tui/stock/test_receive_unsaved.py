@@ -1,4 +1,5 @@
-"""Pilot tests: a receipt with lines entered is not thrown away by Esc or Ctrl+Q unasked."""
+"""Pilot tests: a receipt with lines entered, or a stock take with counts typed, is not thrown
+away by Esc or Ctrl+Q unasked."""
 
 from __future__ import annotations
 
@@ -63,3 +64,15 @@ async def test_esc_on_an_untouched_receipt_closes_it(
         await pilot.press("r", "escape")
         await pilot.pause()
         assert isinstance(app.screen, StockScreen)
+
+
+async def test_ctrl_q_with_counts_typed_asks_first(
+    app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    seed_stock(engine, now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_stock(pilot)
+        await pilot.press("t", "enter", "4", "enter", "ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert "1 count typed in the stock take" in app.screen.details
