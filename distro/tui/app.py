@@ -37,6 +37,7 @@ from distro.tui.shell.lock import IDLE_CHECK_SECONDS, IdleWatch
 from distro.tui.shell.signin import SignInScreen
 from distro.tui.stock.levels import StockScreen
 from distro.tui.stock.routing import announce_stock_alerts
+from distro.tui.unsaved import quit_after_asking
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -99,6 +100,14 @@ class DistroApp(App[None]):
         ),
         Binding(
             "f10", "sign_in", "Switch volunteer", tooltip="Hand the counter over", id="sign-in"
+        ),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            tooltip="Close distro (asks first if typed work would be lost)",
+            id="quit",
+            priority=True,  # a focused field or a modal never keeps it from the app
         ),
     ]
 
@@ -288,10 +297,17 @@ class DistroApp(App[None]):
             self._family_screen.show_family(family_id)
         self.push_screen(self._family_screen)
 
+    async def action_quit(self) -> None:
+        """Quit, asking first when a screen of any area holds typed work (`unsaved`)."""
+        screens = [screen for stack in self._screen_stacks.values() for screen in stack]
+        quit_after_asking(self, screens, self.exit)
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette: every area and action as `area: verb`. Textual's own commands are left
         out: switching to an unreadable theme at a counter helps nobody."""
         from distro.tui.palette import palette_commands
 
         yield from palette_commands(self, screen)
-        yield SystemCommand("app: quit", "Close distro (changes are already saved)", self.exit)
+        yield SystemCommand(
+            "app: quit", "Close distro (asks first if typed work would be lost)", self.action_quit
+        )

@@ -19,7 +19,7 @@ from distro.domain.core.errors import DomainError
 from distro.domain.core.names import canonical_name, canonical_word, name_words
 from distro.domain.core.prefix_search import prefix_condition
 from distro.domain.families.models import FamilyStatus, Member, Phone
-from distro.domain.families.phones import display_phone
+from distro.domain.families.phones import PhoneError, display_phone, normalise_phone
 from distro.domain.families.schemas import FamilyIn
 from distro.domain.families.search import describe_families
 
@@ -30,6 +30,8 @@ SIMILAR_NAME_SAME_BIRTH = 70
 CANDIDATE_LIMIT = 300
 PREFIX_LETTERS = 4
 """Candidates share the first letters of their words, so one-letter spelling slips still meet."""
+TYPED_NAME_LETTERS = 4
+"""Letters of a name being typed before it is looked up while typing."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,38 @@ def find_duplicates(
     session: Session, data: FamilyIn, exclude_family_id: int | None = None, limit: int = 5
 ) -> list[DuplicateMatch]:
     """Likely matches for `data`, best first, at most `limit`."""
+    people = [(member.full_name, member.birth_date) for member in data.members]
+    return _matches(session, data.phones, people, exclude_family_id, limit)
+
+
+def duplicates_while_typing(
+    session: Session, full_name: str, typed_phones: list[str], limit: int = 3
+) -> list[DuplicateMatch]:
+    """Likely matches for a head's name and phones still being typed, before the form is valid:
+    a phone that is not a whole number yet is left out, and so is a name of fewer than
+    `TYPED_NAME_LETTERS` letters (it would match half the registry)."""
+    numbers: list[str] = []
+    for typed in typed_phones:
+        try:
+            numbers.append(normalise_phone(typed))
+        except PhoneError:
+            continue
+    letters = sum(character.isalpha() for character in full_name)
+    people: list[tuple[str, date | None]] = (
+        [(full_name, None)] if letters >= TYPED_NAME_LETTERS else []
+    )
+    return _matches(session, numbers, people, None, limit)
+
+
+def _matches(
+    session: Session,
+    phones: list[str],
+    people: list[tuple[str, date | None]],
+    exclude_family_id: int | None,
+    limit: int,
+) -> list[DuplicateMatch]:
+    """Families sharing a phone with `phones`, or a person like one of `people` (full name,
+    date of birth), best first, at most `limit`."""
     reasons: dict[int, list[str]] = {}
     scores: dict[int, int] = {}
 
@@ -70,18 +104,16 @@ def find_duplicates(
             reasons[family_id].append(reason)
         scores[family_id] = max(scores.get(family_id, 0), score)
 
-    if data.phones:
+    if phones:
         for family_id, number in session.execute(
-            select(Phone.family_id, Phone.number).where(col(Phone.number).in_(data.phones))
+            select(Phone.family_id, Phone.number).where(col(Phone.number).in_(phones))
         ):
             note(family_id, f"same phone {display_phone(number)}", 100)
 
-    for member in data.members:
-        for family_id, name, birth in _name_candidates(
-            session, member.full_name, member.birth_date
-        ):
-            score = name_similarity(member.full_name, name)
-            same_birth = birth is not None and birth == member.birth_date
+    for full_name, birth_date in people:
+        for family_id, name, birth in _name_candidates(session, full_name, birth_date):
+            score = name_similarity(full_name, name)
+            same_birth = birth is not None and birth == birth_date
             if same_birth and score >= SIMILAR_NAME_SAME_BIRTH:
                 note(family_id, f"same date of birth, similar name: {name}", score)
             elif score >= SIMILAR_NAME:

@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -43,12 +44,29 @@ def masked_reason(reason: str) -> str:
     return reason
 
 
+def match_parts(match: DuplicateMatch, *, masked: bool) -> tuple[str, str]:
+    """The household, and why it may be the same family, masked or not."""
+    if not masked:
+        return match.household, "; ".join(match.reasons)
+    reasons = "; ".join(masked_reason(reason) for reason in match.reasons)
+    return masked_household(match.household), reasons
+
+
 def match_text(match: DuplicateMatch, *, masked: bool) -> str:
     """Two lines: the code and household, then why it may be the same family."""
-    if not masked:
-        return f"{match.code}  {match.household}\n  " + "; ".join(match.reasons)
-    reasons = "; ".join(masked_reason(reason) for reason in match.reasons)
-    return f"{match.code}  {masked_household(match.household)}\n  {reasons}"
+    household, reasons = match_parts(match, masked=masked)
+    return f"{match.code}  {household}\n  {reasons}"
+
+
+def while_typing_text(matches: list[DuplicateMatch], *, masked: bool) -> str:
+    """The likely matches of a registration being typed, one line each (markup escaped)."""
+    if not matches:
+        return ""
+    lines = ["[b]Already registered?[/b] Ctrl+S asks before saving a likely duplicate:"]
+    for match in matches:
+        household, reasons = match_parts(match, masked=masked)
+        lines.append(escape(f"  {match.code}  {household} ({reasons})"))
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)

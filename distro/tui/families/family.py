@@ -169,8 +169,8 @@ class FamilyScreen(UsesDistro, Screen[None]):
         from distro.tui.families.forms import EditFamilyModal
 
         if self.record is not None:
-            phones = [phone.number for phone in self.record.phones]
-            self.app.push_screen(EditFamilyModal(self.record.family, phones), self._after_dialog)
+            family, phones = self.record.family, [phone.number for phone in self.record.phones]
+            self._open_revealed(lambda: EditFamilyModal(family, phones))
 
     def action_add_member(self) -> None:
         from distro.tui.families.forms import MemberModal
@@ -183,7 +183,14 @@ class FamilyScreen(UsesDistro, Screen[None]):
 
         member = self._selected_member()
         if member is not None:
-            self.app.push_screen(MemberModal(self.family_id, member), self._after_dialog)
+            self._open_revealed(lambda: MemberModal(self.family_id, member))
+
+    def _open_revealed(self, form: Callable[[], Screen[bool | None]]) -> None:
+        """Open a form of this family's personal data; in privacy mode after an audited reveal."""
+        from distro.tui.families.reveal import open_revealed
+
+        if self.record is not None:
+            open_revealed(self.distro, self.record.family, form, self._after_dialog)
 
     def action_remove_member(self) -> None:
         member = self._selected_member()
@@ -255,19 +262,13 @@ class FamilyScreen(UsesDistro, Screen[None]):
 
     def action_reveal(self) -> None:
         """Show this family in full while it stays on screen; the audit log records who did."""
-        from distro.domain.audit.disclosure import record_reveal
+        from distro.tui.families.reveal import reveal_family
 
         if self.record is None or not self._masks():
             self.notify("Everything of this family is already shown in full.")
             return
-        code, actor, now = self.record.family.code, self.distro.current_actor(), self.distro.clock()
-        try:
-            with writing(self.distro) as session:
-                record_reveal(session, self.family_id, code, actor=actor, now=now)
-        except DomainError as refusal:
-            self.refuse(refusal, timeout=8)
+        if not reveal_family(self.distro, self.family_id, self.record.family.code):
             return
-        self.distro.privacy.revealed_family_id = self.family_id
         self._draw()
         self.notify("Shown in full until you leave this family; this is recorded.")
 

@@ -85,7 +85,7 @@ class MemberModal(FormModal[bool]):
         super().__init__()
         self.family_id = family_id
         self.member_id = member.id if member else None
-        self.form_title = f"Edit {member.full_name}" if member else "Add a member"
+        self.form_title = "Edit a member" if member else "Add a member"
         values = (
             member_values(member, self.distro.clock().date())
             if member

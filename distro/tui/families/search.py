@@ -63,6 +63,9 @@ class FamiliesScreen(UsesDistro, Screen[None]):
         self._searched_by: Actor | None = None
         self._last_change_at = 0.0
         self._held_search: Timer | None = None
+        self._shown_query = ""
+        self._open_when_shown: str | None = None
+        """A query Enter was pressed on before its results were shown."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -149,8 +152,11 @@ class FamiliesScreen(UsesDistro, Screen[None]):
     def show_hits(self, query: str, hits: list[FamilyHit]) -> None:
         """Fill the results table (at most one page of rows, never the whole registry)."""
         self._searched_by = self.distro.actor
-        self._hits = hits
+        self._hits, self._shown_query = hits, query
         self._draw_hits()
+        if self._open_when_shown == query:
+            self._open_when_shown = None
+            self._open_highlighted()
         status = self.query_one("#search-status", Static)
         if not query.strip():
             status.update("Type to search. Ctrl+N registers a new family.")
@@ -160,7 +166,7 @@ class FamiliesScreen(UsesDistro, Screen[None]):
             status.update(f"No family matches '{query.strip()}'. Ctrl+N registers a new family.")
         else:
             more = " (first 20; type more to narrow)" if len(hits) >= 20 else ""
-            status.update(f"{len(hits)} found{more}. Down to choose, Enter to open.")
+            status.update(f"{len(hits)} found{more}. Enter opens the first, Down chooses.")
 
     def _draw_hits(self, row: int = 0) -> None:
         """The results, names masked in privacy mode (the search itself used the full names),
@@ -188,10 +194,16 @@ class FamiliesScreen(UsesDistro, Screen[None]):
             # Keep the typed code in the box, so one mistyped character is easy to correct.
             self.distro.handle_scan(event.value, clear_field=False)
             return
-        if len(self._hits) == 1:
-            self.distro.open_family(self._hits[0].family_id)
-        elif self._hits:
-            self.query_one("#family-results", DataTable).focus()
+        if event.value == self._shown_query:
+            self._open_highlighted()
+        else:  # typed faster than the search: open when its results arrive
+            self._open_when_shown = event.value
+
+    def _open_highlighted(self) -> None:
+        """Open the highlighted result (the first, unless Down moved the cursor)."""
+        if self._hits:
+            row = self.query_one("#family-results", DataTable).cursor_row
+            self.distro.open_family(self._hits[min(max(row, 0), len(self._hits) - 1)].family_id)
 
     @on(DataTable.RowSelected, "#family-results")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:

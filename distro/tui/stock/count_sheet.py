@@ -186,6 +186,13 @@ class CountSheetModal(UsesDistro, ModalScreen[str | None]):
             return
         self.dismiss(f"Stock take posted: {lots} lots counted, net {net:+,d} units.")
 
+    def unsaved_work(self) -> str | None:
+        """The counts typed and not posted (HoldsUnsavedWork)."""
+        if not self.counted:
+            return None
+        counts = len(self.counted)
+        return f"{counts} count{'s' if counts != 1 else ''} typed in the stock take, not posted"
+
     def action_leave(self) -> None:
         if not self.counted:
             self.dismiss(None)

@@ -135,6 +135,10 @@ class ReceiptLines(UsesDistro, FormFields):
     def values(self) -> dict[str, Any]:
         return {"lines": [line.model_dump() for line in self.pending]}
 
+    def state(self) -> dict[str, Any]:
+        """The lines added and the one being typed: losing either loses typing."""
+        return {**self.item.values(), **super().values(), **self.values()}
+
     def show_problems(self, problems: dict[str, str], path: str = "") -> list[Widget]:
         return self.item.show_problems(problems, path) + super().show_problems(problems, path)
 

@@ -22,8 +22,8 @@ class ConfirmModal(UsesDistro, ModalScreen[bool]):
         Binding("escape", "answer(False)", "No", id="confirm-no"),
     ]
 
-    def __init__(self, question: str, details: str) -> None:
-        super().__init__()
+    def __init__(self, question: str, details: str, *, screen_id: str | None = None) -> None:
+        super().__init__(id=screen_id)
         self.question = question
         self.details = details
 

@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, SelectionList
 
+from distro.tui.widgets.ticks import TickList
+
 FieldKind = Literal["text", "list", "choice", "multi", "date", "int"]
 LIST_HINT = "separate several with ;"
 
@@ -45,8 +47,6 @@ class FormFields(Vertical):
     FormFields Select:focus > SelectCurrent { border: none; background: $accent 40%; }
     FormFields SelectionList { width: 1fr; height: auto; border: none; padding: 0; }
     FormFields SelectionList:focus { background: $accent 20%; }
-    FormFields SelectionList > .selection-list--button { color: $panel; background: $panel; }
-    FormFields SelectionList > .selection-list--button-selected { color: $success; }
     """
 
     def __init__(
@@ -76,7 +76,7 @@ class FormFields(Vertical):
             )
         if spec.kind == "multi":
             chosen = set(value or [])
-            return SelectionList(
+            return TickList(
                 *[(label, key, key in chosen) for key, label in spec.choices], id=widget_id
             )
         text = (
@@ -111,6 +111,11 @@ class FormFields(Vertical):
                 elif text or spec.kind == "text":
                     result[spec.name] = text
         return result
+
+    def state(self) -> dict[str, Any]:
+        """What the fields hold now; the form compares it with what they held when it opened,
+        to know whether closing it loses typed work."""
+        return self.values()
 
     def show_problems(self, problems: dict[str, str], path: str = "") -> list[Widget]:
         """Put each problem under its field; returns the fields that have one, in order."""

@@ -21,7 +21,7 @@ from distro.tui.families.family import FamilyScreen
 from distro.tui.families.search import FamiliesScreen
 from distro.tui.scan_routes import ROUTES
 from distro.tui.shell.signin import SignInScreen
-from tests.tui.helpers import add_family, notices, sign_in
+from tests.tui.helpers import add_family, notices, settle, sign_in
 
 
 async def test_sign_in_records_the_volunteer(app: DistroApp, engine: Engine) -> None:
@@ -136,3 +136,33 @@ async def test_a_mistyped_code_opens_nothing(app: DistroApp, engine: Engine, now
         await pilot.pause()
         assert isinstance(app.screen, FamiliesScreen)
         assert any("mistyped" in str(n.message) for n in app._notifications)
+
+
+async def test_enter_with_several_matches_opens_the_first(
+    app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    add_family(engine, now, "Nadia Rahman", phone="98765432")
+    add_family(engine, now, "Nadia Karim", phone="55554444")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press(*"nadia")
+        await settle(pilot)
+        table = app.screen.query_one("#family-results", DataTable)
+        assert table.row_count == 2
+        opened = table.get_row_at(0)[0]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FamilyScreen)
+        assert app.screen.sub_title == opened
+
+
+async def test_enter_before_the_results_arrive_opens_them(
+    app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    add_family(engine, now, "Nadia Rahman", phone="98765432")
+    add_family(engine, now, "Nadia Karim", phone="55554444")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press(*"nadia", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FamilyScreen)
