@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 from typing import Any
 
@@ -76,6 +77,11 @@ async def choose(pilot: Pilot[Any], widget_id: str, label: str) -> None:
     await tab_to(pilot, widget_id)
     await pilot.press("enter", *label, "enter")
     await pilot.pause()
+
+
+def screen_text(app: App[Any]) -> str:
+    """Everything the terminal shows now, as plain text."""
+    return html.unescape(app.export_screenshot()).replace("\xa0", " ")
 
 
 def notices(app: App[Any]) -> list[str]:

@@ -55,7 +55,7 @@ class FamilyScreen(UsesDistro, Screen[None]):
         yield Static("", id="family-summary")
         table: DataTable[str] = DataTable(id="member-table", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Static("Enter edits the highlighted member.", id="member-hint")
+        yield Static("", id="member-hint", markup=False)
         yield CounterFooter()
 
     def on_mount(self) -> None:
@@ -118,6 +118,15 @@ class FamilyScreen(UsesDistro, Screen[None]):
                 cell(" ".join(filter(None, [member.school, member.grade]))),
             )
         table.move_cursor(row=row)
+        self._describe_member()
+
+    @on(DataTable.RowHighlighted, "#member-table")
+    def _describe_member(self) -> None:
+        """The highlighted member's whole name (as privacy mode allows), which the table's
+        Name column cuts: the surname is what a coordinator checks against documents."""
+        member = self._selected_member()
+        name = f"{self._shown_name(member.full_name)}  ·  " if member is not None else ""
+        self.query_one("#member-hint", Static).update(f"{name}Enter edits the highlighted member.")
 
     def redraw_privacy(self) -> None:
         """Privacy mode changed: draw the same family again without reading it again."""

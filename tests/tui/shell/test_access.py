@@ -3,7 +3,6 @@ lock (by key and when left idle), privacy mode and revealing one family, and rol
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 from pathlib import Path
 
@@ -35,14 +34,10 @@ from tests.tui.helpers import (
     family_events,
     notices,
     open_family_by_name,
+    screen_text,
     settle,
     sign_in,
 )
-
-
-def screen_text(app: DistroApp) -> str:
-    """Everything the terminal shows now, as plain text."""
-    return html.unescape(app.export_screenshot()).replace("\xa0", " ")
 
 
 @pytest.fixture
