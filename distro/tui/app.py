@@ -33,7 +33,7 @@ from distro.tui.scanning import ScanDetector, looks_scannable, without_scan
 from distro.tui.shell.area import AREAS, AreaScreen
 from distro.tui.shell.help import HelpScreen
 from distro.tui.shell.idle_lock import IdleLock
-from distro.tui.shell.lock import IDLE_CHECK_SECONDS, IdleWatch
+from distro.tui.shell.lock import IDLE_CHECK_SECONDS, IdleWatch, LockScreen
 from distro.tui.shell.signin import SignInScreen
 from distro.tui.stock.levels import StockScreen
 from distro.tui.stock.routing import announce_stock_alerts
@@ -262,10 +262,12 @@ class DistroApp(App[None]):
         focused = self.focused
         if clear_field and isinstance(focused, Input):
             focused.value = without_scan(focused.value, scanned)
-        if self.actor is None:  # signed out or locked: not even whether the code exists
+        if isinstance(self.screen, LockScreen):  # not even whether the code exists
+            self.screen.refuse_scan()
+        elif self.actor is None:
             self.notify("Sign in first, then scan again.", severity="warning")
-            return
-        route_scan(self, scanned)
+        else:
+            route_scan(self, scanned)
 
     def open_family(self, family_id: int) -> None:
         """Show a family's screen in the Families area (not while a form is open)."""

@@ -141,7 +141,7 @@ async def test_the_counter_locks_itself_after_the_set_minutes(
         assert app.actor is None
 
 
-async def test_a_scan_while_locked_opens_nothing(
+async def test_a_scan_while_locked_opens_nothing_and_says_so_on_the_lock(
     app: DistroApp, engine: Engine, now: datetime
 ) -> None:
     family = add_family(engine, now, "Nadia Rahman")
@@ -154,7 +154,8 @@ async def test_a_scan_while_locked_opens_nothing(
         await settle(pilot)
         assert isinstance(app.screen, LockScreen)
         assert app.screen.query_one("#sign-in-name", Input).value == ""
-        assert any("Sign in first" in notice for notice in notices(app))
+        assert "Locked: sign in, then scan again." in screen_text(app)  # on the screen itself
+        assert notices(app) == []  # not a notice that is gone before anyone looks up
 
 
 async def test_privacy_mode_masks_the_results_and_f9_shows_them(
