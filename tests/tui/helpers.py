@@ -84,6 +84,11 @@ def screen_text(app: App[Any]) -> str:
     return html.unescape(app.export_screenshot()).replace("\xa0", " ")
 
 
+def screen_lines(app: App[Any]) -> list[str]:
+    """The terminal's lines now, as plain text, one per row (what a cut label looks like)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
 def notices(app: App[Any]) -> list[str]:
     """The notifications shown so far, as text."""
     return [str(notification.message) for notification in app._notifications]

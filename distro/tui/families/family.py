@@ -40,6 +40,10 @@ class FamilyScreen(UsesDistro, Screen[None]):
     """A family's details and members; every change goes through a dialog and a service."""
 
     BINDINGS: ClassVar[list[BindingType]] = FAMILY_BINDINGS
+    KEY_PERMISSIONS: ClassVar[dict[str, Permission]] = {
+        "status": Permission.CHANGE_FAMILY_STATUS,
+        "merge": Permission.MERGE_FAMILIES,
+    }
     PALETTE_AREA = "family"
     PALETTE_TITLES = FAMILY_PALETTE_TITLES
     PALETTE_HIDDEN = frozenset({"back"})
