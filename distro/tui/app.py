@@ -44,7 +44,7 @@ from distro.tui.stock.text import needs_attention
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from distro.domain.core.access import Actor
+    from distro.domain.core.access import Actor, Permission
     from distro.domain.stock.levels import StockAlerts
 
 
@@ -67,8 +67,22 @@ class DistroApp(App[None]):
         Binding("f9", "privacy", "Privacy", tooltip="Mask or show names and phones", id="privacy"),
         Binding("f10", "sign_in", "Switch", tooltip="Hand the counter over", id="sign-in"),
         Binding("ctrl+q", "quit", "Quit", tooltip="Close distro", id="quit", priority=True),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Command palette",
+            tooltip="Every action by name",
+            id="palette",
+            show=False,  # F1 lists it; the footer is for the keys of the moment
+            priority=True,
+        ),
         *(area.binding() for area in AREA_KEYS),
     ]
+
+    KEY_PERMISSIONS: ClassVar[dict[str, Permission]] = {
+        area.action: area.permission for area in AREA_KEYS if area.permission is not None
+    }
+    """The app's keys some roles may not use: F1 leaves them out for those roles."""
 
     def __init__(
         self,

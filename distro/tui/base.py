@@ -171,9 +171,11 @@ def refuse(
     app.notify(escape(str(refusal)), title=title, severity="error", timeout=timeout)
 
 
-def may_use(app: Distro, screen: object, action: str) -> bool:
-    """Whether the signed-in role may use the key that runs `action` on `screen`."""
-    needed = screen.KEY_PERMISSIONS.get(action) if isinstance(screen, UsesDistro) else None
+def may_use(app: Distro, node: object, action: str) -> bool:
+    """Whether the signed-in role may use the key that runs `action` on `node` (a screen, or
+    the app), as its KEY_PERMISSIONS say."""
+    permissions: dict[str, Permission] = getattr(node, "KEY_PERMISSIONS", {})
+    needed = permissions.get(action)
     return needed is None or (app.actor is not None and app.actor.may(needed))
 
 

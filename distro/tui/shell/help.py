@@ -42,7 +42,7 @@ class HelpScreen(UsesDistro, ModalScreen[None]):
             binding = active.binding
             if not (binding.show or binding.tooltip) or not binding.description:
                 continue
-            if not may_use(self.distro, self.origin, binding.action):
+            if not may_use(self.distro, active.node, binding.action):
                 continue
             if binding.description in seen:
                 continue
@@ -50,5 +50,4 @@ class HelpScreen(UsesDistro, ModalScreen[None]):
             table.add_row(
                 self.app.get_key_display(binding), binding.description, binding.tooltip or ""
             )
-        table.add_row("^P", "Command palette", "Every action by name")
         table.focus()

@@ -65,7 +65,7 @@ class KeyFooter(Footer):
     """
 
     def __init__(self, **kwargs: Any) -> None:
-        # Ctrl+P stays out of the line (F1 names it): the line is for the keys of the moment.
+        # Ctrl+P is in F1's list, not on the line: the line is for the keys of the moment.
         super().__init__(compact=True, show_command_palette=False, **kwargs)
         self._composed_width = 0
 

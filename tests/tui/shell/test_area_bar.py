@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 from textual.widgets._footer import FooterKey
 
 from distro.tui.app import DistroApp
@@ -93,6 +94,10 @@ async def test_a_volunteer_is_not_shown_keys_they_may_not_use(app: DistroApp) ->
             assert key not in shown
         await press(pilot, "r")  # pressed anyway: the refusal still says who may
         assert any("may not receive stock" in notice for notice in notices(app))
+        await press(pilot, "f1")
+        help_table = app.screen.query_one("#help-table", DataTable)
+        listed = {str(help_table.get_row_at(row)[1]) for row in range(help_table.row_count)}
+        assert "Expiry" in listed and not listed & {"Receive", "Issue", "Audit"}
 
 
 async def test_a_coordinator_is_shown_the_stock_keys(app: DistroApp) -> None:
