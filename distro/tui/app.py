@@ -8,6 +8,7 @@ worker right after it, while the volunteer types their name.
 from __future__ import annotations
 
 import gc
+import re
 import threading
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -23,6 +24,7 @@ from distro.domain.core.clock import Clock, utc_now
 from distro.domain.core.errors import NotAllowed
 from distro.printing.printers import Printer
 from distro.settings import Settings
+from distro.tui.area_keys import AREA_KEYS
 from distro.tui.counter.screen import CounterScreen
 from distro.tui.families.family import FamilyScreen
 from distro.tui.families.search import FamiliesScreen
@@ -33,16 +35,18 @@ from distro.tui.scanning import ScanDetector, looks_scannable, without_scan
 from distro.tui.shell.area import AREAS, AreaScreen
 from distro.tui.shell.help import HelpScreen
 from distro.tui.shell.idle_lock import IdleLock
-from distro.tui.shell.lock import IDLE_CHECK_SECONDS, IdleWatch
+from distro.tui.shell.lock import IDLE_CHECK_SECONDS, IdleWatch, LockScreen
 from distro.tui.shell.signin import SignInScreen
 from distro.tui.stock.levels import StockScreen
 from distro.tui.stock.routing import announce_stock_alerts
+from distro.tui.stock.text import needs_attention
 from distro.tui.unsaved import quit_after_asking
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from distro.domain.core.access import Actor
+    from distro.domain.core.access import Actor, Permission
+    from distro.domain.stock.levels import StockAlerts
 
 
 class DistroApp(App[None]):
@@ -57,50 +61,12 @@ class DistroApp(App[None]):
         **{area.mode: partial(AreaScreen, area) for area in AREAS},
     }
     BINDINGS: ClassVar[list[BindingType]] = [
+        # The footer shows these after the screen's own keys, in this order; the area keys
+        # are on the area bar instead (`area_keys`).
         Binding("f1", "help", "Help", tooltip="Every key on this screen", id="help"),
-        # Right after Help: the footer shows the app's keys in this order, and at 80 columns
-        # the last ones are cut off.
         Binding("ctrl+l", "lock", "Lock", tooltip="Cover the screen until you sign in", id="lock"),
         Binding("f9", "privacy", "Privacy", tooltip="Mask or show names and phones", id="privacy"),
-        Binding(
-            "f2",
-            "area('counter')",
-            "Counter",
-            tooltip="Hand out to a family",
-            id="counter",
-        ),
-        Binding("f3", "area('families')", "Families", tooltip="Find, register", id="families"),
-        Binding(
-            "f4",
-            "area('stock')",
-            "Stock",
-            tooltip="Levels, lots, expiry, receive, issue, count",
-            id="stock",
-            show=False,
-        ),
-        Binding(
-            "f5",
-            "area('lending')",
-            "Lending",
-            tooltip="Devices for school",
-            id="lending",
-            show=False,
-        ),
-        Binding(
-            "f6", "area('referrals')", "Referrals", tooltip="Vaccines", id="referrals", show=False
-        ),
-        Binding("f7", "area('reports')", "Reports", tooltip="For donors", id="reports", show=False),
-        Binding(
-            "f8",
-            "audit_log",
-            "Audit log",
-            tooltip="Who changed what, when (coordinators)",
-            id="audit-log",
-            show=False,
-        ),
-        Binding(
-            "f10", "sign_in", "Switch volunteer", tooltip="Hand the counter over", id="sign-in"
-        ),
+        Binding("f10", "sign_in", "Switch", tooltip="Hand the counter over", id="sign-in"),
         Binding(
             "ctrl+q",
             "quit",
@@ -109,7 +75,22 @@ class DistroApp(App[None]):
             id="quit",
             priority=True,  # a focused field or a modal never keeps it from the app
         ),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Command palette",
+            tooltip="Every action by name",
+            id="palette",
+            show=False,  # F1 lists it; the footer is for the keys of the moment
+            priority=True,
+        ),
+        *(area.binding() for area in AREA_KEYS),
     ]
+
+    KEY_PERMISSIONS: ClassVar[dict[str, Permission]] = {
+        area.action: area.permission for area in AREA_KEYS if area.permission is not None
+    }
+    """The app's keys some roles may not use: F1 leaves them out for those roles."""
 
     def __init__(
         self,
@@ -127,6 +108,7 @@ class DistroApp(App[None]):
         self.clock = clock
         self._family_screen: FamilyScreen | None = None
         self.actor: Actor | None = None
+        self.stock_alerts: StockAlerts | None = None
         self.scan_detector = ScanDetector()
         self.privacy = Privacy()
         self.idle = IdleWatch()
@@ -178,6 +160,7 @@ class DistroApp(App[None]):
     def action_sign_in(self) -> None:
         """Ask who is at the counter; every change they make records the name."""
         self.actor = None  # nobody acts until the next volunteer has signed in
+        self.stock_alerts = None  # the next one may not look after stock
         self.privacy.hide_again()
         self.show_who()
         self.push_screen(SignInScreen(), callback=self.signed_in)
@@ -192,6 +175,17 @@ class DistroApp(App[None]):
             self.idle_lock.read_minutes()
             announce_stock_alerts(self)
             self.keep_out_of_full_collections()
+
+    def show_stock_alerts(self, alerts: StockAlerts) -> None:
+        """Put what the stock needs on the area bar, where it covers nothing (a notice would
+        sit over the basket for seconds after each sign-in)."""
+        self.stock_alerts = alerts if needs_attention(alerts) else None
+        self.refresh_bindings()
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as printed on the keyboard: F1 and ^Q, not Textual's f1 and ^q."""
+        shown = super().get_key_display(binding)
+        return shown.upper() if re.fullmatch(r"f\d+|\^\w", shown) else shown
 
     def show_who(self) -> None:
         """The header says who is signed in and whether names are masked."""
@@ -271,10 +265,12 @@ class DistroApp(App[None]):
         focused = self.focused
         if clear_field and isinstance(focused, Input):
             focused.value = without_scan(focused.value, scanned)
-        if self.actor is None:  # signed out or locked: not even whether the code exists
+        if isinstance(self.screen, LockScreen):  # not even whether the code exists
+            self.screen.refuse_scan()
+        elif self.actor is None:
             self.notify("Sign in first, then scan again.", severity="warning")
-            return
-        route_scan(self, scanned)
+        else:
+            route_scan(self, scanned)
 
     def open_family(self, family_id: int) -> None:
         """Show a family's screen in the Families area (not while a form is open)."""

@@ -22,8 +22,9 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlmodel import Session
 
-    from distro.domain.core.access import Actor
+    from distro.domain.core.access import Actor, Permission
     from distro.domain.core.clock import Clock
+    from distro.domain.stock.levels import StockAlerts
     from distro.printing.printers import Printer
     from distro.settings import Settings
     from distro.tui.privacy import Privacy
@@ -55,6 +56,8 @@ class Distro(RunsWorkers, Protocol):
     clock: Clock
     privacy: Privacy
     actor: Actor | None
+    stock_alerts: StockAlerts | None
+    """What the stock needs, for the area bar; None when nothing does or it is not theirs."""
 
     @property
     def engine(self) -> Engine:
@@ -76,6 +79,9 @@ class Distro(RunsWorkers, Protocol):
 
     def handle_scan(self, scanned: str, *, clear_field: bool = True) -> None:
         """Open what a scanned or typed code names."""
+
+    def show_stock_alerts(self, alerts: StockAlerts) -> None:
+        """Put what the stock needs on the area bar (nothing when it needs nothing)."""
 
     def action_area(self, mode: str) -> None:
         """Switch to an area."""
@@ -187,6 +193,14 @@ def refuse(
     tell_refusal(app, escape(str(refusal)), title=title, timeout=timeout)
 
 
+def may_use(app: Distro, node: object, action: str) -> bool:
+    """Whether the signed-in role may use the key that runs `action` on `node` (a screen, or
+    the app), as its KEY_PERMISSIONS say."""
+    permissions: dict[str, Permission] = getattr(node, "KEY_PERMISSIONS", {})
+    needed = permissions.get(action)
+    return needed is None or (app.actor is not None and app.actor.may(needed))
+
+
 class _HasApp(Protocol):
     @property
     def app(self) -> App[Any]: ...
@@ -204,6 +218,11 @@ class UsesDistro:
     """A key's verb in the palette, by binding id, where it is not its footer label."""
     PALETTE_HIDDEN: ClassVar[frozenset[str]] = frozenset()
     """Binding ids left out of the palette (going back, moving the cursor)."""
+    KEY_PERMISSIONS: ClassVar[dict[str, Permission]] = {}
+    """What a key's action needs, by action name: the footer and the help leave the key out
+    for a role without it (pressed anyway, it still says who may)."""
+    AREA: ClassVar[str | None] = None
+    """The area bar's current area, where it is not the app's mode (the audit log)."""
 
     @property
     def distro(self: _HasApp) -> Distro:

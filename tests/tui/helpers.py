@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 from typing import Any
 
@@ -76,6 +77,16 @@ async def choose(pilot: Pilot[Any], widget_id: str, label: str) -> None:
     await tab_to(pilot, widget_id)
     await pilot.press("enter", *label, "enter")
     await pilot.pause()
+
+
+def screen_text(app: App[Any]) -> str:
+    """Everything the terminal shows now, as plain text."""
+    return html.unescape(app.export_screenshot()).replace("\xa0", " ")
+
+
+def screen_lines(app: App[Any]) -> list[str]:
+    """The terminal's lines now, as plain text, one per row (what a cut label looks like)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
 def notices(app: App[Any]) -> list[str]:

@@ -77,6 +77,7 @@ class AuditScreen(UsesDistro, Screen[None]):
     """Who changed what, when: filter by user, family, action and dates."""
 
     CSS_PATH = "../styles/audit.tcss"
+    AREA = "audit"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Close the audit log", id="audit-back"),
         Binding("ctrl+f", "focus_filters", "Filters", tooltip="Back to the filters", id="filters"),

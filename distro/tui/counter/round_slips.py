@@ -47,6 +47,7 @@ class RoundSlipsScreen(ListScreen[None, "UncollectedSlip"]):
         ),
     ]
 
+    KEY_PERMISSIONS: ClassVar[dict[str, Permission]] = {"void": Permission.VOID_SLIPS}
     PALETTE_AREA = "slips"
     PALETTE_TITLES: ClassVar[dict[str, str]] = {
         "void-slip": "void slip",

@@ -95,6 +95,11 @@ class RoundsScreen(ListScreen["DistributionRound | None", RoundRow]):
         Binding("b", "rules", "Rules", tooltip="What its basket gives", id="round-rules"),
     ]
 
+    KEY_PERMISSIONS: ClassVar[dict[str, Permission]] = {
+        "new_round": Permission.MANAGE_ROUNDS,
+        "close_round": Permission.MANAGE_ROUNDS,
+        "reopen_round": Permission.MANAGE_ROUNDS,
+    }
     PALETTE_AREA = "rounds"
     PALETTE_TITLES: ClassVar[dict[str, str]] = {
         "new-round": "new round",

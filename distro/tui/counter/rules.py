@@ -50,6 +50,11 @@ class RulesScreen(ListScreen[None, "RuleView"]):
         Binding("d", "delete_rule", "Delete", tooltip="Delete the highlighted rule", id="del-rule"),
     ]
 
+    KEY_PERMISSIONS: ClassVar[dict[str, Permission]] = {
+        "add_rule": Permission.MANAGE_ROUNDS,
+        "edit_rule": Permission.MANAGE_ROUNDS,
+        "delete_rule": Permission.MANAGE_ROUNDS,
+    }
     PALETTE_AREA = "rules"
     PALETTE_TITLES: ClassVar[dict[str, str]] = {
         "add-rule": "add rule",

@@ -41,6 +41,10 @@ class FamilyScreen(UsesDistro, Screen[None]):
     """A family's details and members; every change goes through a dialog and a service."""
 
     BINDINGS: ClassVar[list[BindingType]] = FAMILY_BINDINGS
+    KEY_PERMISSIONS: ClassVar[dict[str, Permission]] = {
+        "status": Permission.CHANGE_FAMILY_STATUS,
+        "merge": Permission.MERGE_FAMILIES,
+    }
     PALETTE_AREA = "family"
     PALETTE_TITLES = FAMILY_PALETTE_TITLES
     PALETTE_HIDDEN = frozenset({"back"})
@@ -56,7 +60,7 @@ class FamilyScreen(UsesDistro, Screen[None]):
         yield Static("", id="family-summary")
         table: DataTable[str] = DataTable(id="member-table", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Static("Enter edits the highlighted member.", id="member-hint")
+        yield Static("", id="member-hint", markup=False)
         yield CounterFooter()
 
     def on_mount(self) -> None:
@@ -119,6 +123,15 @@ class FamilyScreen(UsesDistro, Screen[None]):
                 cell(" ".join(filter(None, [member.school, member.grade]))),
             )
         table.move_cursor(row=row)
+        self._describe_member()
+
+    @on(DataTable.RowHighlighted, "#member-table")
+    def _describe_member(self) -> None:
+        """The highlighted member's whole name (as privacy mode allows), which the table's
+        Name column cuts: the surname is what a coordinator checks against documents."""
+        member = self._selected_member()
+        name = f"{self._shown_name(member.full_name)}  ·  " if member is not None else ""
+        self.query_one("#member-hint", Static).update(f"{name}Enter edits the highlighted member.")
 
     def redraw_privacy(self) -> None:
         """Privacy mode changed: draw the same family again without reading it again."""

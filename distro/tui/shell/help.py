@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
-from distro.tui.base import UsesDistro
+from distro.tui.base import UsesDistro, may_use
 
 SCAN_HELP = (
     "Scan a family card, a shelf label or a product's barcode from any screen: it opens the "
@@ -30,7 +30,7 @@ class HelpScreen(UsesDistro, ModalScreen[None]):
         self.origin = origin
 
     def compose(self) -> ComposeResult:
-        yield Static("[b]Keys[/b]  (Esc closes)", id="help-title")
+        yield Static("[b]Keys[/b]  (^ is Ctrl; Esc closes)", id="help-title")
         yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
         yield Static(SCAN_HELP, id="help-scan")
 
@@ -42,11 +42,12 @@ class HelpScreen(UsesDistro, ModalScreen[None]):
             binding = active.binding
             if not (binding.show or binding.tooltip) or not binding.description:
                 continue
+            if not may_use(self.distro, active.node, binding.action):
+                continue
             if binding.description in seen:
                 continue
             seen.add(binding.description)
             table.add_row(
                 self.app.get_key_display(binding), binding.description, binding.tooltip or ""
             )
-        table.add_row("Ctrl+P", "Command palette", "Every action by name")
         table.focus()

@@ -62,8 +62,14 @@ class LockScreen(UsesDistro, Screen[Actor]):
                 id="lock-help",
                 markup=False,
             )
+            yield Static("Locked: sign in, then scan again.", id="lock-scan")
             yield SignInForm()
         yield CounterFooter()
+
+    def refuse_scan(self) -> None:
+        """A scan cannot open anything while locked: say so where the volunteer is looking,
+        and keep saying it until they sign in (a notice would vanish before they look up)."""
+        self.query_one("#lock-scan", Static).display = True
 
     @on(SignInForm.SignedIn)
     def _signed_in(self, event: SignInForm.SignedIn) -> None:

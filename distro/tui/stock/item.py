@@ -67,6 +67,13 @@ class StockItemScreen(UsesDistro, Screen[None]):
         ),
     ]
 
+    KEY_PERMISSIONS: ClassVar[dict[str, Permission]] = {
+        "receive": Permission.RECEIVE_STOCK,
+        "issue": Permission.ISSUE_STOCK,
+        "adjust": Permission.ADJUST_STOCK,
+        "write_off": Permission.ADJUST_STOCK,
+        "barcode": Permission.MANAGE_CATALOGUE,
+    }
     PALETTE_AREA = "item"
     PALETTE_TITLES: ClassVar[dict[str, str]] = {
         "older": "older movements",

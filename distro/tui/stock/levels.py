@@ -20,6 +20,7 @@ from distro.tui.base import UsesDistro, reading
 from distro.tui.stock.text import (
     announce_receipt,
     days_text,
+    looks_after_stock,
     may_change,
     needs_attention,
     quantity_text,
@@ -92,6 +93,13 @@ class StockScreen(UsesDistro, Screen[None]):
         ),
     ]
 
+    KEY_PERMISSIONS: ClassVar[dict[str, Permission]] = {
+        "receive": Permission.RECEIVE_STOCK,
+        "issue": Permission.ISSUE_STOCK,
+        "adjust": Permission.ADJUST_STOCK,
+        "count": Permission.ADJUST_STOCK,
+        "write_off": Permission.ADJUST_STOCK,
+    }
     PALETTE_AREA = "stock"
     PALETTE_TITLES: ClassVar[dict[str, str]] = {
         "expiry": "expiry list",
@@ -165,6 +173,8 @@ class StockScreen(UsesDistro, Screen[None]):
         line = self.query_one("#stock-alerts", Static)
         line.update(alerts.summary())
         line.set_class(needs_attention(alerts), "-attention")
+        if looks_after_stock(self.distro.actor):  # the area bar follows what this reads
+            self.distro.show_stock_alerts(alerts)
         category = f"{self.category} only" if self.category else "all categories"
         self.query_one("#stock-status", Static).update(
             f"{len(levels)} items, {category}, by {self.sort.replace('-', ' ')}. "

@@ -1,6 +1,6 @@
 """Provides how the app reaches the Stock area from anywhere: a scanned item opens its screen,
-a product barcode no item carries may be attached to one, and after sign-in a coordinator hears
-what is low or expiring."""
+a product barcode no item carries may be attached to one, and after sign-in the area bar of
+whoever looks after stock says what is low or expiring."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from distro.domain.core.access import Permission, require
 from distro.domain.core.errors import DomainError, NotAllowed
 from distro.tui.base import Distro, reading, refuse, writing
-from distro.tui.stock.text import needs_attention, today_at_counter
+from distro.tui.stock.text import looks_after_stock, today_at_counter
 from distro.tui.widgets.confirm import ConfirmModal
 
 FINISH_FORM_FIRST = "Finish or close this form first (Esc), then scan again."
@@ -103,9 +103,9 @@ def _attach(app: Distro, barcode: str, item_id: int) -> None:
 
 
 def announce_stock_alerts(app: Distro) -> None:
-    """After sign-in, tell whoever looks after stock what is low or expiring (read in a worker;
-    nothing is said when nothing needs attention)."""
-    if app.actor is not None and app.actor.may(Permission.RECEIVE_STOCK):
+    """After sign-in, show whoever looks after stock what is low or expiring, on the area bar
+    (read in a worker; nothing is shown when nothing needs attention)."""
+    if looks_after_stock(app.actor):
         app.run_worker(
             partial(_read_alerts, app),
             thread=True,
@@ -120,7 +120,4 @@ def _read_alerts(app: Distro) -> None:
 
     with reading(app) as session:
         alerts = stock_alerts(session, today=today_at_counter(app))
-    if needs_attention(alerts):
-        app.call_from_thread(
-            app.notify, f"{alerts.summary()}. F4 shows the stock.", title="Stock", timeout=10
-        )
+    app.call_from_thread(app.show_stock_alerts, alerts)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from distro.domain.core.access import Permission, require
+from distro.domain.core.access import Actor, Permission, require
 from distro.domain.core.clock import local_date
 from distro.domain.core.errors import InvalidInput, NotAllowed
 from distro.tui.base import Distro, refuse
@@ -49,6 +49,11 @@ def needs_attention(alerts: StockAlerts) -> bool:
     return bool(
         alerts.items_below_threshold or alerts.lots_expiring_soon or alerts.lots_expired_on_shelf
     )
+
+
+def looks_after_stock(actor: Actor | None) -> bool:
+    """Whether the signed-in user receives stock, and so is shown what is low or expiring."""
+    return actor is not None and actor.may(Permission.RECEIVE_STOCK)
 
 
 def today_at_counter(app: Distro) -> date:

@@ -38,6 +38,7 @@ from tests.tui.helpers import (
     members_of,
     notices,
     open_family_by_name,
+    screen_text,
     settle,
     sign_in,
     tab_to,
@@ -364,8 +365,8 @@ async def test_f1_lists_the_keys_of_the_family_screen(
         table = app.screen.query_one("#help-table", DataTable)
         rows = [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
         keys = {row[0]: row[1] for row in rows}
-        assert {"esc", "e", "a", "r", "s", "h", "p", "g", "f1", "f3", "Ctrl+P"} <= set(keys)
-        assert keys["Ctrl+P"] == "Command palette"
+        assert {"esc", "e", "a", "r", "s", "h", "p", "g", "F1", "F3", "^P"} <= set(keys)
+        assert keys["^P"] == "Command palette"
         assert all(row[1] and row[2] for row in rows), "every key says what it does and why"
         await pilot.press("escape")
         assert isinstance(app.screen, FamilyScreen)
@@ -528,3 +529,26 @@ async def test_switch_volunteer_cannot_be_skipped(
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen)
         assert app.actor is None
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_highlighted_member_s_whole_name_is_shown(
+    app: DistroApp, engine: Engine, now: datetime, size: tuple[int, int]
+) -> None:
+    add_family_with(
+        engine,
+        now,
+        [
+            {"full_name": "Abdulkarim Mohammed Al-Haddad"},
+            {"full_name": "Maryam Abdullah Al-Hamdani", "relationship": "spouse"},
+        ],
+    )
+    async with app.run_test(size=size) as pilot:
+        await open_family_by_name(pilot, "Abdulkarim")
+        assert "Al-Haddad" not in screen_text(app)  # privacy mode: masked, detail line too
+        await pilot.press("v")
+        await pilot.pause()
+        assert "Abdulkarim Mohammed Al-Haddad" in screen_text(app)
+        await pilot.press("down")
+        await pilot.pause()
+        assert "Maryam Abdullah Al-Hamdani" in screen_text(app)

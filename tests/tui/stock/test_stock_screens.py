@@ -18,6 +18,7 @@ from distro.tui.stock.expiry import ExpiryScreen
 from distro.tui.stock.item import PAGE, StockItemScreen
 from distro.tui.stock.levels import StockScreen
 from distro.tui.stock.pick import ItemPickModal
+from distro.tui.widgets.area_bar import AreaBar
 from distro.tui.widgets.confirm import ConfirmModal
 from tests.tui.helpers import SETUP, notices, settle, sign_in
 from tests.tui.stock_helpers import (
@@ -183,20 +184,17 @@ async def test_a_volunteer_scanning_an_unknown_barcode_is_told_who_may_attach_it
     assert barcodes_of(engine, shelves.soap) == []
 
 
-async def test_a_coordinator_hears_what_is_low_or_expiring_after_sign_in(
+async def test_the_area_bar_follows_what_the_stock_screen_reads(
     app: DistroApp, engine: Engine, now: datetime
 ) -> None:
-    seed_stock(engine, now)
-    async with app.run_test(size=(80, 24)) as pilot:
+    shelves = seed_stock(engine, now)
+    async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot)
+        assert "! 1 low, 1 expiring, 1 expired: F4" in str(app.screen.query_one(AreaBar).render())
+        receive(engine, now, shelves.soap, 40, None, "Store room")  # soap is no longer low
+        await pilot.press("f4")
         await settle(pilot)
-        [said] = notices(app)
-        assert said.startswith("1 item below its low-stock level · 1 lot expires within 30 days")
-        app.clear_notifications()
-        await pilot.press("f10")
-        await sign_in(pilot, "volunteer")  # nothing to act on: not told
-        await settle(pilot)
-        assert notices(app) == []
+        assert "! 1 expiring, 1 expired: F4" in str(app.screen.query_one(AreaBar).render())
 
 
 async def test_the_palette_lists_the_stock_actions(
