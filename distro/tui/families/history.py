@@ -1,4 +1,5 @@
-"""Provides a family's history: every change, who made it, when, and what it changed.
+"""Provides a family's history: every change, who made it, when (on the NGO's clock), and what it
+changed.
 
 In privacy mode the personal fields' before and after values are masked like everywhere else,
 and so are members' names in the summaries ("Added Amina Y."), unless the family was revealed.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -20,6 +21,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from distro.domain.audit.changes import changed_fields
+from distro.domain.core.moments import moment_text
+from distro.domain.core.zone import ngo_zone
 from distro.domain.families.history import family_history
 from distro.domain.families.masks import (
     mask_address,
@@ -46,11 +49,14 @@ PERSONAL_FIELDS: dict[str, Callable[[str], str]] = {
 """Fields masked in privacy mode, and how; phones (a list) are masked one by one."""
 
 
-def describe_change(event: AuditEvent, *, masked: bool = False, names: Sequence[str] = ()) -> str:
-    """The fields a change touched, before -> after, one per line; `masked` masks personal
-    values and members' names (those in the change, and `names`) wherever they appear."""
+def describe_change(
+    event: AuditEvent, zone: tzinfo, *, masked: bool = False, names: Sequence[str] = ()
+) -> str:
+    """The fields a change touched, before -> after, one per line, its time on the NGO's clock
+    (`zone`); `masked` masks personal values and members' names (those in the change, and
+    `names`) wherever they appear."""
 
-    lines = [f"by {event.actor}, {local_time(event.at)}"]
+    lines = [f"by {event.actor}, {moment_text(event.at, zone)}"]
     if event.reason:
         lines.append(f"Reason: {event.reason}")
     for field, (before, after) in changed_fields(event.before, event.after).items():
@@ -83,11 +89,6 @@ def _shown(field: str, value: object, masked: bool) -> str:
     if masked and field in PERSONAL_FIELDS and isinstance(value, str):
         return _short(PERSONAL_FIELDS[field](value))
     return _short(value)
-
-
-def local_time(moment: datetime) -> str:
-    """A stored UTC time as the counter's clock shows it."""
-    return f"{moment.astimezone():%Y-%m-%d %H:%M}"
 
 
 def _member_changes(
@@ -126,6 +127,9 @@ class HistoryScreen(UsesDistro, Screen[None]):
         Binding("escape", "back", "Back", tooltip="Back to the family", id="history-back"),
     ]
 
+    zone: tzinfo
+    """The NGO's clock, read on mount with the changes, before anything is drawn."""
+
     def __init__(self, family_id: int) -> None:
         super().__init__(id="history-screen")
         self.family_id = family_id
@@ -145,6 +149,7 @@ class HistoryScreen(UsesDistro, Screen[None]):
         with reading(self.distro) as session:
             self.events = family_history(session, self.family_id)
             record = load_family(session, self.family_id)
+            self.zone = ngo_zone(session)
         self.sub_title = f"History of {record.family.code}"
         members = record.members + record.removed_members
         self._names = names_in(self.events) + [member.full_name for member in members]
@@ -163,7 +168,7 @@ class HistoryScreen(UsesDistro, Screen[None]):
         table.clear()
         for event in self.events:
             summary = mask_names_in(event.summary, self._names) if masked else event.summary
-            table.add_row(local_time(event.at), cell(event.actor), cell(summary))
+            table.add_row(moment_text(event.at, self.zone), cell(event.actor), cell(summary))
         table.move_cursor(row=row)
         self._show_detail(row)
 
@@ -183,7 +188,7 @@ class HistoryScreen(UsesDistro, Screen[None]):
     def _show_detail(self, row: int) -> None:
         if 0 <= row < len(self.events):
             masked = self.distro.privacy.masks(self.family_id)
-            detail = describe_change(self.events[row], masked=masked, names=self._names)
+            detail = describe_change(self.events[row], self.zone, masked=masked, names=self._names)
             self.query_one("#history-detail", Static).update(detail)
 
     def action_back(self) -> None:
