@@ -23,10 +23,10 @@ from sqlmodel import Session, col, select
 
 from distro.bench.ledger import BENCH_ACTOR
 from distro.domain.core.access import Actor, Role
-from distro.domain.core.clock import HONG_KONG, local_date
 from distro.domain.core.codes import CodeKind, format_code
 from distro.domain.core.db import reading, unit_of_work
 from distro.domain.core.numbering import CodeCounter, reserve_up_to
+from distro.domain.core.zone import DEFAULT_ZONE, counter_today
 from distro.domain.distribution.basket_rules import RuleIn, replace_basket
 from distro.domain.distribution.models import DistributionRound, Handout, HandoutLine, RulePer
 from distro.domain.distribution.rounds import RoundIn, close_round, create_round
@@ -65,7 +65,7 @@ def build_distribution(
         items = _basket(session, now)
         _receive(session, items, stock_per_item, now)
         past = [_past_round(session, number, now) for number in range(PAST_ROUNDS, 0, -1)]
-        current = _round(session, OPEN_ROUND, local_date(now) - timedelta(days=1), now)
+        current = _round(session, OPEN_ROUND, counter_today(session, now) - timedelta(days=1), now)
     households = _household_sizes(engine)
     rng = random.Random(seed)
     lines = 0
@@ -120,13 +120,16 @@ def _basket_items(session: Session) -> tuple[int, int, list[int]]:
 def _receive(session: Session, items: list[int], quantity: int, now: datetime) -> None:
     lines = [ReceiptLineIn(item_id=item_id, quantity=quantity) for item_id in items]
     receipt = ReceiptIn(
-        received_on=local_date(now), source_kind=StockSource.DONOR, source="Bench", lines=lines
+        received_on=counter_today(session, now),
+        source_kind=StockSource.DONOR,
+        source="Bench",
+        lines=lines,
     )
     receive_stock(session, receipt, actor=COORDINATOR, now=now)
 
 
 def _past_round(session: Session, number: int, now: datetime) -> DistributionRound:
-    starts_on = local_date(now) - timedelta(days=DAYS_BETWEEN_ROUNDS * number)
+    starts_on = counter_today(session, now) - timedelta(days=DAYS_BETWEEN_ROUNDS * number)
     distribution = _round(session, f"Bench round {PAST_ROUNDS - number + 1:02d}", starts_on, now)
     assert distribution.id is not None
     close_round(session, distribution.id, actor=COORDINATOR, now=now)
@@ -194,7 +197,7 @@ def _handout_rows(
     rng: random.Random,
 ) -> list[Row]:
     """The round's handouts, collected at once (one-step) during counter hours."""
-    opening = datetime.combine(distribution.starts_on, clock_time(9), tzinfo=HONG_KONG)
+    opening = datetime.combine(distribution.starts_on, clock_time(9), tzinfo=DEFAULT_ZONE)
     rows = []
     for number, (family_id, size) in enumerate(households.items(), start=first_number):
         at = (

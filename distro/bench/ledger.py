@@ -10,8 +10,7 @@ check` demands.
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, timedelta
-from datetime import time as clock_time
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, func, insert, select
@@ -36,10 +35,11 @@ def build_ledger(engine: Engine, items: int, seed: int, now: datetime) -> list[i
     """Write `items` items with their receipts, lots and movements; the items' ids."""
     from distro.domain.core.clock import local_date
     from distro.domain.core.db import unit_of_work
+    from distro.domain.core.zone import DEFAULT_ZONE
     from distro.domain.stock.models import Item, StockLot, StockMovement, StockReceipt
 
     rng = random.Random(seed)
-    today = local_date(now)
+    today = local_date(now, DEFAULT_ZONE)
     with unit_of_work(engine) as session:
         connection = session.connection()
         first_item = _next_id(connection, Item)
@@ -199,6 +199,7 @@ def _movement(lot_id: int, item_id: int, kind: str, quantity: int, at: datetime)
 
 def _at(day: date, hour: int, minute: int) -> datetime:
     """A time at the counters on `day`, in UTC as the ledger stores times."""
-    from distro.domain.core.clock import HONG_KONG
+    from distro.domain.core.clock import clock_moment
+    from distro.domain.core.zone import DEFAULT_ZONE
 
-    return datetime.combine(day, clock_time(hour, minute), tzinfo=HONG_KONG).astimezone(UTC)
+    return clock_moment(day, DEFAULT_ZONE, hour, minute)

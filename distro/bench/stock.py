@@ -95,13 +95,14 @@ def measure_stock(engine: Engine, items: int, seed: int) -> StockFigures:
 
 
 def _levels(engine: Engine) -> float:
-    from distro.domain.core.clock import local_date, utc_now
+    from distro.domain.core.clock import utc_now
     from distro.domain.core.db import reading
+    from distro.domain.core.zone import counter_today
     from distro.domain.stock.levels import stock_levels
 
     start = time.perf_counter()
     with reading(engine) as session:
-        stock_levels(session, today=local_date(utc_now()))
+        stock_levels(session, today=counter_today(session, utc_now()))
     return time.perf_counter() - start
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from distro.domain.core.errors import InvalidInput
+from distro.domain.core.words import how_many as how_many  # the commands' name for it
 
 
 def whole_number(text: str, field: str = "quantity") -> int:
@@ -36,8 +37,3 @@ def optional_day(text: str | None, field: str) -> date | None:
 def clip(text: str, width: int) -> str:
     """`text` cut to `width` characters for a table column, an ellipsis showing that it was."""
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def how_many(number: int, one: str, many: str = "") -> str:
-    """ "3 families", "1 family": the number and the noun that goes with it."""
-    return f"{number} {one if number == 1 else many or one + 's'}"

@@ -88,18 +88,18 @@ def list_command(_args: argparse.Namespace, context: CommandContext) -> int:
     """One line per user; coordinators may look too, as they read the audit log that names
     the same people."""
     from distro.domain.core.access import Permission, require
-    from distro.domain.core.clock import on_clock
     from distro.domain.core.db import reading
+    from distro.domain.core.moments import moment_text
+    from distro.domain.core.zone import ngo_zone
     from distro.domain.users.accounts import list_users
 
     require(context.actor(), Permission.VIEW_AUDIT)
     with reading(context.engine) as session:
         users = list_users(session)
-    zone = context.clock().astimezone().tzinfo
-    assert zone is not None
+        zone = ngo_zone(session)
     for user in users:
         state = "disabled" if user.disabled_at else ("enabled" if user.pin_hash else "no PIN")
-        seen = f"{on_clock(user.last_seen_at, zone):%Y-%m-%d %H:%M}"
+        seen = moment_text(user.last_seen_at, zone)
         say(f"{user.name:<24.24}  {user.role:<11}  {state:<8}  last seen {seen}")
     return 0
 

@@ -4,11 +4,13 @@ a handout slip, an item's shelf label, or a product's own barcode."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import tzinfo
 
 from sqlmodel import Session
 
-from distro.domain.core.clock import hong_kong_time
 from distro.domain.core.codes import Code, CodeKind, looks_like_code, parse_scan
+from distro.domain.core.moments import MomentStyle, moment_text
+from distro.domain.core.zone import ngo_zone
 from distro.domain.distribution.slip_view import at_counter
 from distro.domain.distribution.slips import SlipState, find_slip
 from distro.domain.families.registry import find_family_by_code
@@ -48,7 +50,7 @@ def resolve_scan(session: Session, scanned: str | Code) -> ScanResult:
     if code.kind == CodeKind.ITEM:
         return _item_result(session, find_item_by_code(session, code.text))
     if code.kind == CodeKind.SLIP:
-        return _slip_result(find_slip(session, code))
+        return _slip_result(find_slip(session, code), ngo_zone(session))
     return _family_result(session, code)
 
 
@@ -65,15 +67,15 @@ def _family_result(session: Session, code: Code) -> ScanResult:
     )
 
 
-def _slip_result(slip: SlipState) -> ScanResult:
+def _slip_result(slip: SlipState, zone: tzinfo) -> ScanResult:
     handout = slip.handout
     assert handout.id is not None
-    at = hong_kong_time(handout.handed_out_at)
+    at = moment_text(handout.handed_out_at, zone, MomentStyle.DAY_TIME)
     return ScanResult(
         kind=CodeKind.SLIP,
         target_id=handout.id,
         description=f"slip {handout.code}: {slip.round_name}, family {slip.family_code}, "
-        f"handed out {at:%d %b %H:%M} {at_counter(handout.counter)}, {slip.state}",
+        f"handed out {at} {at_counter(handout.counter)}, {slip.state}",
     )
 
 

@@ -3,9 +3,9 @@ and for anything that must see the whole schema. Each table lives with its capab
 
 from __future__ import annotations
 
-import distro.domain.admin.models
 import distro.domain.audit.models
 import distro.domain.core.numbering
+import distro.domain.core.shared_settings
 import distro.domain.distribution.models
 import distro.domain.families.models
 import distro.domain.stock.models

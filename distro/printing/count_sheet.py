@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from distro.domain.core.clock import HONG_KONG
+from distro.domain.core.moments import moment_text
 from distro.printing.shelf_label import write_fitted
 
 if TYPE_CHECKING:
@@ -70,7 +70,12 @@ _COLUMNS = (
 
 
 def count_sheet_pdf(
-    lines: Sequence[CountLine], *, scope: str, printed_at: datetime, blind: bool = False
+    lines: Sequence[CountLine],
+    *,
+    scope: str,
+    printed_at: datetime,
+    zone: tzinfo,
+    blind: bool = False,
 ) -> bytes:
     """The count sheet for `lines` as an A4 portrait PDF, `ROWS_PER_PAGE` lots per page.
 
@@ -85,7 +90,9 @@ def count_sheet_pdf(
     pdf = _new_sheet()
     for number, rows in enumerate(pages or [()], start=1):
         pdf.add_page()
-        _draw_header(pdf, scope, printed_at, f"Page {number}/{max(len(pages), 1)}")
+        _draw_header(
+            pdf, scope, moment_text(printed_at, zone), f"Page {number}/{max(len(pages), 1)}"
+        )
         _draw_titles(pdf, columns)
         _draw_rows(pdf, columns, rows)
     return bytes(pdf.output())
@@ -111,10 +118,9 @@ def _new_sheet() -> FPDF:
     return pdf
 
 
-def _draw_header(pdf: FPDF, scope: str, printed_at: datetime, page: str) -> None:
+def _draw_header(pdf: FPDF, scope: str, printed: str, page: str) -> None:
     """Title and page number, what is counted and when it was printed, the sign-off line."""
     left, width = _MARGIN_MM, pdf.epw
-    printed = printed_at.astimezone(HONG_KONG).strftime("%Y-%m-%d %H:%M")
     scope_text = f"Scope: {' '.join(scope.split()) or 'everything'}"
     sign_off = "Counted by: ______________________   Signature: ________________   Date: ________"
     write_fitted(pdf, (left, left, width - 30.0, 8.0), _TITLE_FONT, "Stock count sheet")

@@ -10,10 +10,9 @@ and every character is one monospace column wide.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 
-from distro.domain.core.clock import hong_kong_time
+from distro.domain.core.moments import MomentStyle, moment_text
 from distro.domain.distribution.slip_view import SlipLine, SlipView
 from distro.printing.card import ELLIPSIS, printable
 
@@ -21,7 +20,6 @@ SIGNATURE = "Signature:"
 MIN_TEXT_WIDTH = 24
 """Narrower than this, the barcode line of the preview would be cut."""
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 """English month names whatever the machine's locale, so every counter prints the same date."""
 _BANNERS = {"REPRINT": "REPRINT", "VOID": "VOID - do not honour"}
 
@@ -72,7 +70,7 @@ def slip_content(slip: SlipView) -> SlipContent:
     marks = (*(["REPRINT"] if slip.reprint else []), *(["VOID"] if slip.voided else []))
     details = (
         printable(slip.round_name),
-        handed_out_text(slip.handed_out_at),
+        moment_text(slip.handed_out_at, slip.zone, MomentStyle.DATE_TIME),
         f"Family: {printable(slip.family_code)}  {printable(slip.family_name)}",
         f"Household: {slip.household_size}",
     )
@@ -90,12 +88,6 @@ def slip_content(slip: SlipView) -> SlipContent:
         items=tuple(item_text(line) for line in slip.lines),
         footer=footer,
     )
-
-
-def handed_out_text(moment: datetime) -> str:
-    """`moment` as the Hong Kong date and time, for example `25 Nov 2026 14:03`."""
-    local = hong_kong_time(moment)
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year} {local:%H:%M}"
 
 
 def item_text(line: SlipLine) -> str:

@@ -1,6 +1,6 @@
 """Provides what screens, modals and widgets use of the app: `Distro`, the app as they see it;
-`reading`/`writing` sessions on its database; and `refuse`, a DomainError as the notice the
-volunteer reads.
+`reading`/`writing` sessions on its database; `ngo_clock`, the zone every time is shown in; and
+`refuse`, a DomainError as the notice the volunteer reads.
 
 The database layer (SQLAlchemy, SQLModel) is imported only when a session is first opened, so
 the sign-in screen's first frame does not wait for it.
@@ -19,6 +19,8 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
+
     from sqlalchemy import Engine
     from sqlmodel import Session
 
@@ -184,6 +186,15 @@ def tell_refusal(
         screen.keep_refusal(message, title)
         return
     app.notify(message, title=title, severity="error", timeout=timeout)
+
+
+def ngo_clock(app: Distro) -> tzinfo:
+    """The NGO's time zone, read afresh each time: an admin may change it while counters run,
+    and every screen must show the time it shows, never the machine's."""
+    from distro.domain.core.zone import ngo_zone
+
+    with reading(app) as session:
+        return ngo_zone(session)
 
 
 def refuse(

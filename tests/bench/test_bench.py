@@ -31,6 +31,7 @@ from distro.domain.demo import bulk_synthetic
 from distro.domain.distribution.models import Handout
 from distro.domain.stock.levels import stock_levels
 from distro.domain.stock.models import StockLot, StockMovement
+from tests.builders.clock import HONG_KONG
 
 pytestmark = pytest.mark.slow  # see pyproject.toml: `dev.py check --fast` leaves it out
 
@@ -98,7 +99,7 @@ def test_the_bench_ledger_is_sound_and_has_stock_on_the_shelves(
         lots = session.exec(select(func.count()).select_from(StockLot)).one()
         movements = session.exec(select(func.count()).select_from(StockMovement)).one()
         emptied = session.exec(select(func.count()).where(col(StockLot.on_hand) == 0)).one()
-        levels = stock_levels(session, today=local_date(now))
+        levels = stock_levels(session, today=local_date(now, HONG_KONG))
     assert (lots, movements, emptied) == (500, 5_000, 440)
     assert {level.item_id for level in levels} == set(item_ids)
     assert all(level.on_hand > 0 and level.daily_rate > 0 for level in levels)

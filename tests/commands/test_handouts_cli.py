@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from distro.commands.distribution.slips import LAYOUTS
 from distro.domain.audit.models import AuditEvent
-from distro.domain.core.clock import HONG_KONG, local_date, utc_now
+from distro.domain.core.clock import local_date, utc_now
 from distro.domain.core.db import reading, unit_of_work
 from distro.domain.distribution.models import Handout
 from distro.domain.distribution.reports import COLUMNS
@@ -25,6 +25,7 @@ from distro.domain.distribution.rounds import RoundIn, create_round
 from distro.domain.families.models import Family
 from distro.domain.stock.models import StockLot
 from distro.printing.slip import SlipLayout
+from tests.builders.clock import HONG_KONG
 from tests.builders.distribution import BASKET, Basket, stocked_basket
 from tests.builders.families import ACTOR, register_into
 from tests.commands.refusals import plain_refusal
@@ -54,7 +55,7 @@ def basket(engine: Engine) -> Basket:
 @pytest.fixture
 def family(engine: Engine) -> Family:
     """A mother of 36 and a baby of five months: eight units of the basket, whatever the day."""
-    today = local_date(utc_now())
+    today = local_date(utc_now(), HONG_KONG)
     members = [
         {
             "full_name": "Amina Yusuf",
@@ -128,7 +129,7 @@ def test_without_round_the_one_open_today_is_used_and_several_are_refused_by_nam
 ) -> None:
     assert distro("handout", family.code, "--round", "No such round") == 1
     assert f"Open rounds: {ROUND}." in capsys.readouterr().err
-    today = local_date(utc_now())
+    today = local_date(utc_now(), HONG_KONG)
     extra = RoundIn(name="Winter blankets", basket=BASKET, starts_on=today, ends_on=today)
     with unit_of_work(engine) as session:
         create_round(session, extra, actor=ACTOR, now=utc_now())

@@ -36,6 +36,7 @@ from distro.domain.stock.models import (
     StockUnit,
 )
 from tests.builders.cli import run_cli
+from tests.builders.clock import HONG_KONG
 from tests.commands.refusals import plain_refusal
 from tests.printing.pdf_reading import decoded, page_text
 
@@ -70,7 +71,7 @@ def rice(stock: Stock, capsys: pytest.CaptureFixture[str]) -> str:
 
 
 def today() -> date:
-    return local_date(utc_now())
+    return local_date(utc_now(), HONG_KONG)
 
 
 def in_days(days: int) -> str:

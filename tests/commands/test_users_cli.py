@@ -176,3 +176,24 @@ def test_settings_refused_for_coordinators_and_unknown_keys(
     assert "no setting called colour" in capsys.readouterr().err
     assert run_cli("settings", "set", "lock_minutes", "999", "--db", db, user="admin") == 1
     assert "from 1 to 60" in capsys.readouterr().err
+
+
+def test_settings_set_the_time_zone_by_its_iana_name(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_cli("settings", "show", "--db", db) == 0
+    assert any(
+        line.split()[:2] == ["time_zone", "Asia/Hong_Kong"]
+        for line in capsys.readouterr().out.splitlines()
+    )
+    assert run_cli("settings", "set", "time_zone", "Hong Kong", "--db", db, user="admin") == 1
+    assert "not a time zone name; use one like Asia/Hong_Kong" in capsys.readouterr().err
+    assert run_cli("settings", "set", "lock_minutes", "nine", "--db", db, user="admin") == 1
+    assert "must be a whole number" in capsys.readouterr().err
+    assert run_cli("settings", "set", "time_zone", "Europe/London", "--db", db, user="admin") == 0
+    assert "time_zone is now Europe/London" in capsys.readouterr().out
+    assert run_cli("settings", "show", "--db", db) == 0
+    assert any(
+        line.split()[:2] == ["time_zone", "Europe/London"]
+        for line in capsys.readouterr().out.splitlines()
+    )

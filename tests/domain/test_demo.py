@@ -42,7 +42,7 @@ from distro.domain.families.search import search_families
 from distro.domain.stock.levels import stock_alerts, stock_levels
 from distro.domain.stock.models import Item, MovementKind, StockMovement, StockReceipt
 from distro.domain.users.sign_in import sign_in
-from tests.builders.clock import FIXED_NOW
+from tests.builders.clock import FIXED_NOW, HONG_KONG
 
 TODAY = FIXED_NOW.date()
 SCRIPTS = {
@@ -258,7 +258,7 @@ def test_a_demo_database_from_before_sign_in_gets_its_users_and_stock(
 def test_the_demo_stock_has_months_of_movements_and_something_to_watch(
     demo_engine: Engine,
 ) -> None:
-    today = local_date(FIXED_NOW)
+    today = local_date(FIXED_NOW, HONG_KONG)
     with reading(demo_engine) as session:
         items = session.exec(select(Item)).all()
         sources = set(session.exec(select(StockReceipt.source)).all())
@@ -285,7 +285,7 @@ def test_the_demo_stock_is_the_same_story_whatever_the_day(tmp_path: Path) -> No
         with unit_of_work(engine) as session:
             create_demo_users(session, now=day)
             assert create_demo_stock(session, now=day, seed=DEMO_SEED) > 0
-        levels.append(_levels(engine, local_date(day)))
+        levels.append(_levels(engine, local_date(day, HONG_KONG)))
         engine.dispose()
     assert levels[0] == levels[1]
 

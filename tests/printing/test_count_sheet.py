@@ -12,6 +12,7 @@ from distro.domain.core.codes import CodeKind, format_code
 from distro.domain.core.db import reading
 from distro.domain.stock.take import CountLine, count_sheet
 from distro.printing.count_sheet import ROWS_PER_PAGE, count_sheet_pdf
+from tests.builders.clock import HONG_KONG
 from tests.builders.stock import stocked_item
 from tests.printing.pdf_reading import page_count, page_text
 
@@ -34,7 +35,7 @@ def line(n: int, location: str = "Shelf A", name: str = "Rice 5 kg") -> CountLin
 
 
 def sheet(lines: list[CountLine], now: datetime, *, blind: bool = False) -> bytes:
-    return count_sheet_pdf(lines, scope="Shelf A", printed_at=now, blind=blind)
+    return count_sheet_pdf(lines, scope="Shelf A", printed_at=now, zone=HONG_KONG, blind=blind)
 
 
 def all_text(pdf: bytes) -> list[str]:
@@ -110,7 +111,9 @@ def test_sheet_prints_the_lots_the_domain_lists(engine: Engine, now: datetime) -
     stocked_item(engine, now, "Lentils", (12, date(2027, 3, 1)), (4, None))
     with reading(engine) as session:
         soon, undated = count_sheet(session)
-    lines = page_text(count_sheet_pdf([soon, undated], scope="everything", printed_at=now), 0)
+    lines = page_text(
+        count_sheet_pdf([soon, undated], scope="everything", printed_at=now, zone=HONG_KONG), 0
+    )
     assert f"Scope: everything {PRINTED_AT}" in lines
     code = soon.item_code
     assert f"(no location) {code} Lentils bag 2027-03-01 12 {soon.lot_id}" in lines

@@ -15,6 +15,7 @@ from distro.domain.distribution.slip_view import SlipLine, SlipView
 from distro.printing.slip import PrinterError, SlipLayout, slip_text
 from distro.printing.slip_escpos import slip_escpos
 from distro.printing.slip_pdf import slip_pdf
+from tests.builders.clock import HONG_KONG
 from tests.printing.pdf_reading import decoded, page_count, page_text
 
 POINTS_PER_MM = 72 / 25.4
@@ -27,6 +28,7 @@ def make_slip(**changes: object) -> SlipView:
         organisation="Harbour Food Bank",
         round_name="November round",
         handed_out_at=datetime(2026, 11, 25, 6, 3, tzinfo=UTC),
+        zone=HONG_KONG,
         family_code="F-004217-B",
         family_name="Amina Y.",
         household_size=4,

@@ -39,15 +39,15 @@ def show_audit(args: argparse.Namespace, context: CommandContext) -> int:
     )
     from distro.domain.core.db import unit_of_work
     from distro.domain.core.inputs import validated
+    from distro.domain.core.zone import ngo_zone
 
     filters = validated(AuditFilter, _filter_fields(args))
     actor = context.actor()
     now = context.clock()
-    zone = now.astimezone().tzinfo
-    assert zone is not None
     with unit_of_work(context.engine) as session:
-        events = audit_events(session, filters, actor=actor, zone=zone)
+        events = audit_events(session, filters, actor=actor)
         codes = family_codes(session, events)
+        zone = ngo_zone(session)
         record_audit_view(session, filters, actor=actor, now=now)
     for event in events:
         say(audit_line(event, codes, zone))
@@ -75,9 +75,9 @@ def _filter_fields(args: argparse.Namespace) -> dict[str, Any]:
 def audit_line(event: AuditEvent, codes: dict[int, str], zone: tzinfo) -> str:
     """Time, who, what, on which record, and the summary, in columns."""
     from distro.domain.admin.audit_log import record_label
-    from distro.domain.core.clock import on_clock
+    from distro.domain.core.moments import moment_text
 
     return (
-        f"{on_clock(event.at, zone):%Y-%m-%d %H:%M}  {event.actor:<14.14}  "
+        f"{moment_text(event.at, zone)}  {event.actor:<14.14}  "
         f"{event.action:<22.22}  {record_label(event, codes):<10.10}  {event.summary}"
     )

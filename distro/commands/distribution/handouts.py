@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, say, warn
@@ -39,7 +39,8 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     handout.add_argument(
         "--at",
         metavar="'YYYY-MM-DD HH:MM'",
-        help="when the family collected (Hong Kong time), for a paper sheet kept in an outage",
+        help="when the family collected (in the time zone `distro settings show` names), for a "
+        "paper sheet kept in an outage",
     )
     handout.add_argument("--print", action="store_true", help="print the slip afterwards")
     handout.set_defaults(run=handout_command)
@@ -62,6 +63,7 @@ def handout_command(args: argparse.Namespace, context: CommandContext) -> int:
     confirm does. Only the slip code goes to stdout, for scripts; the rest to stderr."""
     from distro.domain.core.db import unit_of_work
     from distro.domain.core.errors import InvalidInput
+    from distro.domain.core.zone import ngo_zone
     from distro.domain.distribution.entitlement import entitlement_for_code
     from distro.domain.distribution.handout_request import entitled_request
     from distro.domain.distribution.handouts import hand_out
@@ -69,8 +71,8 @@ def handout_command(args: argparse.Namespace, context: CommandContext) -> int:
     if args.relation and not args.proxy:
         raise InvalidInput({"relation": "is the proxy's: give --proxy NAME too"})
     actor, now = context.actor(), context.clock()
-    at = _moment(args.at) if args.at else None
     with unit_of_work(context.engine) as session:
+        at = _moment(args.at, ngo_zone(session)) if args.at else None
         distribution = chosen_round(session, args.round, at or now)
         entitlement = entitlement_for_code(session, distribution, args.family_code, at or now)
         request = entitled_request(
@@ -90,15 +92,14 @@ def handout_command(args: argparse.Namespace, context: CommandContext) -> int:
     return 0
 
 
-def _moment(text: str) -> datetime:
-    """--at as a Hong Kong date and time, or InvalidInput saying how to write it."""
-    from distro.domain.core.clock import HONG_KONG
+def _moment(text: str, zone: tzinfo) -> datetime:
+    """--at as a date and time on the NGO's clock, or InvalidInput saying how to write it."""
     from distro.domain.core.errors import InvalidInput
 
     try:
-        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=HONG_KONG)
+        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=zone)
     except ValueError:
-        raise InvalidInput({"--at": "write it as 'YYYY-MM-DD HH:MM', Hong Kong time"}) from None
+        raise InvalidInput({"--at": f"write it as 'YYYY-MM-DD HH:MM', {zone} time"}) from None
 
 
 def _tell(message: str) -> None:
@@ -133,8 +134,9 @@ def _print_after_handout(context: CommandContext, code: str) -> None:
 
 def progress_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The round's families, slips, units and items so far."""
-    from distro.domain.core.clock import HONG_KONG, on_clock
     from distro.domain.core.db import reading
+    from distro.domain.core.moments import MomentStyle, moment_text
+    from distro.domain.core.zone import ngo_zone
     from distro.domain.distribution.reports import round_progress
     from distro.domain.distribution.reprints import unprinted_slips
 
@@ -144,6 +146,7 @@ def progress_command(args: argparse.Namespace, context: CommandContext) -> int:
         assert distribution.id is not None
         progress = round_progress(session, distribution.id)
         unprinted = unprinted_slips(session, distribution.id)
+        zone = ngo_zone(session)
     steps = "two-step" if progress.two_step else "one-step"
     say(f"{progress.round_name} ({steps})")
     say(f"  families served      {progress.families_served:>7}")
@@ -153,8 +156,8 @@ def progress_command(args: argparse.Namespace, context: CommandContext) -> int:
         say(f"  waiting at the exit  {progress.waiting_at_exit:>7}")
     say(f"  slips never printed  {progress.never_printed:>7}")
     for slip in unprinted:
-        at = on_clock(slip.handed_out_at, HONG_KONG)
-        say(f"    {slip.code}  {slip.family_code}  {at:%d %b %H:%M}  {slip.counter}")
+        at = moment_text(slip.handed_out_at, zone, MomentStyle.DAY_TIME)
+        say(f"    {slip.code}  {slip.family_code}  {at}  {slip.counter}")
     if unprinted:
         say("  (`distro slip CODE` prints one)")
     for item in progress.items:
@@ -164,8 +167,9 @@ def progress_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def family_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The family's collections, newest first, with those of cards merged into it."""
-    from distro.domain.core.clock import HONG_KONG, on_clock
     from distro.domain.core.db import reading
+    from distro.domain.core.moments import moment_text
+    from distro.domain.core.zone import ngo_zone
     from distro.domain.distribution.reports import family_handouts
     from distro.domain.families.registry import find_family_by_code
 
@@ -174,12 +178,13 @@ def family_command(args: argparse.Namespace, context: CommandContext) -> int:
         family = find_family_by_code(session, args.code)
         assert family.id is not None
         collections = family_handouts(session, family.id, limit=max(1, args.limit))
+        zone = ngo_zone(session)
     if not collections:
         say(f"{family.code} has not collected anything yet.")
         return 0
     for handout in collections:
-        at = on_clock(handout.handed_out_at, HONG_KONG)
+        at = moment_text(handout.handed_out_at, zone)
         units = how_many(handout.units, "unit")
         state = f"{handout.state:<19}"
-        say(f"{at:%Y-%m-%d %H:%M}  {handout.code}  {units:>9}  {state}  {handout.round_name}")
+        say(f"{at}  {handout.code}  {units:>9}  {state}  {handout.round_name}")
     return 0

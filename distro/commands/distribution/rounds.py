@@ -222,13 +222,13 @@ def _family_codes(typed: list[str], path: Path | None) -> list[str]:
 
 def chosen_round(session: Session, name: str | None, now: datetime) -> DistributionRound:
     """The round called `name`, or else the one open today; refused when none or several are."""
-    from distro.domain.core.clock import local_date
     from distro.domain.core.errors import Conflict, NotFound
+    from distro.domain.core.zone import counter_today
     from distro.domain.distribution.rounds import open_rounds, round_named
 
     if name:
         return round_named(session, name)
-    running = open_rounds(session, local_date(now))
+    running = open_rounds(session, counter_today(session, now))
     if len(running) == 1:
         return running[0]
     if running:

@@ -180,8 +180,9 @@ def void_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def missing_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The round's slips not collected at the exit nor voided, longest wait first."""
-    from distro.domain.core.clock import HONG_KONG, on_clock
     from distro.domain.core.db import reading
+    from distro.domain.core.moments import MomentStyle, moment_text
+    from distro.domain.core.zone import ngo_zone
     from distro.domain.distribution.reports import uncollected_slips
 
     context.actor()
@@ -189,6 +190,7 @@ def missing_command(args: argparse.Namespace, context: CommandContext) -> int:
         distribution = chosen_round(session, args.round, context.clock())
         assert distribution.id is not None
         missing = uncollected_slips(session, distribution.id, limit=MISSING_LIMIT)
+        zone = ngo_zone(session)
     if not distribution.two_step:
         say(f"{distribution.name} is one-step: bags go out at the counter, none wait at the exit.")
         return 0
@@ -197,9 +199,9 @@ def missing_command(args: argparse.Namespace, context: CommandContext) -> int:
         return 0
     say(f"{how_many(len(missing), 'slip')} of {distribution.name} waiting at the exit:")
     for slip in missing:
-        at = on_clock(slip.handed_out_at, HONG_KONG)
+        at = moment_text(slip.handed_out_at, zone, MomentStyle.DAY_TIME)
         size = how_many(slip.household_size, "person", "people")
-        say(f"  {slip.code}  {slip.family_code}  {size:<10}  {at:%d %b %H:%M}  {slip.counter}")
+        say(f"  {slip.code}  {slip.family_code}  {size:<10}  {at}  {slip.counter}")
     if len(missing) == MISSING_LIMIT:
         say(f"Only the {MISSING_LIMIT} longest waits are shown.")
     return 0

@@ -142,6 +142,8 @@ def history_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Every change, newest first, with who and when."""
     context.actor()  # personal data is shown only to someone signed in
     from distro.domain.core.db import reading
+    from distro.domain.core.moments import moment_text
+    from distro.domain.core.zone import ngo_zone
     from distro.domain.families.history import family_history
     from distro.domain.families.registry import find_family_by_code
 
@@ -149,9 +151,10 @@ def history_command(args: argparse.Namespace, context: CommandContext) -> int:
         family = find_family_by_code(session, args.code)
         assert family.id is not None
         events = family_history(session, family.id)
+        zone = ngo_zone(session)
     for event in events:
         reason = f" ({event.reason})" if event.reason else ""
-        say(f"{event.at:%Y-%m-%d %H:%M}  {event.actor:<16.16}  {event.summary}{reason}")
+        say(f"{moment_text(event.at, zone)}  {event.actor:<16.16}  {event.summary}{reason}")
     return 0
 
 
@@ -176,19 +179,22 @@ def retention_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The families due for review, longest inactive first; codes only, no names."""
     context.actor()
     from distro.domain.admin.settings import SettingKey, get_setting
+    from distro.domain.core.clock import local_date
     from distro.domain.core.db import reading
+    from distro.domain.core.zone import ngo_zone
     from distro.domain.privacy.retention import families_due_for_review
 
     with reading(context.engine) as session:
         months = get_setting(session, SettingKey.RETENTION_MONTHS)
         due = families_due_for_review(session, now=context.clock(), limit=args.limit)
+        zone = ngo_zone(session)
     if not due:
         say(f"No family has been inactive for more than {months} months.")
         return 0
     say(f"Inactive for more than {months} months (anonymise or erase each, or leave it):")
     for family in due:
         say(
-            f"{family.code}  last active {family.last_active_at:%Y-%m-%d}  "
+            f"{family.code}  last active {local_date(family.last_active_at, zone)}  "
             f"{family.household_size:>2} pers.  {family.district:<20}  {family.status}"
         )
     return 0

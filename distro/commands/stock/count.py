@@ -20,6 +20,8 @@ from distro.commands.files import write_whole
 from distro.commands.stock.input import CATEGORIES, Rows, read_rows
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
+
     from distro.domain.stock.take import CountLine, Variance
 
 SHEET_COLUMNS = ("lot", "item_code", "item", "unit", "expiry", "location", "on_hand", "counted")
@@ -54,6 +56,7 @@ def add_actions(actions: Any, common: argparse.ArgumentParser) -> None:
 def count_sheet_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Write the lots with stock (in one location or category) as a sheet to count against."""
     from distro.domain.core.db import reading
+    from distro.domain.core.zone import ngo_zone
     from distro.domain.stock.models import ItemCategory
     from distro.domain.stock.take import count_sheet
 
@@ -61,11 +64,12 @@ def count_sheet_command(args: argparse.Namespace, context: CommandContext) -> in
     category = ItemCategory(args.category) if args.category else None
     with reading(context.engine) as session:
         lines = count_sheet(session, location=args.location, category=category)
+        zone = ngo_zone(session)
     if not lines:
         say("No lot with stock matches; no sheet was written.")
         return 0
     if args.file.suffix.lower() == ".pdf":
-        return _print_sheet(lines, args, context)
+        return _print_sheet(lines, zone, args, context)
     if not write_whole(args.file, lambda target: write_sheet(lines, target)):
         return 1
     say(f"Wrote a count sheet of {how_many(len(lines), 'lot')} to {args.file}.")
@@ -73,13 +77,17 @@ def count_sheet_command(args: argparse.Namespace, context: CommandContext) -> in
     return 0
 
 
-def _print_sheet(lines: list[CountLine], args: argparse.Namespace, context: CommandContext) -> int:
+def _print_sheet(
+    lines: list[CountLine], zone: tzinfo, args: argparse.Namespace, context: CommandContext
+) -> int:
     """The sheet as a PDF to walk the shelves with; the counts are typed in afterwards (in the
     app's stock take, or in a CSV sheet written for the same scope)."""
     from distro.printing.count_sheet import count_sheet_pdf
 
     scope = args.location or args.category or "all stock"
-    pdf = count_sheet_pdf(lines, scope=scope, printed_at=context.clock(), blind=args.blind)
+    pdf = count_sheet_pdf(
+        lines, scope=scope, printed_at=context.clock(), zone=zone, blind=args.blind
+    )
     args.file.write_bytes(pdf)
     say(f"Wrote a printable count sheet of {how_many(len(lines), 'lot')} to {args.file}.")
     return 0

@@ -146,13 +146,15 @@ def reactivate_item_command(args: argparse.Namespace, context: CommandContext) -
 
 def items_command(args: argparse.Namespace, context: CommandContext) -> int:
     """One line per item, by name: code, name, category, unit, pack size, units on hand."""
-    from distro.domain.core.clock import local_date
     from distro.domain.core.db import reading
+    from distro.domain.core.zone import counter_today
     from distro.domain.stock.levels import stock_levels
 
     context.actor()
     with reading(context.engine) as session:
-        levels = stock_levels(session, today=local_date(context.clock()), include_retired=args.all)
+        levels = stock_levels(
+            session, today=counter_today(session, context.clock()), include_retired=args.all
+        )
     if not levels:
         retired = "" if args.all else " (--all shows retired ones too)"
         say(f"No item is in the catalogue{retired}.")

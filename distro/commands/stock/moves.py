@@ -74,17 +74,17 @@ def add_actions(actions: Any, common: argparse.ArgumentParser) -> None:
 
 def receive_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Post one receipt: the line given as arguments, or every line of --lines FILE.csv."""
-    from distro.domain.core.clock import local_date
     from distro.domain.core.db import unit_of_work
     from distro.domain.core.inputs import validated
+    from distro.domain.core.zone import counter_today
     from distro.domain.stock.item_lookup import load_item
     from distro.domain.stock.receiving import ReceiptIn, receive_stock
 
     rows = _receipt_rows(args)
     typed_date = optional_day(args.date, "date")
     actor, now = context.actor(), context.clock()
-    received_on = typed_date or local_date(now)
     with unit_of_work(context.engine) as session:
+        received_on = typed_date or counter_today(session, now)
         lines, problems = _receipt_lines(session, rows, numbered=args.lines is not None)
         if problems:
             for problem in problems:

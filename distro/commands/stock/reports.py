@@ -55,8 +55,8 @@ def add_actions(actions: Any, common: argparse.ArgumentParser) -> None:
 
 def levels_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The stock levels as a table, or JSON with --json."""
-    from distro.domain.core.clock import local_date
     from distro.domain.core.db import reading
+    from distro.domain.core.zone import counter_today
     from distro.domain.stock.levels import LevelSort, stock_levels
     from distro.domain.stock.models import ItemCategory
 
@@ -65,7 +65,7 @@ def levels_command(args: argparse.Namespace, context: CommandContext) -> int:
     with reading(context.engine) as session:
         levels = stock_levels(
             session,
-            today=local_date(context.clock()),
+            today=counter_today(session, context.clock()),
             category=category,
             sort=LevelSort[LEVEL_SORTS[args.sort]],
         )
@@ -117,8 +117,8 @@ def level_line(level: ItemLevel) -> str:
 
 def lots_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The item's lots with stock, soonest expiry first, as issuing takes them."""
-    from distro.domain.core.clock import local_date
     from distro.domain.core.db import reading
+    from distro.domain.core.zone import counter_today
     from distro.domain.stock.item_lookup import find_item
     from distro.domain.stock.lists import item_lots
 
@@ -126,7 +126,7 @@ def lots_command(args: argparse.Namespace, context: CommandContext) -> int:
     with reading(context.engine) as session:
         item = find_item(session, args.item)
         assert item.id is not None
-        lots = item_lots(session, item.id, today=local_date(context.clock()))
+        lots = item_lots(session, item.id, today=counter_today(session, context.clock()))
     if not lots:
         say(f"{item.name} ({item.code}): no stock on hand.")
         return 0
@@ -175,14 +175,14 @@ def history_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def expiring_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Lots expiring within --days, and expired ones not yet written off, soonest first."""
-    from distro.domain.core.clock import local_date
     from distro.domain.core.db import reading
+    from distro.domain.core.zone import counter_today
     from distro.domain.stock.lists import expiring_lots
 
     context.actor()
     with reading(context.engine) as session:
         lots = expiring_lots(
-            session, today=local_date(context.clock()), within_days=max(0, args.days)
+            session, today=counter_today(session, context.clock()), within_days=max(0, args.days)
         )
     if not lots:
         say(f"No stock expires within {args.days} days.")

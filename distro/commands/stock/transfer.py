@@ -69,15 +69,15 @@ def export_items_command(args: argparse.Namespace, context: CommandContext) -> i
 
 def export_stock_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Every lot with stock, one row each; items and shelves only, never a family."""
-    from distro.domain.core.clock import local_date
+    from distro.domain.core.zone import counter_today
     from distro.domain.stock.export import export_stock
 
     context.actor()
-    today = local_date(context.clock())
+    now = context.clock()
     count = export_whole(
         args.file,
         context.engine,
-        lambda session, target: export_stock(session, target, today=today),
+        lambda session, target: export_stock(session, target, today=counter_today(session, now)),
     )
     if count is None:
         return 1

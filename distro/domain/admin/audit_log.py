@@ -8,7 +8,7 @@ one `audit.view` row per look (a CLI query, or opening the screen), not one per 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
@@ -17,9 +17,11 @@ from sqlmodel import Session, col, select
 from distro.domain.audit.changes import record_change
 from distro.domain.audit.models import AuditEvent
 from distro.domain.core.access import Actor, Permission, requires
+from distro.domain.core.clock import clock_moment
 from distro.domain.core.codes import CodeKind, parse_scan
 from distro.domain.core.errors import CodeError, NotFound
 from distro.domain.core.inputs import clean_line
+from distro.domain.core.zone import ngo_zone
 from distro.domain.families.models import Family
 
 MAX_PAGE = 500
@@ -60,14 +62,12 @@ class AuditFilter(BaseModel):
 
 
 @requires(Permission.VIEW_AUDIT)
-def audit_events(
-    session: Session, filters: AuditFilter, *, actor: Actor, zone: tzinfo
-) -> list[AuditEvent]:
+def audit_events(session: Session, filters: AuditFilter, *, actor: Actor) -> list[AuditEvent]:
     """The rows matching `filters`, newest first, at most `filters.limit` of them.
 
-    Dates are whole days on the counter's clock (`zone`); the family code names exactly that
+    Dates are whole days on the NGO's clock (`ngo_zone`); the family code names exactly that
     record, not the family it was merged into, because its own rows were written under it."""
-    query = select(AuditEvent)
+    query, zone = select(AuditEvent), ngo_zone(session)
     if filters.user:
         query = query.where(AuditEvent.actor == filters.user)
     if filters.family_code:
@@ -75,9 +75,11 @@ def audit_events(
     if filters.action:
         query = query.where(col(AuditEvent.action).startswith(filters.action, autoescape=True))
     if filters.since:
-        query = query.where(col(AuditEvent.at) >= _start_of(filters.since, zone))
+        query = query.where(col(AuditEvent.at) >= clock_moment(filters.since, zone))
     if filters.until:
-        query = query.where(col(AuditEvent.at) < _start_of(filters.until + timedelta(days=1), zone))
+        query = query.where(
+            col(AuditEvent.at) < clock_moment(filters.until + timedelta(days=1), zone)
+        )
     if filters.before_id:
         query = query.where(col(AuditEvent.id) < filters.before_id)
     query = query.order_by(col(AuditEvent.id).desc()).limit(filters.limit)
@@ -92,11 +94,6 @@ def _family_id(session: Session, code_text: str) -> int:
     if family_id is None:
         raise NotFound(f"No family has the code {code.text}.")
     return family_id
-
-
-def _start_of(day: date, zone: tzinfo) -> datetime:
-    """Midnight at the start of `day` on the counter's clock, in UTC as the log stores it."""
-    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
 
 
 @requires(Permission.VIEW_AUDIT)

@@ -1,9 +1,10 @@
-"""Provides the clock: rules receive the time as an argument, so tests can set it."""
+"""Provides the clock: rules receive the time as an argument, so tests can set it, and count
+days on the NGO's clock (a zone the caller passes, read from the database by `ngo_zone`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 
 Clock = Callable[[], datetime]
 
@@ -13,15 +14,6 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-HONG_KONG = timezone(timedelta(hours=8), "HKT")
-"""Hong Kong keeps UTC+8 all year (no summer time), so a fixed offset needs no tz database."""
-
-
-def local_date(now: datetime) -> date:
-    """The calendar day at the counters for instant `now`: what 'expired' and 'today' mean."""
-    return now.astimezone(HONG_KONG).date()
-
-
 def on_clock(moment: datetime, zone: tzinfo) -> datetime:
     """A stored instant on the clock of `zone`. SQLite hands times back without their zone;
     distro always writes UTC, so a time without a zone is UTC (never the machine's zone)."""
@@ -29,6 +21,12 @@ def on_clock(moment: datetime, zone: tzinfo) -> datetime:
     return aware.astimezone(zone)
 
 
-def hong_kong_time(moment: datetime) -> datetime:
-    """A stored instant on the counters' clock."""
-    return on_clock(moment, HONG_KONG)
+def local_date(now: datetime, zone: tzinfo) -> date:
+    """The calendar day at the counters for instant `now`: what 'expired' and 'today' mean."""
+    return on_clock(now, zone).date()
+
+
+def clock_moment(day: date, zone: tzinfo, hour: int = 0, minute: int = 0) -> datetime:
+    """The instant the clock of `zone` shows `hour:minute` on `day`, in UTC as distro stores
+    times. At midnight (the default) it is where a day's rows begin in a query by day."""
+    return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(UTC)

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from importlib import resources
 
 from sqlmodel import Session, col, select
 
 from distro.domain.core.access import Actor
-from distro.domain.core.clock import HONG_KONG, local_date
+from distro.domain.core.clock import clock_moment, local_date
 from distro.domain.core.errors import DomainError
+from distro.domain.core.zone import DEFAULT_ZONE, counter_today
 from distro.domain.demo.stock import demo_coordinator
 from distro.domain.distribution.basket_rules_csv import import_rules
 from distro.domain.distribution.entitlement import family_entitlement
@@ -45,7 +46,7 @@ def create_demo_handouts(session: Session, *, now: datetime, seed: int) -> int:
     returns how many handouts were made."""
     actor = demo_coordinator(session)
     rng = random.Random(seed)
-    today = local_date(now)
+    today = counter_today(session, now)
     _import_starter_rules(session, actor, _at(today - timedelta(days=14), 10))
     monday = today - timedelta(days=today.weekday())
     families = _active_family_ids(session)
@@ -138,7 +139,7 @@ def _deliver_parcels(
     for family_id in family_ids:
         for line in family_entitlement(session, distribution, family_id, first).lines:
             needed[line.item.id] = needed.get(line.item.id, 0) + line.quantity
-    day = local_date(first) - timedelta(days=1)
+    day = counter_today(session, first) - timedelta(days=1)
     lines = [
         ReceiptLineIn(
             item_id=item_id, quantity=quantity + quantity // 5 + 1, expiry=day + timedelta(days=270)
@@ -166,7 +167,7 @@ def _opening_hours(monday: date, rng: random.Random) -> list[datetime]:
 
 def _morning_time(now: datetime, index: int) -> datetime:
     """This morning's handouts, four minutes apart from 10:00, none later than a minute ago."""
-    today = local_date(now)
+    today = local_date(now, DEFAULT_ZONE)
     at = _at(today, 10, 0) + timedelta(minutes=4 * index)
     earliest = now - timedelta(minutes=THIS_MORNING * 4 + 1)
     return at if at < now else earliest + timedelta(minutes=4 * index)
@@ -185,4 +186,4 @@ def _id(distribution: DistributionRound) -> int:
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=HONG_KONG)
+    return clock_moment(day, DEFAULT_ZONE, hour, minute)

@@ -13,14 +13,15 @@ from __future__ import annotations
 import io
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from importlib import resources
 
 from sqlmodel import Session, col, select
 
 from distro.domain.core.access import Actor, Role
-from distro.domain.core.clock import HONG_KONG, local_date
+from distro.domain.core.clock import clock_moment
 from distro.domain.core.errors import DomainError
+from distro.domain.core.zone import DEFAULT_ZONE, counter_today
 from distro.domain.stock.adjusting import write_off_expired
 from distro.domain.stock.catalogue_csv import import_items
 from distro.domain.stock.ledger import issue_stock
@@ -106,7 +107,7 @@ def create_demo_stock(session: Session, *, now: datetime, seed: int) -> int:
     """Import the starter catalogue and post the demo's months of stock movements as the demo
     coordinator, each at its own time before `now`; returns how many items there are."""
     actor = demo_coordinator(session)
-    today = local_date(now)
+    today = counter_today(session, now)
     _import_catalogue(session, actor, _at(today - timedelta(days=STORY_DAYS), 9))
     story = _Story(session, actor, list(session.exec(select(Item).order_by(col(Item.id)))), seed)
     for days_ago in range(STORY_DAYS - 1, 0, -1):
@@ -262,4 +263,4 @@ def _weeks_until_next(delivery: Delivery, category: ItemCategory) -> float:
 
 def _at(day: date, hour: int) -> datetime:
     """`hour` o'clock at the counters on `day`, in UTC as the ledger stores times."""
-    return datetime.combine(day, time(hour), tzinfo=HONG_KONG).astimezone(UTC)
+    return clock_moment(day, DEFAULT_ZONE, hour)

@@ -10,14 +10,15 @@ its transaction, so what the volunteer saw is what the database accepts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from distro.domain.core.clock import hong_kong_time, local_date
 from distro.domain.core.codes import Code, parse_scan
 from distro.domain.core.errors import NotFound
+from distro.domain.core.moments import MomentStyle, moment_text
+from distro.domain.core.zone import counter_today, ngo_zone
 from distro.domain.distribution.household_basket import (
     EntitledLine,
     basket_lines,
@@ -76,6 +77,8 @@ class Entitlement:
     """Things the volunteer must see (consent missing) that do not stop the handout."""
     previous: Collection | None
     last_visit: datetime | None
+    zone: tzinfo
+    """The NGO's clock, the one `last_visit` and `previous` are shown on."""
 
     @property
     def eligible(self) -> bool:
@@ -107,7 +110,7 @@ def _entitlement(
     session: Session, distribution: DistributionRound, family: Family, scanned: str, now: datetime
 ) -> Entitlement:
     assert family.id is not None and distribution.id is not None
-    today = local_date(now)
+    today = counter_today(session, now)
     members = list(
         session.exec(
             select(Member)
@@ -147,6 +150,7 @@ def _entitlement(
         warnings=_warnings(family, members),
         previous=previous,
         last_visit=_last_visit(session, family_ids),
+        zone=ngo_zone(session),
     )
 
 
@@ -211,7 +215,7 @@ def _blockers(
 ) -> list[str]:
     blockers = []
     if previous is not None:
-        blockers.append(already_collected(previous))
+        blockers.append(already_collected(previous, ngo_zone(session)))
     if family.status != FamilyStatus.ACTIVE.value:
         blockers.append(
             f"The family is {family.status.replace('_', ' ')}; only active families collect."
@@ -227,11 +231,11 @@ def _blockers(
     return blockers
 
 
-def already_collected(previous: Collection) -> str:
+def already_collected(previous: Collection, zone: tzinfo) -> str:
     """The refusal of a second collection: when, where, by whom, which slip."""
-    at = hong_kong_time(previous.handed_out_at)
+    at = moment_text(previous.handed_out_at, zone, MomentStyle.DAY_TIME)
     return (
-        f"Already collected this round: {at:%d %b %H:%M} {at_counter(previous.counter)} "
+        f"Already collected this round: {at} {at_counter(previous.counter)} "
         f"with {previous.actor}, slip {previous.code}."
     )
 

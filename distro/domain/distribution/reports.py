@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any, TextIO, cast
 
 import sqlalchemy
@@ -20,8 +20,10 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlmodel import Session, col, select
 
-from distro.domain.core.clock import HONG_KONG, on_clock
+from distro.domain.core.clock import on_clock
 from distro.domain.core.csv_cells import BOM, escape_cell
+from distro.domain.core.moments import MomentStyle, moment_text
+from distro.domain.core.zone import ngo_zone
 from distro.domain.distribution.models import DistributionRound, Handout, HandoutLine
 from distro.domain.distribution.rounds import get_round
 from distro.domain.distribution.slips import SlipState
@@ -232,24 +234,21 @@ def export_handouts(session: Session, stream: TextIO, *, round_id: int | None = 
     )
     if round_id is not None:
         query = query.where(col(Handout.round_id) == round_id)
-    written = 0
+    written, zone = 0, ngo_zone(session)
     for row in session.execute(query):
-        writer.writerow([_cell(name, value) for name, value in zip(COLUMNS, row, strict=True)])
+        cells = zip(COLUMNS, row, strict=True)
+        writer.writerow([_cell(name, value, zone) for name, value in cells])
         written += 1
     return written
 
 
-def _cell(name: str, value: object) -> object:
-    """One cell: times in Hong Kong, the proxy as yes/no, text escaped, numbers as they are."""
+def _cell(name: str, value: object, zone: tzinfo) -> object:
+    """One cell: times on the NGO's clock with their offset, the proxy as yes/no, text escaped,
+    numbers as they are."""
     if name in _MOMENTS:
-        return "" if value is None else _hong_kong(cast(datetime, value))
+        return "" if value is None else moment_text(cast(datetime, value), zone, MomentStyle.ISO)
     if name == "proxy":
         return "yes" if value else "no"
     if value is None:
         return ""
     return escape_cell(value) if isinstance(value, str) else value
-
-
-def _hong_kong(moment: datetime) -> str:
-    """ISO 8601 with the +08:00 offset, to the second, as a spreadsheet reads it."""
-    return on_clock(moment, HONG_KONG).isoformat(timespec="seconds")

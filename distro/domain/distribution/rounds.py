@@ -17,9 +17,9 @@ from sqlmodel import Session, col, select
 
 from distro.domain.audit.changes import record_change
 from distro.domain.core.access import Actor, Permission, requires
-from distro.domain.core.clock import local_date
 from distro.domain.core.errors import Conflict, InvalidInput, NotFound
 from distro.domain.core.inputs import Line, validated
+from distro.domain.core.zone import counter_today
 from distro.domain.distribution.models import DistributionRound, Expected, RoundFamily
 from distro.domain.families.registry import find_family_by_code
 
@@ -166,7 +166,7 @@ def all_rounds(session: Session, limit: int = 100) -> list[DistributionRound]:
 
 def current_round(session: Session, now: datetime) -> DistributionRound | None:
     """The round a counter hands out in by default: the newest open round running today."""
-    running = open_rounds(session, local_date(now))
+    running = open_rounds(session, counter_today(session, now))
     return running[0] if running else None
 
 

@@ -8,7 +8,7 @@ No surname, phone, address or claim reference is ever on it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class SlipView:
     organisation: str
     round_name: str
     handed_out_at: datetime
+    zone: tzinfo
+    """The NGO's clock, the one the slip tells the time on."""
     """Timezone-aware; layouts print it as the Hong Kong date and time."""
     family_code: str
     family_name: str

@@ -6,17 +6,18 @@ counting its printings, and `SlipView`, what a printed slip shows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from distro.domain.audit.changes import record_change
 from distro.domain.core.access import Actor, Permission, requires
-from distro.domain.core.clock import hong_kong_time
 from distro.domain.core.codes import Code, CodeKind, parse_scan
 from distro.domain.core.errors import CodeError, Conflict, InvalidInput, NotFound
 from distro.domain.core.inputs import clean_note
+from distro.domain.core.moments import MomentStyle, moment_text
+from distro.domain.core.zone import ngo_zone
 from distro.domain.distribution.models import DistributionRound, Handout, HandoutLine
 from distro.domain.distribution.slip_view import SlipLine, SlipView
 from distro.domain.families.masks import mask_name
@@ -74,7 +75,7 @@ def collect_slip(
     """Mark the bag of a two-step slip collected at the exit; refuse a voided slip, one already
     collected, or (with `round_id`, the exit desk's round) a slip of another round."""
     slip = find_slip(session, code_text)
-    refusal = why_not_collectable(slip, round_id)
+    refusal = why_not_collectable(slip, ngo_zone(session), round_id)
     if refusal is not None:
         raise Conflict(refusal)
     handout = slip.handout
@@ -85,17 +86,18 @@ def collect_slip(
     return slip
 
 
-def why_not_collectable(slip: SlipState, round_id: int | None = None) -> str | None:
-    """Why the exit desk must not hand over this slip's bag, or None when it may."""
+def why_not_collectable(slip: SlipState, zone: tzinfo, round_id: int | None = None) -> str | None:
+    """Why the exit desk must not hand over this slip's bag, or None when it may; times on the
+    clock of `zone`."""
     handout = slip.handout
     if handout.voided_at is not None:
         return f"Slip {handout.code} was voided ({handout.void_reason}); do not hand over a bag."
     if round_id is not None and handout.round_id != round_id:
         return f"Slip {handout.code} is from {slip.round_name}, not this round."
     if handout.collected_at is not None:
-        at = hong_kong_time(handout.collected_at)
+        at = moment_text(handout.collected_at, zone, MomentStyle.DAY_TIME)
         by = f" ({handout.collected_by})" if handout.collected_by else ""
-        return f"Slip {handout.code} was already collected at {at:%d %b %H:%M}{by}."
+        return f"Slip {handout.code} was already collected at {at}{by}."
     return None
 
 
@@ -197,6 +199,7 @@ def slip_view(
         organisation=organisation,
         round_name=distribution.name,
         handed_out_at=handout.handed_out_at,
+        zone=ngo_zone(session),
         family_code=family.code,
         family_name=mask_name(head or ""),
         household_size=handout.household_size,

@@ -19,6 +19,7 @@ from distro.domain.core.codes import Code, CodeKind, format_code, parse_scan
 from distro.domain.core.errors import CodeError, Conflict, DomainError, NotFound
 from distro.domain.core.inputs import clean_note
 from distro.domain.core.numbering import next_number, reserve_up_to
+from distro.domain.core.words import how_many
 from distro.domain.families.duplicates import PossibleDuplicates, find_duplicates
 from distro.domain.families.member_rows import new_member
 from distro.domain.families.merge_chain import surviving_family
@@ -142,7 +143,7 @@ def register_family(
         entity="family",
         entity_id=family.id,
         family_id=family.id,
-        summary=f"Registered {family.code} ({record.household_size} members)",
+        summary=f"Registered {family.code} ({how_many(record.household_size, 'member')})",
         after=record.snapshot(),
         reason=note,
     )

@@ -24,6 +24,7 @@ from distro.domain.audit.models import AuditEvent
 from distro.domain.core.access import Actor, Permission, requires
 from distro.domain.core.errors import DomainError, InvalidInput, NotFound
 from distro.domain.core.inputs import clean_note
+from distro.domain.core.words import how_many
 from distro.domain.distribution.models import Handout, HandoutLine, RoundFamily
 from distro.domain.families.merge_chain import family_with_merged_ids
 from distro.domain.families.models import Family, FamilyStatus, Member, Phone, SearchKey
@@ -268,7 +269,7 @@ def _record_each(
             entity="family",
             entity_id=family_id,
             family_id=family_id,
-            summary=f"{verb} family {code} ({count} members)"
+            summary=f"{verb} family {code} ({how_many(count, 'member')})"
             if first
             else f"{verb} with {code}, into which it was merged",
             reason=reason,

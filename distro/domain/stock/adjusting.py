@@ -9,9 +9,9 @@ from sqlalchemy import select as sql_select
 from sqlmodel import Session, col
 
 from distro.domain.core.access import Actor, Permission, requires
-from distro.domain.core.clock import local_date
 from distro.domain.core.errors import InvalidInput, NotFound
 from distro.domain.core.inputs import clean_note
+from distro.domain.core.zone import counter_today
 from distro.domain.stock.ledger import (
     ItemRef,
     LotChoice,
@@ -50,7 +50,7 @@ def adjust_stock(
     note = clean_note(note, field="note")
     _check_adjustment(quantity, reason, note)
     item = item_ref(session, item_id)
-    today = local_date(now)
+    today = counter_today(session, now)
     text = f"{reason.value}: {note}" if note else reason.value
     if quantity > 0 and lot_id is None:
         check_expiry(expiry, today, field="expiry")
@@ -81,7 +81,7 @@ def write_off_expired(
 ) -> list[Taken]:
     """Take every expired lot still on the shelves off the books in one step (one `expire`
     movement per lot, one audit row). Nothing expired: nothing is written."""
-    today = local_date(now)
+    today = counter_today(session, now)
     query = sql_select(
         col(StockLot.id), col(StockLot.item_id), col(StockLot.on_hand), col(StockLot.expiry)
     ).where(col(StockLot.expiry) < today, col(StockLot.on_hand) > 0)
@@ -145,7 +145,7 @@ def _new_found_lot(
     lot = StockLot(
         item_id=item.id,
         expiry=expiry,
-        received_on=local_date(now),
+        received_on=counter_today(session, now),
         location=location,
         received_quantity=quantity,
         on_hand=quantity,

@@ -24,9 +24,9 @@ from sqlmodel import Session, SQLModel, col, select
 
 from distro.domain.audit.changes import record_change
 from distro.domain.core.access import Actor, Permission, requires
-from distro.domain.core.clock import local_date
 from distro.domain.core.errors import Conflict, InvalidInput, NotFound
 from distro.domain.core.inputs import clean_note
+from distro.domain.core.zone import counter_today
 from distro.domain.stock.models import MAX_QUANTITY, Item, MovementKind, StockLot, StockMovement
 
 _ITEMS: Table = SQLModel.metadata.tables[Item.__tablename__]
@@ -149,7 +149,7 @@ def take_first_expiry_first(
     last), one movement per lot drawn on; the item is read in the same query as its lots. Only
     for guarded services (issue, adjust, later the handout), which write the audit row; raises
     NotFound or NotEnoughStock, taking nothing."""
-    today = local_date(at)
+    today = counter_today(session, at)
     rows = session.execute(_WITH_LOTS[choice.value], {"item_id": item_id, "today": today}).all()
     if not rows:
         raise NotFound(f"There is no item number {item_id}.")

@@ -14,14 +14,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import case, func, literal_column, or_, select
 from sqlmodel import Session, col
 
-from distro.domain.core.clock import HONG_KONG
+from distro.domain.core.clock import clock_moment
+from distro.domain.core.zone import ngo_zone
 from distro.domain.stock.models import (
     Item,
     ItemCategory,
@@ -176,22 +177,17 @@ def _units_out(session: Session, first_day: date, end_day: date) -> dict[int, in
     `end_day` at the counters. The covering index on (at, kind, item_id, quantity) answers it
     without reading the ledger; bounding the time on both sides is what makes SQLite see that
     (with one bound it guesses a quarter of the ledger and walks all of it by item instead)."""
-    at = col(StockMovement.at)
+    at, zone = col(StockMovement.at), ngo_zone(session)
     rows = session.execute(
         select(col(StockMovement.item_id), func.sum(StockMovement.quantity))
         .where(
-            at >= _start_of(first_day),
-            at < _start_of(end_day),
+            at >= clock_moment(first_day, zone),
+            at < clock_moment(end_day, zone),
             col(StockMovement.kind).in_(RATE_KINDS),
         )
         .group_by(col(StockMovement.item_id))
     )
     return {item_id: max(0, -total) for item_id, total in rows}
-
-
-def _start_of(day: date) -> datetime:
-    """Midnight at the counters, in UTC as the ledger stores times."""
-    return datetime.combine(day, time(), tzinfo=HONG_KONG).astimezone(UTC)
 
 
 def _level(item: Sequence[Any], totals: LotTotals, daily_rate: float) -> ItemLevel:

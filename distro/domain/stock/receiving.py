@@ -13,9 +13,9 @@ from sqlmodel import Session, col, select
 
 from distro.domain.audit.changes import record_change
 from distro.domain.core.access import Actor, Permission, requires
-from distro.domain.core.clock import local_date
 from distro.domain.core.errors import DomainError, InvalidInput, NotFound
 from distro.domain.core.inputs import Line
+from distro.domain.core.zone import counter_today
 from distro.domain.stock.ledger import add_movement
 from distro.domain.stock.models import (
     MAX_QUANTITY,
@@ -67,7 +67,7 @@ class ReceiptIn(BaseModel):
 def receive_stock(session: Session, receipt: ReceiptIn, *, actor: Actor, now: datetime) -> Received:
     """Post a delivery: one lot and one `receive` movement per line. An expiry already past is
     accepted (the goods are on the shelf) with a warning: the lot counts as expired at once."""
-    today = local_date(now)
+    today = counter_today(session, now)
     if receipt.received_on > today:
         raise InvalidInput({"received_on": "is in the future; type the day it arrived"})
     items = _items(session, {line.item_id for line in receipt.lines})

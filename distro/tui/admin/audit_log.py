@@ -27,14 +27,18 @@ from distro.domain.admin.audit_log import (
 )
 from distro.domain.core.errors import DomainError, NotAllowed
 from distro.domain.core.inputs import validated
+from distro.domain.core.moments import moment_text
+from distro.domain.core.zone import ngo_zone
 from distro.domain.families.masks import mask_names_in
 from distro.domain.users.accounts import list_users
 from distro.tui.base import Distro, UsesDistro, reading, refuse, writing
-from distro.tui.families.history import describe_change, local_time
+from distro.tui.families.history import describe_change
 from distro.tui.widgets.cells import cell
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
+
     from textual.timer import Timer
 
     from distro.domain.audit.models import AuditEvent
@@ -83,6 +87,9 @@ class AuditScreen(UsesDistro, Screen[None]):
         Binding("ctrl+f", "focus_filters", "Filters", tooltip="Back to the filters", id="filters"),
         Binding("down", "focus_rows", "Rows", show=False, id="audit-rows"),
     ]
+
+    zone: tzinfo
+    """The NGO's clock, read with each page of rows, before any is shown."""
 
     def __init__(self) -> None:
         super().__init__(id="audit-screen")
@@ -169,29 +176,28 @@ class AuditScreen(UsesDistro, Screen[None]):
 
         try:
             filters = validated(AuditFilter, {**values, "limit": PAGE})
-            zone = self.distro.clock().astimezone().tzinfo
-            assert zone is not None
             with reading(self.distro) as session:
-                events = audit_events(
-                    session, filters, actor=self.distro.current_actor(), zone=zone
-                )
+                events = audit_events(session, filters, actor=self.distro.current_actor())
                 codes = family_codes(session, events)
+                zone = ngo_zone(session)
         except DomainError as error:
             self.app.call_from_thread(self.show_problem, str(error))
             return
-        self.app.call_from_thread(self.show_rows, events, codes)
+        self.app.call_from_thread(self.show_rows, events, codes, zone)
 
-    def show_rows(self, events: list[AuditEvent], codes: dict[int, str]) -> None:
-        """Fill the table with one page of rows."""
+    def show_rows(self, events: list[AuditEvent], codes: dict[int, str], zone: tzinfo) -> None:
+        """Fill the table with one page of rows, their times on the NGO's clock (`zone`)."""
 
-        self.events = events
+        self.events, self.zone = events, zone
         table = self.query_one("#audit-table", DataTable)
         table.clear()
         masked = self.distro.privacy.on
         for event in events:
             label = record_label(event, codes)
             summary = mask_names_in(event.summary, names_in(event)) if masked else event.summary
-            table.add_row(local_time(event.at), event.actor, event.action, label, cell(summary))
+            table.add_row(
+                moment_text(event.at, zone), event.actor, event.action, label, cell(summary)
+            )
         found = f"{len(events)} shown, newest first" if events else "No change matches"
         self.query_one("#audit-status", Static).update(f"{found}. {HINT}")
 
@@ -211,7 +217,7 @@ class AuditScreen(UsesDistro, Screen[None]):
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
         if 0 <= event.cursor_row < len(self.events):
             chosen = self.events[event.cursor_row]
-            self.app.push_screen(AuditDetail(chosen, masked=self.distro.privacy.on))
+            self.app.push_screen(AuditDetail(chosen, self.zone, masked=self.distro.privacy.on))
 
 
 def names_in(event: AuditEvent) -> list[str]:
@@ -231,9 +237,9 @@ class AuditDetail(UsesDistro, ModalScreen[None]):
         Binding("escape,enter", "dismiss", "Close", id="close-audit-detail"),
     ]
 
-    def __init__(self, event: AuditEvent, *, masked: bool) -> None:
+    def __init__(self, event: AuditEvent, zone: tzinfo, *, masked: bool) -> None:
         super().__init__()
-        self.event = event
+        self.event, self.zone = event, zone
         self.masked = masked
         """Privacy mode was on when the row was chosen: personal values are masked."""
 
@@ -241,5 +247,5 @@ class AuditDetail(UsesDistro, ModalScreen[None]):
         with VerticalScroll(classes="form-dialog", id="audit-detail-box"):
             yield Static(f"{self.event.action}  (row {self.event.id})  Esc closes")
             names = names_in(self.event)
-            detail = describe_change(self.event, masked=self.masked, names=names)
+            detail = describe_change(self.event, self.zone, masked=self.masked, names=names)
             yield Static(detail, id="audit-detail")

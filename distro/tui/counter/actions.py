@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 
 from distro.domain.core.access import Permission
-from distro.domain.core.clock import local_date
 from distro.tui.base import reading
 from distro.tui.counter.forms import ChoiceModal, Proxy, ProxyModal
 from distro.tui.widgets.ask import Answer, AskModal
@@ -38,6 +37,7 @@ class HandoutShaping:
 
     def substitute(self) -> None:
         """Offer items of the same category that fit the household's diet, with their stock."""
+        from distro.domain.core.zone import counter_today
         from distro.domain.distribution.entitlement import usable_on_hand
         from distro.domain.distribution.handout_request import substitutes_for
 
@@ -50,7 +50,9 @@ class HandoutShaping:
         with reading(desk.distro) as session:
             items = [entitled.item, *substitutes_for(session, entitled, draft.entitlement.dietary)]
             stock = usable_on_hand(
-                session, [item.id for item in items], local_date(desk.distro.clock())
+                session,
+                [item.id for item in items],
+                counter_today(session, desk.distro.clock()),
             )
         options = [substitute_text(item, stock.get(item.id, 0)) for item in items]
 

@@ -9,6 +9,7 @@ slip is printed, and Ctrl+R prints it again (marked REPRINT) when the printer is
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import tzinfo
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -112,6 +113,7 @@ class HandoutConfirming:
         self.print_slip(handout_id)
 
     def _choose_slip(self) -> None:
+        from distro.domain.core.zone import ngo_zone
         from distro.domain.distribution.reprints import slips_to_reprint
 
         desk, app = self.desk, self.desk.distro
@@ -120,6 +122,7 @@ class HandoutConfirming:
             return
         with reading(app) as session:
             slips = slips_to_reprint(session, desk.round.id, app.settings.counter)
+            zone = ngo_zone(session)
         if not slips:
             desk.keep_refusal("No slip of this round to print again yet.", "Reprint")
             return
@@ -129,7 +132,7 @@ class HandoutConfirming:
                 self.print_slip(slips[index].handout_id)
 
         explanation = "Slips that never printed come first. Or scan the family's card or slip."
-        choices = [reprint_text(slip) for slip in slips]
+        choices = [reprint_text(slip, zone) for slip in slips]
         modal = ChoiceModal("Print which slip again?", choices, explanation)
         app.push_screen(modal, callback=chosen)
 
@@ -172,7 +175,8 @@ class HandoutConfirming:
         return self._printer
 
 
-def reprint_text(slip: SlipToReprint) -> str:
+def reprint_text(slip: SlipToReprint, zone: tzinfo) -> str:
     """One slip as Ctrl+R offers it: code, family, when and where, and whether it printed."""
     printed = "" if slip.printed else "  NEVER PRINTED"
-    return f"{slip.code}  {slip.family_code}  {when(slip.handed_out_at)}  {slip.counter}{printed}"
+    at = when(slip.handed_out_at, zone)
+    return f"{slip.code}  {slip.family_code}  {at}  {slip.counter}{printed}"

@@ -15,6 +15,8 @@ from distro.tui.counter.text import when
 from distro.tui.widgets.confirm import ConfirmModal
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
+
     from distro.domain.distribution.models import DistributionRound
     from distro.domain.distribution.slips import SlipState
     from distro.tui.counter.desk import CounterDesk
@@ -42,16 +44,18 @@ class ExitDesk:
     def take_slip(self, code: Code) -> None:
         """A slip scanned at the counter: at the exit of a two-step round, hand over its bag
         (Enter confirms); otherwise say where the slip stands."""
+        from distro.domain.core.zone import ngo_zone
         from distro.domain.distribution.slips import find_slip, why_not_collectable
 
         app = self.desk.distro
         try:
             with reading(app) as session:
                 slip = find_slip(session, code)
+                zone = ngo_zone(session)
         except DomainError as error:
             refuse(app, error, title="Slip")
             return
-        refusal = why_not_collectable(slip, self._round_id())
+        refusal = why_not_collectable(slip, zone, self._round_id())
         if refusal is not None:
             self.desk.keep_refusal(f"{escape(refusal)} Ctrl+R prints it again.", "Slip")
             return
@@ -61,7 +65,7 @@ class ExitDesk:
                 self._collect(slip.handout.code)
 
         question = f"Hand over the bag of slip {slip.handout.code}?"
-        app.push_screen(ConfirmModal(question, _slip_words(slip)), callback=confirmed)
+        app.push_screen(ConfirmModal(question, _slip_words(slip, zone)), callback=confirmed)
 
     def _round_id(self) -> int | None:
         return self.desk.round.id if self.desk.round else None
@@ -86,9 +90,10 @@ class ExitDesk:
         self.desk.refresh_round()
 
 
-def _slip_words(slip: SlipState) -> str:
+def _slip_words(slip: SlipState, zone: tzinfo) -> str:
     handout = slip.handout
     return (
         f"Slip {handout.code}, {slip.round_name}, family {slip.family_code}: "
-        f"handed out {when(handout.handed_out_at)} {at_counter(handout.counter)}; {slip.state}."
+        f"handed out {when(handout.handed_out_at, zone)} {at_counter(handout.counter)}; "
+        f"{slip.state}."
     )

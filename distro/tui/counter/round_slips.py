@@ -10,6 +10,7 @@ from textual.markup import escape
 
 from distro.domain.core.access import Permission
 from distro.domain.core.errors import DomainError
+from distro.domain.core.zone import ngo_zone
 from distro.domain.distribution.reports import uncollected_slips
 from distro.domain.distribution.slips import void_slip
 from distro.tui.base import reading, writing
@@ -19,6 +20,8 @@ from distro.tui.widgets.ask import Answer, AskModal
 from distro.tui.widgets.list_screen import ListScreen
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
+
     from distro.domain.distribution.reports import UncollectedSlip
 
 SHOWN = 500
@@ -54,6 +57,9 @@ class RoundSlipsScreen(ListScreen[None, "UncollectedSlip"]):
     }
     PALETTE_HIDDEN = frozenset({"slips-back"})
 
+    zone: tzinfo
+    """The NGO's clock, read with the rows."""
+
     def __init__(self, round_id: int, round_name: str) -> None:
         super().__init__()
         self.round_id = round_id
@@ -61,6 +67,7 @@ class RoundSlipsScreen(ListScreen[None, "UncollectedSlip"]):
 
     def read_rows(self) -> list[UncollectedSlip]:
         with reading(self.distro) as session:
+            self.zone = ngo_zone(session)
             return uncollected_slips(session, self.round_id, limit=SHOWN)
 
     def cells(self, row: UncollectedSlip) -> tuple[str, ...]:
@@ -68,7 +75,7 @@ class RoundSlipsScreen(ListScreen[None, "UncollectedSlip"]):
             row.code,
             row.family_code,
             str(row.household_size),
-            when(row.handed_out_at),
+            when(row.handed_out_at, self.zone),
             row.counter,
         )
 

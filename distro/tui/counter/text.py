@@ -3,12 +3,12 @@ cells of the entitlement table, as Rich markup built from domain objects (no wid
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
-from distro.domain.core.clock import hong_kong_time
+from distro.domain.core.moments import MomentStyle, moment_text
 from distro.domain.families.masks import mask_name
 
 if TYPE_CHECKING:
@@ -32,11 +32,11 @@ DIETARY_LABELS = {
 }
 
 
-def when(moment: datetime | None) -> str:
-    """A moment as the counter says it: "25 Nov 14:03" in Hong Kong time, or "never"."""
+def when(moment: datetime | None, zone: tzinfo) -> str:
+    """A moment as the counter says it: "25 Nov 14:03" on the NGO's clock, or "never"."""
     if moment is None:
         return "never"
-    return f"{hong_kong_time(moment):%d %b %H:%M}"
+    return moment_text(moment, zone, MomentStyle.DAY_TIME)
 
 
 def family_panel(entitlement: Entitlement, *, masked: bool) -> str:
@@ -57,7 +57,8 @@ def family_panel(entitlement: Entitlement, *, masked: bool) -> str:
         f"[b]{entitlement.family_code}  {escape(name)}[/b]  ·  "
         f"[b]Household {entitlement.household_size}[/b]: {escape(entitlement.household)}"
         f"{merged}\n"
-        f"Diet: [b]{diet}[/b]{allergies}   Last visit: {when(entitlement.last_visit)}"
+        f"Diet: [b]{diet}[/b]{allergies}   "
+        f"Last visit: {when(entitlement.last_visit, entitlement.zone)}"
     )
 
 

@@ -1,4 +1,5 @@
-"""Provides a family's history: every change, who made it, when, and what it changed.
+"""Provides a family's history: every change, who made it, when (on the NGO's clock), and what it
+changed, in the words of the forms.
 
 In privacy mode the personal fields' before and after values are masked like everywhere else,
 and so are members' names in the summaries ("Added Amina Y."), unless the family was revealed.
@@ -7,8 +8,9 @@ and so are members' names in the summaries ("Added Amina Y."), unless the family
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -20,7 +22,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from distro.domain.audit.changes import changed_fields
-from distro.domain.families.history import family_history
+from distro.domain.core.moments import moment_text
+from distro.domain.core.zone import ngo_zone
+from distro.domain.families.history import (
+    UNSHOWN_FIELDS,
+    family_history,
+    field_name,
+    value_words,
+)
 from distro.domain.families.masks import (
     mask_address,
     mask_claim_ref,
@@ -31,11 +40,17 @@ from distro.domain.families.masks import (
 from distro.domain.families.registry import load_family
 from distro.tui.base import UsesDistro, reading
 from distro.tui.widgets.cells import cell
+from distro.tui.widgets.fields import FAMILY_FIELDS, MEMBER_FIELDS
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
     from distro.domain.audit.models import AuditEvent
 
+FORM_NAMES = {
+    spec.name: re.sub(r"\s*(\(.*\)|\*)", "", spec.label)
+    for spec in (*FAMILY_FIELDS, *MEMBER_FIELDS)
+}
+"""Each field as its form labels it, without the hints: "Diet (Space ticks)" reads "Diet"."""
 MAX_SHOWN_VALUE = 60
 PERSONAL_FIELDS: dict[str, Callable[[str], str]] = {
     "full_name": mask_name,
@@ -46,19 +61,22 @@ PERSONAL_FIELDS: dict[str, Callable[[str], str]] = {
 """Fields masked in privacy mode, and how; phones (a list) are masked one by one."""
 
 
-def describe_change(event: AuditEvent, *, masked: bool = False, names: Sequence[str] = ()) -> str:
-    """The fields a change touched, before -> after, one per line; `masked` masks personal
-    values and members' names (those in the change, and `names`) wherever they appear."""
+def describe_change(
+    event: AuditEvent, zone: tzinfo, *, masked: bool = False, names: Sequence[str] = ()
+) -> str:
+    """The fields a change touched, before -> after, one per line, its time on the NGO's clock
+    (`zone`); `masked` masks personal values and members' names (those in the change, and
+    `names`) wherever they appear."""
 
-    lines = [f"by {event.actor}, {local_time(event.at)}"]
+    lines = [f"by {event.actor}, {moment_text(event.at, zone)}"]
     if event.reason:
         lines.append(f"Reason: {event.reason}")
     for field, (before, after) in changed_fields(event.before, event.after).items():
         if field == "members":
-            lines.extend(_member_changes(before or [], after or [], masked=masked))
-        else:
-            shown_before, shown_after = _shown(field, before, masked), _shown(field, after, masked)
-            lines.append(f"{field}: {shown_before} -> {shown_after}")
+            lines.extend(_member_changes(before or [], after or [], masked=masked, zone=zone))
+        elif field not in UNSHOWN_FIELDS:
+            was, now = _shown(field, before, masked, zone), _shown(field, after, masked, zone)
+            lines.append(f"{_name(field, event.entity)}: {was} -> {now}")
     text = "\n".join([event.summary, *lines])
     if masked:
         text = mask_names_in(text, [*names_in([event]), *names])
@@ -76,46 +94,46 @@ def names_in(events: Sequence[AuditEvent]) -> list[str]:
     return names
 
 
-def _shown(field: str, value: object, masked: bool) -> str:
-    """A value as privacy mode allows it on screen now."""
+def _shown(field: str, value: object, masked: bool, zone: tzinfo) -> str:
+    """A value in plain words, as privacy mode allows it on screen now."""
     if masked and field == "phones" and isinstance(value, list):
-        return _short([mask_phone(str(number)) for number in value])
-    if masked and field in PERSONAL_FIELDS and isinstance(value, str):
-        return _short(PERSONAL_FIELDS[field](value))
-    return _short(value)
+        value = [mask_phone(str(number)) for number in value]
+    elif masked and field in PERSONAL_FIELDS and isinstance(value, str):
+        value = PERSONAL_FIELDS[field](value)
+    return _short(value_words(field, value, zone))
 
 
-def local_time(moment: datetime) -> str:
-    """A stored UTC time as the counter's clock shows it."""
-    return f"{moment.astimezone():%Y-%m-%d %H:%M}"
+def _name(field: str, entity: str) -> str:
+    """A field as the family's forms label it, or in the domain's words if no form shows it."""
+    form_name = FORM_NAMES.get(field) if entity in ("family", "member") else None
+    return form_name or field_name(field, entity).capitalize()
 
 
 def _member_changes(
-    before: list[dict[str, Any]], after: list[dict[str, Any]], *, masked: bool
+    before: list[dict[str, Any]], after: list[dict[str, Any]], *, masked: bool, zone: tzinfo
 ) -> list[str]:
     """Members added, removed or changed, by name, with the fields that changed."""
     old = {member["id"]: member for member in before}
     new = {member["id"]: member for member in after}
 
     def name(member: dict[str, Any]) -> str:
-        return _shown("full_name", member["full_name"], masked)
+        return _shown("full_name", member["full_name"], masked, zone)
 
     lines = [f"member added: {name(new[key])}" for key in new.keys() - old.keys()]
     lines += [f"member left: {name(old[key])}" for key in old.keys() - new.keys()]
     for key in old.keys() & new.keys():
         changed = [
-            f"{field} {_shown(field, old[key].get(field), masked)} -> "
-            f"{_shown(field, value, masked)}"
+            f"{_name(field, 'member')} {_shown(field, old[key].get(field), masked, zone)} -> "
+            f"{_shown(field, value, masked, zone)}"
             for field, value in new[key].items()
-            if (old[key].get(field) or None) != (value or None)
+            if field not in UNSHOWN_FIELDS and (old[key].get(field) or None) != (value or None)
         ]
         if changed:
             lines.append(f"{name(new[key])}: " + ", ".join(changed))
     return lines
 
 
-def _short(value: object) -> str:
-    text = "-" if value in (None, "", []) else str(value)
+def _short(text: str) -> str:
     return text if len(text) <= MAX_SHOWN_VALUE else text[: MAX_SHOWN_VALUE - 3] + "..."
 
 
@@ -125,6 +143,9 @@ class HistoryScreen(UsesDistro, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the family", id="history-back"),
     ]
+
+    zone: tzinfo
+    """The NGO's clock, read on mount with the changes, before anything is drawn."""
 
     def __init__(self, family_id: int) -> None:
         super().__init__(id="history-screen")
@@ -145,6 +166,7 @@ class HistoryScreen(UsesDistro, Screen[None]):
         with reading(self.distro) as session:
             self.events = family_history(session, self.family_id)
             record = load_family(session, self.family_id)
+            self.zone = ngo_zone(session)
         self.sub_title = f"History of {record.family.code}"
         members = record.members + record.removed_members
         self._names = names_in(self.events) + [member.full_name for member in members]
@@ -163,7 +185,7 @@ class HistoryScreen(UsesDistro, Screen[None]):
         table.clear()
         for event in self.events:
             summary = mask_names_in(event.summary, self._names) if masked else event.summary
-            table.add_row(local_time(event.at), cell(event.actor), cell(summary))
+            table.add_row(moment_text(event.at, self.zone), cell(event.actor), cell(summary))
         table.move_cursor(row=row)
         self._show_detail(row)
 
@@ -183,7 +205,7 @@ class HistoryScreen(UsesDistro, Screen[None]):
     def _show_detail(self, row: int) -> None:
         if 0 <= row < len(self.events):
             masked = self.distro.privacy.masks(self.family_id)
-            detail = describe_change(self.events[row], masked=masked, names=self._names)
+            detail = describe_change(self.events[row], self.zone, masked=masked, names=self._names)
             self.query_one("#history-detail", Static).update(detail)
 
     def action_back(self) -> None:

@@ -11,10 +11,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from distro.domain.core.access import Permission
+from distro.domain.core.moments import moment_text
+from distro.domain.core.zone import ngo_zone
 from distro.domain.stock.item_lookup import item_barcodes, load_item
 from distro.domain.stock.lists import item_lots, item_movements
 from distro.tui.base import UsesDistro, reading
-from distro.tui.families.history import local_time
 from distro.tui.stock.barcode import AttachBarcodeModal
 from distro.tui.stock.forms import AdjustModal, IssueModal
 from distro.tui.stock.receive import ReceiveModal
@@ -30,6 +31,8 @@ from distro.tui.widgets.cells import cell
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
+
     from distro.domain.stock.lists import LotView, MovementView
     from distro.domain.stock.models import Item
     from distro.domain.stock.receiving import Received
@@ -139,13 +142,14 @@ class StockItemScreen(UsesDistro, Screen[None]):
             barcodes = item_barcodes(session, self.item_id)
             self.lots = item_lots(session, self.item_id, today=today)
             self.movements = item_movements(session, self.item_id, limit=PAGE)
+            zone = ngo_zone(session)
         self.older_left = len(self.movements) == PAGE
         self.sub_title = f"Item {self.item.code}"
         self._draw_summary(barcodes)
         self._draw_lots()
         movements = self.query_one("#movement-table", DataTable)
         movements.clear()
-        self._add_movements(self.movements)
+        self._add_movements(self.movements, zone)
 
     def _draw_summary(self, barcodes: list[str]) -> None:
         assert self.item is not None
@@ -181,12 +185,12 @@ class StockItemScreen(UsesDistro, Screen[None]):
             )
         table.move_cursor(row=row)
 
-    def _add_movements(self, movements: list[MovementView]) -> None:
+    def _add_movements(self, movements: list[MovementView], zone: tzinfo) -> None:
         table = self.query_one("#movement-table", DataTable)
         for movement in movements:
             why = " ".join(part for part in (movement.reason, movement.reference) if part)
             table.add_row(
-                local_time(movement.at),
+                moment_text(movement.at, zone),
                 movement.kind.value,
                 f"{movement.quantity:+,d}",
                 str(movement.lot_id),
@@ -207,10 +211,11 @@ class StockItemScreen(UsesDistro, Screen[None]):
         before = self.movements[-1].movement_id
         with reading(self.distro) as session:
             older = item_movements(session, self.item_id, limit=PAGE, before_id=before)
+            zone = ngo_zone(session)
         self.older_left = len(older) == PAGE
         first_new = len(self.movements)
         self.movements += older
-        self._add_movements(older)
+        self._add_movements(older, zone)
         table = self.query_one("#movement-table", DataTable)
         table.focus()
         table.move_cursor(row=first_new)

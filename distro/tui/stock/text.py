@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from distro.domain.core.access import Actor, Permission, require
 from distro.domain.core.clock import local_date
 from distro.domain.core.errors import InvalidInput, NotAllowed
-from distro.tui.base import Distro, refuse
+from distro.tui.base import Distro, ngo_clock, refuse
 
 if TYPE_CHECKING:
     from distro.domain.stock.levels import StockAlerts
@@ -58,7 +58,7 @@ def looks_after_stock(actor: Actor | None) -> bool:
 
 def today_at_counter(app: Distro) -> date:
     """The calendar day at the counters now (what "expired" means)."""
-    return local_date(app.clock())
+    return local_date(app.clock(), ngo_clock(app))
 
 
 def may_change(app: Distro, permission: Permission) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from distro.domain.admin.audit_log import AuditFilter, audit_events, record_audit_view
+from distro.domain.admin.settings import set_time_zone
 from distro.domain.audit.changes import record_change
 from distro.domain.audit.models import AuditEvent
 from distro.domain.core.access import Actor, Role
@@ -22,7 +23,7 @@ from tests.builders.families import register_into
 
 COORDINATOR = Actor(name="coordinator", role=Role.COORDINATOR)
 VOLUNTEER = Actor(name="volunteer", role=Role.VOLUNTEER)
-HONG_KONG = timezone(timedelta(hours=8))
+ADMIN = Actor(name="admin", role=Role.ADMIN)
 
 
 def log(engine: Engine, action: str, *, by: str = "amina", at: datetime) -> None:
@@ -40,10 +41,10 @@ def log(engine: Engine, action: str, *, by: str = "amina", at: datetime) -> None
         )
 
 
-def find(engine: Engine, zone: Any = UTC, **filters: Any) -> list[AuditEvent]:
+def find(engine: Engine, **filters: Any) -> list[AuditEvent]:
     with reading(engine) as session:
         wanted = validated(AuditFilter, filters)
-        return audit_events(session, wanted, actor=COORDINATOR, zone=zone)
+        return audit_events(session, wanted, actor=COORDINATOR)
 
 
 def test_filter_by_user_newest_first(engine: Engine, now: datetime) -> None:
@@ -83,10 +84,12 @@ def test_dates_are_whole_days_on_the_counters_clock(engine: Engine) -> None:
     log(engine, "late", at=datetime(2026, 11, 24, 17, 0, tzinfo=UTC))
     log(engine, "early", at=datetime(2026, 11, 24, 15, 0, tzinfo=UTC))
     day = date(2026, 11, 25)
-    assert [row.action for row in find(engine, HONG_KONG, since=day)] == ["late"]
-    assert [row.action for row in find(engine, HONG_KONG, until=date(2026, 11, 24))] == ["early"]
-    assert find(engine, UTC, since=day) == []
-    both = find(engine, UTC, since=date(2026, 11, 24), until=date(2026, 11, 24))
+    assert [row.action for row in find(engine, since=day)] == ["late"]
+    assert [row.action for row in find(engine, until=date(2026, 11, 24))] == ["early"]
+    with unit_of_work(engine) as session:
+        set_time_zone(session, "UTC", actor=ADMIN, now=datetime(2026, 11, 1, tzinfo=UTC))
+    assert find(engine, since=day) == []
+    both = find(engine, since=date(2026, 11, 24), until=date(2026, 11, 24))
     assert len(both) == 2
 
 
@@ -115,7 +118,7 @@ def test_bad_filters_are_explained(filters: dict[str, Any], field: str) -> None:
 
 def test_volunteers_may_not_read_the_log(engine: Engine) -> None:
     with reading(engine) as session, pytest.raises(NotAllowed, match="view the audit log"):
-        audit_events(session, AuditFilter(), actor=VOLUNTEER, zone=UTC)
+        audit_events(session, AuditFilter(), actor=VOLUNTEER)
     with unit_of_work(engine) as session, pytest.raises(NotAllowed):
         record_audit_view(session, AuditFilter(), actor=VOLUNTEER, now=datetime.now(UTC))
 

@@ -31,7 +31,7 @@ from distro.domain.distribution.slips import void_slip
 from distro.domain.families.models import LIST_SEPARATOR
 from distro.domain.stock.ledger import NotEnoughStock, issue_stock
 from distro.domain.stock.models import Item
-from tests.builders.clock import FIXED_NOW
+from tests.builders.clock import FIXED_NOW, HONG_KONG
 from tests.builders.databases import fresh_copy
 from tests.builders.distribution import Basket, stocked_basket
 from tests.builders.families import ACTOR, register_into
@@ -122,7 +122,7 @@ class Register:
     dietary: tuple[str, ...]
 
     def run(self, engine: Engine, model: Model, now: datetime) -> None:
-        today = local_date(now)
+        today = local_date(now, HONG_KONG)
         number = len(model.needs) + 1
         members = [
             {"full_name": f"{name} Testfamily{number}", "sex": sex, "birth_date": born.isoformat()}

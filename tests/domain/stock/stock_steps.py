@@ -20,6 +20,7 @@ from distro.domain.stock.ledger import NotEnoughStock, Taken, issue_stock
 from distro.domain.stock.models import MAX_QUANTITY, AdjustReason, MovementKind, StockSource
 from distro.domain.stock.receiving import ReceiptIn, ReceiptLineIn, receive_stock
 from distro.domain.stock.take import post_count
+from tests.builders.clock import HONG_KONG
 from tests.builders.families import ACTOR
 
 MISSING_LOT = 1_000_000
@@ -145,7 +146,7 @@ class Receive:
         return Changed(MovementKind.RECEIVE, books.lots, warned, new_lots=new)
 
     def run(self, session: Session, books: Books, now: datetime) -> object:
-        today = local_date(now)
+        today = local_date(now, HONG_KONG)
         receipt = ReceiptIn(
             received_on=today - timedelta(days=self.days_ago),
             source_kind=StockSource.DONOR,
@@ -225,7 +226,7 @@ class Adjust:
             self.reason,
             self.note,
             lot_id=None if self.lot is None else books.pick(self.lot),
-            expiry=in_days(local_date(now), self.expiry),
+            expiry=in_days(local_date(now, HONG_KONG), self.expiry),
             actor=ACTOR,
             now=now,
         )

@@ -20,7 +20,7 @@ from distro.domain.core.clock import local_date
 from distro.domain.core.db import make_engine, migrate, reading, unit_of_work
 from distro.domain.core.errors import DomainError
 from distro.domain.stock.models import AdjustReason, MovementKind, StockLot, StockMovement
-from tests.builders.clock import FIXED_NOW
+from tests.builders.clock import FIXED_NOW, HONG_KONG
 from tests.builders.databases import fresh_copy
 from tests.builders.families import ACTOR
 from tests.builders.stock import add_item
@@ -142,7 +142,7 @@ def test_every_step_keeps_the_books_true(
 def take_step(engine: Engine, books: Books, step: Step, now: datetime) -> None:
     """Run `step` in its own unit of work, check it did exactly what the model expected, and
     bring the model up to date."""
-    today = local_date(now)
+    today = local_date(now, HONG_KONG)
     expected = step.expect(books, today)
     before = snapshot(engine)
     try:

@@ -17,6 +17,7 @@ from distro.tui.admin.audit_log import (
     AuditScreen,
 )
 from distro.tui.app import DistroApp
+from tests.builders.clock import FIXED_NOW_IN_HONG_KONG, machine_zone
 from tests.tui.helpers import add_family, notices, settle, sign_in
 
 
@@ -53,6 +54,22 @@ async def test_coordinator_filters_by_user(app: DistroApp, engine: Engine) -> No
         assert not isinstance(app.screen, AuditScreen | AuditDetail)
     [view] = views(engine)
     assert view.actor == "coordinator"
+
+
+async def test_the_log_shows_the_ngo_time_on_a_machine_set_to_utc(app: DistroApp) -> None:
+    with machine_zone("UTC"):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await sign_in(pilot, "coordinator")
+            await pilot.press("f8")
+            await settle(pilot)
+            assert isinstance(app.screen, AuditScreen)
+            table = app.screen.query_one("#audit-table", DataTable)
+            assert table.get_row_at(0)[0] == FIXED_NOW_IN_HONG_KONG  # signing in, just now
+            await pilot.press("enter", "enter")  # to the rows, then the newest in full
+            await pilot.pause()
+            assert isinstance(app.screen, AuditDetail)
+            detail = str(app.screen.query_one("#audit-detail", Static).render())
+            assert FIXED_NOW_IN_HONG_KONG in detail
 
 
 async def test_a_bad_date_is_explained(app: DistroApp) -> None:

@@ -20,6 +20,7 @@ from distro.tui.counter.rounds import RoundsScreen
 from distro.tui.counter.rule_form import RuleFormModal
 from distro.tui.counter.rules import RulesScreen
 from distro.tui.palette import palette_commands
+from tests.builders.clock import HONG_KONG
 from tests.builders.distribution import BASKET, stocked_basket
 from tests.tui.counter_helpers import handouts, mother_and_baby, open_counter, shelf_total
 from tests.tui.helpers import SETUP, choose, notices, settle, tab_to
@@ -70,7 +71,7 @@ async def test_a_coordinator_sets_up_a_round_through_the_form(
         assert isinstance(app.screen, RoundsScreen)
         assert app.screen.query_one("#list-table", DataTable).row_count == 2
     added = all_rounds(engine)[-1]
-    today = local_date(now)
+    today = local_date(now, HONG_KONG)
     assert (added.name, added.basket, added.two_step) == ("Food parcel, week 49", BASKET, True)
     assert (added.starts_on, added.ends_on) == (today, today + timedelta(days=6))
     assert added.closed_at is None and added.created_by == "coordinator"
@@ -113,7 +114,7 @@ async def test_enter_on_a_round_makes_the_counter_hand_out_in_it(
 ) -> None:
     stocked_basket(engine, now)
     code = mother_and_baby(engine, now)
-    today = local_date(now)
+    today = local_date(now, HONG_KONG)
     older = RoundIn(
         name="Winter top-up", basket=BASKET, starts_on=today - timedelta(days=3), ends_on=today
     )

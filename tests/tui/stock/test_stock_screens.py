@@ -20,6 +20,7 @@ from distro.tui.stock.levels import StockScreen
 from distro.tui.stock.pick import ItemPickModal
 from distro.tui.widgets.area_bar import AreaBar
 from distro.tui.widgets.confirm import ConfirmModal
+from tests.builders.clock import machine_zone
 from tests.tui.helpers import SETUP, notices, settle, sign_in
 from tests.tui.stock_helpers import (
     RICE_BARCODE,
@@ -96,6 +97,19 @@ async def test_an_item_shows_its_lots_first_expiry_first_and_pages_its_movements
         assert column(moves, 1)[-2:] == ["receive", "receive"]
         await pilot.press("escape")
         assert isinstance(app.screen, StockScreen)
+
+
+async def test_an_items_movements_show_the_ngo_time_on_a_machine_set_to_utc(
+    app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    seed_stock(engine, now)
+    with machine_zone("UTC"):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_stock(pilot)
+            await pilot.press("enter")  # Cooking oil, received a week ago
+            assert isinstance(app.screen, StockItemScreen)
+            moves = app.screen.query_one("#movement-table", DataTable)
+            assert column(moves, 0) == ["2026-11-18 17:30", "2026-11-18 17:30"]
 
 
 async def test_the_expiry_list_puts_expired_lots_on_top(

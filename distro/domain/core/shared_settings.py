@@ -1,4 +1,8 @@
-"""Provides the settings table, shared by every counter on a database."""
+"""Provides the settings table, shared by every counter on a database.
+
+It sits in core, not admin, because the clock every capability keeps reads one of its rows
+(the NGO's time zone); admin owns the rules for changing them.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from sqlmodel import Field, SQLModel
 
 
 class AppSetting(SQLModel, table=True):
-    """A setting shared by every counter on this database (retention period, lock time)."""
+    """A setting shared by every counter on this database (retention, lock time, time zone)."""
 
     __tablename__ = "app_setting"
 
