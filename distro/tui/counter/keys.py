@@ -44,7 +44,14 @@ COUNTER_BINDINGS: list[BindingType] = [
         tooltip="Coordinator: hand out although a rule says no",
         id="override",
     ),
-    Binding("escape", "next_family", "Next", tooltip="Clear for the next family", id="next"),
+    Binding(
+        "escape",
+        "next_family",
+        "Next",
+        tooltip="Clear for the next family",
+        id="next",
+        key_display="Esc",
+    ),
     Binding(
         "ctrl+r",
         "reprint",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 
 from distro.domain.core.moments import MomentStyle, moment_text
+from distro.domain.core.words import how_many
 from distro.domain.families.masks import mask_name
 
 if TYPE_CHECKING:
@@ -141,12 +142,12 @@ def round_line(distribution: DistributionRound | None, progress: RoundProgress |
     if progress is not None:
         waiting = f", {progress.waiting_at_exit} at the exit" if distribution.two_step else ""
         unprinted = (
-            f"  [b reverse] {progress.never_printed} not printed: Ctrl+R [/]"
+            f"  [b reverse] {how_many(progress.never_printed, 'slip')} never printed: Ctrl+R [/]"
             if progress.never_printed
             else ""
         )
         tally = (
-            f"  ·  [b]{progress.families_served}[/b] families served, "
+            f"  ·  [b]{progress.families_served}[/b] families, "
             f"[b]{progress.units_given}[/b] units{waiting}{unprinted}"
         )
     return f"[b]{escape(distribution.name)}[/b] ({days}){closed}{tally}"

@@ -181,7 +181,7 @@ async def test_a_slip_that_never_printed_is_flagged_and_printed_from_the_counter
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_counter(pilot, app)
         await settle(pilot)
-        assert "1 not printed: Ctrl+R" in shown_text(screen, "#counter-round")
+        assert "1 slip never printed: Ctrl+R" in shown_text(screen, "#counter-round")
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert isinstance(app.screen, ChoiceModal)
@@ -189,7 +189,7 @@ async def test_a_slip_that_never_printed_is_flagged_and_printed_from_the_counter
         await pilot.press("enter")
         await settle(pilot)
         assert slip.exists()
-        assert "not printed" not in shown_text(screen, "#counter-round")
+        assert "never printed" not in shown_text(screen, "#counter-round")
         slip.unlink()
         await scan(pilot, code)  # the family again: already collected, Ctrl+R prints its slip
         assert screen.draft is not None and screen.draft.entitlement.previous is not None

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Label
 
 from distro.domain.core.clock import local_date
 from distro.domain.core.db import reading
+from distro.domain.core.zone import DEFAULT_ZONE
 from distro.domain.stock.models import StockCount, StockReceipt
 from distro.tui.app import DistroApp
 from distro.tui.scanning import ScanDetector
@@ -239,7 +240,7 @@ async def test_an_expiry_already_past_or_today_is_warned_of_as_it_is_typed(
     app: DistroApp, engine: Engine, now: datetime
 ) -> None:
     seed_stock(engine, now)
-    today = local_date(now)
+    today = local_date(now, DEFAULT_ZONE)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_stock(pilot)
         await pilot.press("r")
