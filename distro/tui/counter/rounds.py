@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.markup import escape
 
 from distro.domain.core.access import Permission
+from distro.domain.core.words import how_many
 from distro.domain.distribution.models import Expected
 from distro.domain.distribution.reports import round_progress
 from distro.domain.distribution.rounds import all_rounds, round_list_size
@@ -65,11 +66,16 @@ def round_detail(row: RoundRow) -> str:
         else "handed over at the counter"
     )
     note = f"  Note: {escape(distribution.note)}" if distribution.note else ""
+    unprinted = (
+        f" [b]{how_many(progress.never_printed, 'slip')} never printed[/b] (Ctrl+R at the counter)."
+        if progress.never_printed
+        else ""
+    )
     return (
         f"[b]{escape(distribution.name)}[/b]: basket {escape(distribution.basket)}, "
         f"{distribution.starts_on:%d %b %Y} to {distribution.ends_on:%d %b %Y}, for {who}, "
         f"{desks}.\n{progress.families_served} families served, {progress.units_given} units, "
-        f"{progress.slips_voided} slips voided.{note}"
+        f"{progress.slips_voided} slips voided.{unprinted}{note}"
     )
 
 

@@ -8,11 +8,15 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import select
+from textual.content import Content
+from textual.widgets import Static
 
 from distro.domain.core.db import reading, unit_of_work
 from distro.domain.distribution.models import HandoutLine
 from distro.tui.app import DistroApp
 from distro.tui.counter.forms import ChoiceModal
+from distro.tui.counter.screen import CounterScreen
+from distro.tui.widgets.confirm import ConfirmModal
 from tests.builders.distribution import Basket, stocked_basket
 from tests.printing.pdf_reading import decoded
 from tests.tui.counter_helpers import (
@@ -198,3 +202,56 @@ async def test_a_slip_that_never_printed_is_flagged_and_printed_from_the_counter
         assert slip.exists()
     [handout] = handouts(engine)
     assert handout.printed_count == 2
+
+
+async def test_ctrl_q_with_a_basket_not_handed_out_asks_first(
+    app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    stocked_basket(engine, now)
+    code = mother_and_baby(engine, now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_counter(pilot, app)
+        await scan(pilot, code)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert code in app.screen.details
+        await pilot.press("escape")  # stay: the basket is still there
+        await pilot.pause()
+        assert app.is_running and app.screen is screen and screen.draft is not None
+        await pilot.press("escape")  # next family: nothing is left to lose
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_the_verdict_reads_without_colour(
+    app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    stocked_basket(engine, now)
+    code = mother_and_baby(engine, now)
+
+    def verdict(screen: CounterScreen) -> Content:
+        rendered = screen.query_one("#counter-eligibility", Static).render()
+        assert isinstance(rendered, Content)
+        return rendered
+
+    def reversed_text(content: Content) -> str:
+        """The words shown in reverse video: what stands out on a screen without colour."""
+        return "".join(
+            content.plain[span.start : span.end]
+            for span in content.spans
+            if "reverse" in str(span.style).split()
+        )
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_counter(pilot, app)
+        await scan(pilot, code)
+        eligible = verdict(screen)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await scan(pilot, code)
+        refused = verdict(screen)
+    assert eligible.plain.startswith("√ ELIGIBLE") and reversed_text(eligible) == ""
+    assert "× NOT ELIGIBLE" in reversed_text(refused)
