@@ -58,7 +58,6 @@ COUNTER_BINDINGS: list[BindingType] = [
         "Reprint",
         tooltip="Print a slip again: this family's, a scanned slip's, or one never printed",
         id="reprint",
-        show=False,
     ),
     Binding(
         "ctrl+o",

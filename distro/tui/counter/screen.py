@@ -140,6 +140,10 @@ class CounterScreen(UsesDistro, Screen[None]):
         draft = self.draft
         if action == "line":
             return self.lines.row_count > 0
+        if action == "reprint":  # not while a family that may collect is shown
+            return draft is None or draft.entitlement.previous is not None
+        if action == "next_family":
+            return draft is not None or bool(self._hits)
         if action not in LINE_KEYS:
             return True
         if draft is None:
@@ -148,14 +152,14 @@ class CounterScreen(UsesDistro, Screen[None]):
         may_override = self.distro.actor is not None and self.distro.actor.may(
             Permission.OVERRIDE_HANDOUT
         )
+        if blocked and not may_override:
+            return False  # nothing this volunteer shapes would be handed out
         if action == "change":
             return bool(draft.lines) and not self.scan_line.value
         if action == "substitute":
             return bool(draft.lines)
         if action == "override":
-            return blocked and may_override
-        if action == "confirm":
-            return not blocked or may_override
+            return blocked
         return True
 
     @on(Input.Changed, "#counter-search")

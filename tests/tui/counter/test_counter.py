@@ -54,6 +54,8 @@ async def test_scan_confirm_print_and_a_second_attempt_refused(
         await scan(pilot, code)
         assert screen.draft is not None and not screen.draft.entitlement.eligible
         assert "NOT ELIGIBLE" in shown_text(screen, "#counter-eligibility")
+        await pilot.press("left", "ctrl+t")  # nothing to shape: the keys are not offered
+        assert not screen.draft.edited and app.screen is screen
         await pilot.press("ctrl+s", "ctrl+g")  # a volunteer cannot override: not even offered
         await settle(pilot)
         assert len(handouts(engine)) == 1
