@@ -124,7 +124,11 @@ class HandoutConfirming:
             slips = slips_to_reprint(session, desk.round.id, app.settings.counter)
             zone = ngo_zone(session)
         if not slips:
-            desk.keep_refusal("No slip of this round to print again yet.", "Reprint")
+            desk.keep_refusal(
+                "No slip of this round is waiting to print, and none printed at this counter "
+                "yet: scan the family's card or the slip, then Ctrl+R.",
+                "Reprint",
+            )
             return
 
         def chosen(index: int | None) -> None:
