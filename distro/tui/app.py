@@ -261,10 +261,21 @@ class DistroApp(App[None]):
     def handle_scan(self, scanned: str, *, clear_field: bool = True) -> None:
         """Open what a scanned or typed code names, or say plainly why it names nothing.
 
-        A scanner's keys also landed in the focused field; `clear_field` takes them out."""
+        A scanner's keys also landed in the focused field; `clear_field` takes them out. They
+        may still wait in the field's queue (a burst comes faster than the field reads it), so
+        the field is cleared, and the scan acted on, once it has read them all: acting first
+        would leave the code in the field, on top of what the scan opened."""
         focused = self.focused
         if clear_field and isinstance(focused, Input):
-            focused.value = without_scan(focused.value, scanned)
+            focused.call_later(self._clear_then_route, focused, scanned)
+        else:
+            self._route(scanned)
+
+    def _clear_then_route(self, field: Input, scanned: str) -> None:
+        field.value = without_scan(field.value, scanned)
+        self._route(scanned)
+
+    def _route(self, scanned: str) -> None:
         if isinstance(self.screen, LockScreen):  # not even whether the code exists
             self.screen.refuse_scan()
         elif self.actor is None:

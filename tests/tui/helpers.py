@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import col, select
+from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 
@@ -114,3 +115,24 @@ def family_row(engine: Engine, family_id: int) -> Family:
         family = session.get(Family, family_id)
     assert family is not None
     return family
+
+
+KEY_NAMES = {"-": "minus"}
+"""Textual's name for each key of a code that is not the character itself."""
+END_CHARACTERS = {"ctrl+u": "\x15", "enter": "\r"}
+
+
+async def burst(pilot: Pilot[Any], *texts: str, end: str = "ctrl+u") -> None:
+    """Send each of `texts` as keys all at once, as a scanner does, each followed by `end`
+    (Ctrl+U empties the scan line without routing what it holds); then let the app catch up.
+    Pilot's own `press` waits for the app to idle after every key, which over hundreds of
+    codes takes minutes."""
+    driver = pilot.app._driver
+    assert driver is not None
+    for text in texts:
+        keys = [(KEY_NAMES.get(character, character), character) for character in text]
+        for name, character in [*keys, (end, END_CHARACTERS[end])]:
+            key = events.Key(name, character)
+            key.set_sender(pilot.app)
+            driver.send_message(key)
+    await pilot.pause()

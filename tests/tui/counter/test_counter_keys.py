@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
-from textual import events
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
 
@@ -30,11 +29,12 @@ from distro.tui.counter.screen import CounterScreen
 from distro.tui.widgets.confirm import ConfirmModal
 from tests.builders.clock import FIXED_NOW
 from tests.tui.counter_helpers import shown_text
-from tests.tui.helpers import settle, sign_in
+from tests.tui.helpers import burst, settle, sign_in
 
 COORDINATOR = Actor(name="coordinator", role=Role.COORDINATOR)
 PRODUCT_BARCODES = 20
-KEY_NAMES = {"-": "minus"}
+
+pytestmark = pytest.mark.xdist_group("demo")  # one worker builds the demo once for them all
 """Textual's name for each key of a code that is not the character itself."""
 
 
@@ -81,25 +81,9 @@ def every_code(engine: Engine) -> list[str]:
     return [*families, *slips, *barcodes]
 
 
-async def burst(pilot: Pilot[Any], *texts: str) -> None:
-    """Send each of `texts` as keys all at once, as a scanner does, each followed by Ctrl+U
-    (which empties the scan line without routing it); then let the app catch up. Pilot's own
-    `press` waits for the app to idle after every key, which over hundreds of codes takes
-    minutes."""
-    driver = pilot.app._driver
-    assert driver is not None
-    for text in texts:
-        keys = [(KEY_NAMES.get(character, character), character) for character in text]
-        for name, character in [*keys, ("ctrl+u", "\x15")]:
-            key = events.Key(name, character)
-            key.set_sender(pilot.app)
-            driver.send_message(key)
-    await pilot.pause()
-
-
 async def scan_now(pilot: Pilot[Any], code: str) -> None:
-    """A code in one burst ending in Enter."""
-    await pilot.press(*code, "enter")
+    """A code in one burst ending in Enter, and what it opens."""
+    await burst(pilot, code, end="enter")
     await settle(pilot)
 
 
@@ -121,7 +105,6 @@ async def back_to_the_counter(pilot: Pilot[Any], app: DistroApp) -> CounterScree
     return app.screen
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("speed", ["scanner", "typing"])
 async def test_no_code_typed_over_a_family_changes_its_basket(
     demo_app: DistroApp, demo_engine: Engine, speed: str
@@ -148,6 +131,7 @@ async def test_no_code_typed_over_a_family_changes_its_basket(
             await scan_now(pilot, code)
             screen = await back_to_the_counter(pilot, demo_app)
             assert screen.draft is not None and not screen.draft.edited, code
+            assert not screen.scan_line.value, code
             if code in families:
                 assert code == screen.draft.entitlement.scanned_code
 
@@ -164,6 +148,7 @@ async def test_a_scan_over_an_edited_basket_asks_before_dropping_it(
         screen = demo_app.screen
         assert isinstance(screen, CounterScreen)
         await scan_now(pilot, first)
+        assert not screen.scan_line.value  # the keys of the scan left the scan line
         await pilot.press("left")
         edited = basket(screen)
         assert screen.draft is not None and screen.draft.edited

@@ -32,6 +32,7 @@ from distro.tui.widgets.form_modal import FormModal
 from tests.tui.helpers import (
     add_family,
     add_family_with,
+    burst,
     choose,
     family_events,
     family_row,
@@ -552,3 +553,20 @@ async def test_the_highlighted_member_s_whole_name_is_shown(
         await pilot.press("down")
         await pilot.pause()
         assert "Maryam Abdullah Al-Hamdani" in screen_text(app)
+
+
+async def test_a_scan_in_one_burst_opens_the_family_and_leaves_the_search_empty(
+    app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    family = add_family(engine, now, "Amina Yusuf")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press(*"amin")  # a name half typed when the card is scanned
+        await settle(pilot)
+        app.scan_detector = ScanDetector(max_gap=10.0)  # the burst below is a scanner's
+        await burst(pilot, family.code, end="enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FamilyScreen) and app.screen.family_id == family.id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.query_one("#family-search", Input).value == "amin"
