@@ -3,7 +3,6 @@ every demo family card, slip and product barcode, at a scanner's speed and at a 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from distro.tui.app import DistroApp
 from distro.tui.counter.screen import CounterScreen
 from distro.tui.widgets.confirm import ConfirmModal
 from tests.builders.clock import FIXED_NOW
+from tests.builders.databases import fresh_copy
 from tests.tui.counter_helpers import shown_text
 from tests.tui.helpers import burst, settle, sign_in
 
@@ -58,9 +58,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def demo_engine(tmp_path: Path, demo_template: Path) -> Iterator[Engine]:
-    path = tmp_path / "demo.sqlite3"
-    shutil.copyfile(demo_template, path)
-    engine = make_engine(f"sqlite:///{path}")
+    engine = fresh_copy(demo_template, tmp_path)
     yield engine
     engine.dispose()
 
