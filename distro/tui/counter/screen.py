@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from distro.domain.core.access import Permission
 from distro.domain.core.codes import Code
 from distro.domain.core.errors import DomainError
+from distro.domain.core.words import how_many
 from distro.tui.base import UsesDistro, reading
 from distro.tui.counter.actions import HandoutShaping
 from distro.tui.counter.confirm import HandoutConfirming
@@ -337,7 +338,11 @@ class CounterScreen(UsesDistro, Screen[None]):
             return
         extras = extras_line(draft, masked=self.distro.privacy.on)
         below = self.lines.rows_below()
-        more = f"[b]▼ {below} more below (Down)[/b]   " if below else ""
+        more = (
+            f"[b]▼ {how_many(below, 'more line')} below (Down); {draft.units} units in all[/b]   "
+            if below
+            else ""
+        )
         self._show_line("#counter-extras", more + extras)
 
     def redraw_privacy(self) -> None:

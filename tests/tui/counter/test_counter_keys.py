@@ -184,7 +184,8 @@ async def test_at_80x24_every_line_is_shown_or_counted(
         below = screen.lines.rows_below()
         assert shown + below >= lines
         if below:
-            assert f"{below} more below" in shown_text(screen, "#counter-extras")
+            said = shown_text(screen, "#counter-extras")
+            assert f"{below} more line" in said and f"{screen.draft.units} units in all" in said
         assert screen.lines.columns  # the Note column is whole at 80 columns
         total = sum(
             column.get_render_width(screen.lines) for column in screen.lines.columns.values()
