@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from distro.domain.core.db import make_engine, migrate
+from distro.domain.core.db import make_engine, migrate, unit_of_work
+from distro.domain.demo import create_demo
 from tests.builders.clock import FIXED_NOW
 
 
@@ -24,6 +25,19 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     engine = make_engine(f"sqlite:///{path}")
     migrate(engine)
     engine.dispose()  # the last connection to close folds the WAL into the file
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory, migrated_template: Path) -> Path:
+    """The demo database at FIXED_NOW, made once per test process. It takes seconds, so the
+    modules that read it share one test worker (`pytest.mark.xdist_group("demo")`)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copyfile(migrated_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    with unit_of_work(engine) as session:
+        create_demo(session, now=FIXED_NOW)
+    engine.dispose()
     return path
 
 

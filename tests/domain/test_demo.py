@@ -43,6 +43,7 @@ from distro.domain.stock.levels import stock_alerts, stock_levels
 from distro.domain.stock.models import Item, MovementKind, StockMovement, StockReceipt
 from distro.domain.users.sign_in import sign_in
 from tests.builders.clock import FIXED_NOW, HONG_KONG
+from tests.builders.databases import fresh_copy
 
 TODAY = FIXED_NOW.date()
 SCRIPTS = {
@@ -74,13 +75,14 @@ def _fresh_engine(path: Path) -> Engine:
 
 
 @pytest.fixture(scope="module")
-def demo_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def demo_engine(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[Engine]:
     """One demo database shared by the tests that only read it (creating it takes seconds)."""
-    engine = _fresh_engine(tmp_path_factory.mktemp("demo") / "demo.sqlite3")
-    with unit_of_work(engine) as session:
-        assert create_demo(session, now=FIXED_NOW) == DEMO_FAMILIES
+    engine = fresh_copy(demo_template, tmp_path_factory.mktemp("demo-copy"))
     yield engine
     engine.dispose()
+
+
+pytestmark = pytest.mark.xdist_group("demo")  # beside the other readers of the demo template
 
 
 def test_the_data_files_agree_with_each_other() -> None:

@@ -14,8 +14,8 @@ from textual.pilot import Pilot
 from textual.screen import ModalScreen
 
 from distro.domain.core.access import Actor, Role
-from distro.domain.core.db import make_engine, migrate, reading, unit_of_work
-from distro.domain.demo import DEMO_PIN, create_demo
+from distro.domain.core.db import reading, unit_of_work
+from distro.domain.demo import DEMO_PIN
 from distro.domain.distribution.models import Handout
 from distro.domain.families.models import Family
 from distro.domain.stock.catalogue import attach_barcode
@@ -39,26 +39,23 @@ pytestmark = pytest.mark.xdist_group("demo")  # one worker builds the demo once 
 
 
 @pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo database, built once for this module's tests."""
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    migrate(engine)
+def demo_with_barcodes(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Path:
+    """The demo, with product barcodes on some items as a donor's tins carry them."""
+    engine = fresh_copy(demo_template, tmp_path_factory.mktemp("barcodes"))
     with unit_of_work(engine) as session:
-        create_demo(session, now=FIXED_NOW)
         items = session.exec(select(Item.id).order_by(Item.id).limit(PRODUCT_BARCODES)).all()
         for number, item_id in enumerate(items):
             assert item_id is not None
-            payload = f"489{number:09d}"  # Hong Kong's GS1 prefix, as a donor's tins carry
+            payload = f"489{number:09d}"  # Hong Kong's GS1 prefix
             barcode = payload + check_digit(payload)
             attach_barcode(session, item_id, barcode, actor=COORDINATOR, now=FIXED_NOW)
     engine.dispose()
-    return path
+    return Path(str(engine.url.database))
 
 
 @pytest.fixture
-def demo_engine(tmp_path: Path, demo_template: Path) -> Iterator[Engine]:
-    engine = fresh_copy(demo_template, tmp_path)
+def demo_engine(tmp_path: Path, demo_with_barcodes: Path) -> Iterator[Engine]:
+    engine = fresh_copy(demo_with_barcodes, tmp_path)
     yield engine
     engine.dispose()
 
