@@ -158,7 +158,7 @@ class HandoutConfirming:
         try:
             where = self._slip_printer().print_slip(view)
         except (PrinterError, ValueError) as error:
-            why = escape(f"{error} Ctrl+R prints it again.")
+            why = escape(f"{str(error).rstrip('.')}. Ctrl+R prints it again.")
             app.call_from_thread(self.desk.keep_refusal, why, f"Slip {view.code} not printed")
             app.call_from_thread(self.desk.refresh_round)  # its tally counts slips not printed
             return

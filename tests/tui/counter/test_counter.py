@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 from textual.content import Content
@@ -257,3 +258,38 @@ async def test_the_verdict_reads_without_colour(
         refused = verdict(screen)
     assert eligible.plain.startswith("√ ELIGIBLE") and reversed_text(eligible) == ""
     assert "× NOT ELIGIBLE" in reversed_text(refused)
+
+
+async def test_a_slip_that_fails_to_print_stays_on_screen_and_prints_with_ctrl_r(
+    app: DistroApp, engine: Engine, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from distro.printing.slip import PrinterError
+    from distro.printing.slip_printers import FolderSlipPrinter
+
+    stocked_basket(engine, now)
+    code = mother_and_baby(engine, now)
+    working = FolderSlipPrinter.print_slip
+
+    def out_of_paper(printer: FolderSlipPrinter, view: object) -> str:
+        raise PrinterError("The printer is out of paper.")
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_counter(pilot, app)
+        await scan(pilot, code)
+        monkeypatch.setattr(FolderSlipPrinter, "print_slip", out_of_paper)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [handout] = handouts(engine)  # handed out all the same
+        said = shown_text(screen, "#counter-notice")
+        assert f"Slip {handout.code} not printed" in said
+        assert "out of paper. Ctrl+R prints it again." in said
+        assert "1 slip never printed" in shown_text(screen, "#counter-round")
+        monkeypatch.setattr(FolderSlipPrinter, "print_slip", working)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "never printed" not in shown_text(screen, "#counter-round")
+    [handout] = handouts(engine)
+    assert handout.printed_count == 1
