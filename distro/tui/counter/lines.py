@@ -27,6 +27,8 @@ CHROME = 2 + 2
 PADDING = 2
 """Columns each table column takes beside its text."""
 GIVE, RULES, SHELF = 9, 5, 5
+BASKET_COLUMNS = 5
+"""Item, Give, Rules, Shelf and Note."""
 NOTE_SHARE = 0.4
 """The Note column's share of what the fixed columns leave."""
 
@@ -51,13 +53,23 @@ class LinesTable(DataTable[str]):
 
     def show_draft(self, draft: HandoutDraft, row: int) -> None:
         """The basket: item, what is given, what the rules give, the shelf, and a note."""
-        room = self._room(5) - GIVE - RULES - SHELF
+        room = self._room(BASKET_COLUMNS) - GIVE - RULES - SHELF
         note = max(12, int(room * NOTE_SHARE))
         self._fresh(("Item", room - note), ("Give", GIVE), ("Rules", RULES), ("Shelf", SHELF))
         self.add_column("Note", width=note)
         for line in draft.lines:
             self.add_row(*(cell(text) for text in line_cells(line)))
         self.move_cursor(row=row)
+
+    def cut_note(self) -> str:
+        """The highlighted line's item and note (markup) when the Note column is too narrow to
+        show the note whole, so the line under the basket can; "" when it shows whole."""
+        if self.row_count == 0 or len(self.columns) != BASKET_COLUMNS:
+            return ""
+        note_column = list(self.columns.values())[-1]
+        row = self.get_row_at(self.cursor_row)
+        item, note = str(row[0]), str(row[-1])
+        return f"[b]{item}:[/b] {note}" if len(note) > note_column.width else ""
 
     def show_hits(self, hits: list[FamilyHit], *, masked: bool) -> None:
         """The families a typed name found, to choose one with Up/Down and Enter."""

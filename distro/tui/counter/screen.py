@@ -205,6 +205,7 @@ class CounterScreen(UsesDistro, Screen[None]):
     def action_line(self, step: int) -> None:
         """Up and Down: the basket line (or the family found) the keys work on."""
         self.lines.step(step)
+        self.show_extras()
 
     # Finding the family ------------------------------------------------------------------
 
@@ -337,6 +338,9 @@ class CounterScreen(UsesDistro, Screen[None]):
         if draft is None:
             return
         extras = extras_line(draft, masked=self.distro.privacy.on)
+        cut = self.lines.cut_note()
+        if cut:  # the Note column is narrow at 80 columns: the highlighted line's, whole
+            extras = f"{cut}   {extras}"
         below = self.lines.rows_below()
         more = (
             f"[b]▼ {how_many(below, 'more line')} below (Down); {draft.units} units in all[/b]   "

@@ -84,7 +84,8 @@ class FamiliesScreen(UsesDistro, Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#family-results", DataTable)
         table.add_column("Code", width=10)
-        table.add_column("Head of household", width=30)
+        # The name takes what a wider terminal adds: the surname is what is checked.
+        table.add_column("Head of household", width=max(30, self.app.size.width - 50))
         table.add_column("Size", width=4)
         table.add_column("District", width=14)
         table.add_column("Status", width=9)

@@ -25,6 +25,7 @@ from distro.printing.printers import FolderPrinter
 from distro.settings import Settings
 from distro.tui.app import DistroApp
 from distro.tui.counter.screen import CounterScreen
+from distro.tui.counter.text import line_cells
 from distro.tui.widgets.confirm import ConfirmModal
 from tests.builders.clock import FIXED_NOW
 from tests.builders.databases import fresh_copy
@@ -188,3 +189,21 @@ async def test_at_80x24_every_line_is_shown_or_counted(
             column.get_render_width(screen.lines) for column in screen.lines.columns.values()
         )
         assert total <= 80 - 2
+
+
+async def test_at_80_columns_a_note_too_long_for_its_column_is_read_under_the_basket(
+    demo_app: DistroApp,
+) -> None:
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "volunteer", DEMO_PIN)
+        await pilot.press("f2")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, CounterScreen)
+        await scan_now(pilot, "F-000004-T")  # a halal household: pork swapped for chicken
+        assert screen.draft is not None
+        notes = [line_cells(line)[-1] for line in screen.draft.lines]
+        row = next(row for row, note in enumerate(notes) if len(note) > 20)
+        assert notes[row] not in shown_text(screen, "#counter-extras")
+        await pilot.press(*["down"] * row)
+        assert notes[row] in shown_text(screen, "#counter-extras")

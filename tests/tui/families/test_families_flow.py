@@ -166,3 +166,19 @@ async def test_enter_before_the_results_arrive_opens_them(
         await pilot.press(*"nadia", "enter")
         await settle(pilot)
         assert isinstance(app.screen, FamilyScreen)
+
+
+async def test_a_long_name_is_found_whole_at_120_columns(
+    app: DistroApp, engine: Engine, now: datetime
+) -> None:
+    long_name = "Abdulkarim Mohammed Abdullahi Al-Haddad"  # 39 characters
+    add_family(engine, now, long_name)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f9", *"abdulk")  # privacy off: the name in full
+        await settle(pilot)
+        table = app.screen.query_one("#family-results", DataTable)
+        assert table.row_count == 1
+        name_column = list(table.columns.values())[1]
+        assert name_column.width >= len(long_name)
+        assert long_name in table.get_row_at(0)
