@@ -1,5 +1,6 @@
-"""Provides CounterDesk: what the counter's helpers (shaping, confirming, the exit desk) use of
-the Counter screen, so each is a small object the screen owns rather than a base class."""
+"""Provides CounterDesk: what the counter's helpers (finding, shaping, confirming, the exit
+desk) use of the Counter screen, so each is a small object the screen owns rather than a base
+class."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from typing import TYPE_CHECKING, Protocol
 from distro.tui.base import RunsWorkers
 
 if TYPE_CHECKING:
+    from textual.widgets import Input
+
     from distro.domain.distribution.models import DistributionRound
     from distro.tui.base import Distro
     from distro.tui.counter.draft import HandoutDraft
+    from distro.tui.counter.lines import LinesTable
 
 
 class CounterDesk(RunsWorkers, Protocol):
@@ -22,6 +26,20 @@ class CounterDesk(RunsWorkers, Protocol):
     @property
     def distro(self) -> Distro:
         """The app."""
+
+    @property
+    def scan_line(self) -> Input:
+        """Where every printable key goes while the counter is shown."""
+
+    @property
+    def lines(self) -> LinesTable:
+        """The basket's lines, or the families a typed name found."""
+
+    def say(self, family: str, eligibility: str, extras: str) -> None:
+        """Show the lines above and below the basket."""
+
+    def refresh_bindings(self) -> None:
+        """Show again which keys do something now."""
 
     def line_row(self) -> int:
         """The row of the line under the cursor."""

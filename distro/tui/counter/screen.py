@@ -11,10 +11,8 @@ more. Printing, which may wait on a device, runs in a worker (`counter/confirm.p
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -23,12 +21,12 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from distro.domain.core.access import Permission
 from distro.domain.core.codes import Code
-from distro.domain.core.errors import DomainError
 from distro.domain.core.words import how_many
 from distro.tui.base import UsesDistro, reading
 from distro.tui.counter.actions import HandoutShaping
 from distro.tui.counter.confirm import HandoutConfirming
 from distro.tui.counter.exit import ExitDesk, choose_round
+from distro.tui.counter.finding import FamilyFinding
 from distro.tui.counter.keys import COUNTER_BINDINGS, COUNTER_PALETTE_TITLES, LINE_KEYS
 from distro.tui.counter.lines import LinesTable
 from distro.tui.counter.text import (
@@ -39,14 +37,11 @@ from distro.tui.counter.text import (
     refusal_line,
     round_line,
 )
-from distro.tui.scanning import looks_scannable
-from distro.tui.widgets.confirm import ConfirmModal
 from distro.tui.widgets.footer import CounterFooter
 
 if TYPE_CHECKING:
     from distro.domain.distribution.models import DistributionRound
     from distro.domain.distribution.reports import RoundProgress
-    from distro.domain.families.search import FamilyHit
     from distro.tui.counter.draft import HandoutDraft
 
 
@@ -64,9 +59,9 @@ class CounterScreen(UsesDistro, Screen[None]):
         super().__init__(id="counter-screen")
         self.round: DistributionRound | None = None
         self.draft: HandoutDraft | None = None
-        self._hits: list[FamilyHit] = []
         self._handed_out: tuple[str, int] | None = None
         """The last handout's slip code and units, while the counter waits for the next family."""
+        self.finding = FamilyFinding(self)
         self.shaping = HandoutShaping(self)
         self.confirming = HandoutConfirming(self, ask_override=self.shaping.override)
         self.exit_desk = ExitDesk(self)
@@ -144,7 +139,7 @@ class CounterScreen(UsesDistro, Screen[None]):
         if action == "reprint":  # not while a family that may collect is shown
             return draft is None or draft.entitlement.previous is not None
         if action == "next_family":
-            return draft is not None or bool(self._hits)
+            return draft is not None or bool(self.finding.hits)
         if action not in LINE_KEYS:
             return True
         if draft is None:
@@ -207,94 +202,19 @@ class CounterScreen(UsesDistro, Screen[None]):
         self.lines.step(step)
         self.show_extras()
 
-    # Finding the family ------------------------------------------------------------------
+    # Finding the family: `counter/finding.py` -------------------------------------------
 
     @on(Input.Submitted, "#counter-search")
     def _typed(self, event: Input.Submitted) -> None:
-        typed = event.value.strip()
-        if not typed:
-            if self.draft is None and self._hits:  # Enter chooses the family highlighted
-                self.show_family(self._hits[self.lines.cursor_row].family_id)
-            return
-        if looks_scannable(typed):  # a code or a product's barcode, typed by hand
-            self.scan_line.value = ""  # a refusal names it; the next code starts afresh
-            self.distro.handle_scan(typed, clear_field=False)
-        else:
-            self.unless_basket_edited(lambda: self._search(typed))
-
-    def _search(self, query: str) -> None:
-        from distro.domain.families.search import search_families
-
-        self.keep_refusal("", "")
-        with reading(self.distro) as session:
-            self._hits = search_families(session, query, limit=12)
-        if len(self._hits) == 1:
-            self.show_family(self._hits[0].family_id)
-            return
-        self.draft = None
-        self.scan_line.value = ""
-        self.lines.show_hits(self._hits, masked=self.distro.privacy.on)
-        self.refresh_bindings()
-        found = f"{len(self._hits)} found: Up/Down, then Enter to choose." if self._hits else ""
-        self._say(found or f"No family matches {escape(query)!r}.", "", "")
+        self.finding.typed(event.value)
 
     @on(DataTable.RowSelected, "#counter-lines")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
-        if self.draft is None and self._hits:
-            self.show_family(self._hits[event.cursor_row].family_id)
+        self.finding.choose(event.cursor_row)
 
     def show_card(self, code: Code) -> None:
-        """A scanned or typed family card: its entitlement in the counter's round (asking
-        first when the basket on screen was changed and not handed out)."""
-        self.unless_basket_edited(lambda: self._show_entitlement(code))
-
-    def show_family(self, family_id: int) -> None:
-        """A family chosen from the search: its entitlement in the counter's round."""
-        self._show_entitlement(family_id)
-
-    def _show_entitlement(self, family: Code | int) -> None:
-        from distro.domain.distribution.entitlement import entitlement_for_code, family_entitlement
-        from distro.tui.counter.draft import HandoutDraft
-
-        self.scan_line.value = ""
-        if self.round is None:
-            self.keep_refusal(
-                "No round is open today: a coordinator sets one up (Ctrl+O, Rounds).", "Counter"
-            )
-            return
-        now = self.distro.clock()
-        try:
-            with reading(self.distro) as session:
-                entitlement = (
-                    entitlement_for_code(session, self.round, family, now)
-                    if isinstance(family, Code)
-                    else family_entitlement(session, self.round, family, now)
-                )
-        except DomainError as error:
-            self.keep_refusal(escape(str(error)), "Counter")
-            return
-        self.show_draft(HandoutDraft(entitlement))
-
-    def unless_basket_edited(self, then: Callable[[], object]) -> None:
-        """Do `then`, which drops the basket on screen: at once when it is as the rules made
-        it, after asking when the volunteer changed it."""
-        draft = self.draft
-        if draft is None or not draft.edited:
-            then()
-            return
-
-        def answered(drop: bool | None) -> None:
-            if drop:
-                then()
-            else:
-                self.scan_line.value = ""
-
-        question = f"Drop the changes to {draft.entitlement.family_code}'s basket?"
-        details = (
-            "You changed this basket and it is not handed out yet. Enter drops the changes; "
-            "Esc keeps the basket on screen (Ctrl+S hands it out)."
-        )
-        self.distro.push_screen(ConfirmModal(question, details), callback=answered)
+        """A scanned or typed family card: its entitlement in the counter's round."""
+        self.finding.show_card(code)
 
     def unsaved_work(self) -> str | None:
         """What quitting now would lose: a basket on screen not handed out."""
@@ -308,7 +228,7 @@ class CounterScreen(UsesDistro, Screen[None]):
     def show_draft(self, draft: HandoutDraft, row: int = 0) -> None:
         """Draw the family, its eligibility and its lines; the scan line keeps the keys."""
         self.draft = draft
-        self._hits = []
+        self.finding.hits = []
         self.keep_refusal("", "")
         self.preview_slip("")
         self.scan_line.value = ""
@@ -323,7 +243,7 @@ class CounterScreen(UsesDistro, Screen[None]):
         self.lines.show_draft(draft, row)
         text, good = eligibility_line(draft)
         masked = self.distro.privacy.on
-        self._say(family_panel(draft.entitlement, masked=masked), text, "")
+        self.say(family_panel(draft.entitlement, masked=masked), text, "")
         self.show_extras()
         eligibility = self.query_one("#counter-eligibility", Static)
         eligibility.set_class(good, "-eligible")
@@ -353,8 +273,8 @@ class CounterScreen(UsesDistro, Screen[None]):
         """Privacy mode changed: the same family, masked or not."""
         if self.draft is not None:
             self.redraw(self.line_row())
-        elif self._hits:
-            self.lines.show_hits(self._hits, masked=self.distro.privacy.on)
+        elif self.finding.hits:
+            self.lines.show_hits(self.finding.hits, masked=self.distro.privacy.on)
 
     def line_row(self) -> int:
         """The row of the line under the cursor."""
@@ -368,7 +288,8 @@ class CounterScreen(UsesDistro, Screen[None]):
         """Keep a refusal on screen until the next scan or family ("" clears it)."""
         self._show_line("#counter-notice", refusal_line(message, title))
 
-    def _say(self, family: str, eligibility: str, extras: str) -> None:
+    def say(self, family: str, eligibility: str, extras: str) -> None:
+        """Show the lines above and below the basket (Rich markup; "" hides one)."""
         self._show_line("#counter-family", family)
         self._show_line("#counter-eligibility", eligibility)
         self._show_line("#counter-extras", extras)
@@ -383,10 +304,10 @@ class CounterScreen(UsesDistro, Screen[None]):
     def _show_nothing(self, message: str = "") -> None:
         self.draft = None
         self._handed_out = None
-        self._hits = []
+        self.finding.hits = []
         self.lines.show_nothing()
         self.refresh_bindings()
-        self._say(message or "Scan the family's card, or type a name and Enter.", "", "")
+        self.say(message or "Scan the family's card, or type a name and Enter.", "", "")
         self.query_one("#counter-eligibility", Static).remove_class("-eligible", "-refused")
         self.scan_line.value = ""
         self.scan_line.focus()
@@ -400,7 +321,7 @@ class CounterScreen(UsesDistro, Screen[None]):
             self.preview_slip("")
             self._show_nothing()
 
-        self.unless_basket_edited(clear)
+        self.finding.unless_basket_edited(clear)
 
     def handed_out(self, code: str, units: int) -> None:
         """After a confirmed handout: the tally grows, the screen waits for the next family,
