@@ -16,6 +16,7 @@ from distro.domain.distribution.models import Handout
 from distro.domain.stock.models import StockLot
 from distro.tui.app import DistroApp
 from distro.tui.counter.screen import CounterScreen
+from tests.builders.cli import CLI_PIN
 from tests.tui.helpers import add_family_with, settle, sign_in
 
 
@@ -44,9 +45,11 @@ def shelf_total(engine: Engine) -> int:
         return int(session.exec(select(func.sum(StockLot.on_hand))).one())
 
 
-async def open_counter(pilot: Pilot[Any], app: DistroApp, user: str = "volunteer") -> CounterScreen:
+async def open_counter(
+    pilot: Pilot[Any], app: DistroApp, user: str = "volunteer", pin: str = CLI_PIN
+) -> CounterScreen:
     """Sign in as `user` and go to the counter, with scans typed at Pilot's pace."""
-    await sign_in(pilot, user)
+    await sign_in(pilot, user, pin)
     await pilot.press("f2")
     await settle(pilot)
     app.scan_detector.max_gap = 10.0  # Pilot types slower than a scanner

@@ -29,8 +29,8 @@ from distro.tui.counter.text import line_cells
 from distro.tui.widgets.confirm import ConfirmModal
 from tests.builders.clock import FIXED_NOW
 from tests.builders.databases import fresh_copy
-from tests.tui.counter_helpers import shown_text
-from tests.tui.helpers import burst, settle, sign_in
+from tests.tui.counter_helpers import open_counter, shown_text
+from tests.tui.helpers import burst, settle
 
 COORDINATOR = Actor(name="coordinator", role=Role.COORDINATOR)
 PRODUCT_BARCODES = 20
@@ -108,12 +108,9 @@ async def test_no_code_typed_over_a_family_changes_its_basket(
     codes = every_code(demo_engine)
     assert len(codes) > 500  # 300 cards, the slips, the product barcodes
     async with demo_app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, "volunteer", DEMO_PIN)
-        await pilot.press("f2")
-        await settle(pilot)
+        screen = await open_counter(pilot, demo_app, pin=DEMO_PIN)
         # A scanner's keys come faster than the detector's gap; a person's never do.
         demo_app.scan_detector.max_gap = 10.0 if speed == "scanner" else 0.0
-        screen = await back_to_the_counter(pilot, demo_app)
         await scan_now(pilot, codes[0])
         shown, before = screen.draft, basket(screen)
         for first in range(0, len(codes), 50):
@@ -137,12 +134,7 @@ async def test_a_scan_over_an_edited_basket_asks_before_dropping_it(
 ) -> None:
     first, second = every_code(demo_engine)[:2]
     async with demo_app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, "volunteer", DEMO_PIN)
-        await pilot.press("f2")
-        await settle(pilot)
-        demo_app.scan_detector.max_gap = 10.0
-        screen = demo_app.screen
-        assert isinstance(screen, CounterScreen)
+        screen = await open_counter(pilot, demo_app, pin=DEMO_PIN)
         await scan_now(pilot, first)
         assert not screen.scan_line.value  # the keys of the scan left the scan line
         await pilot.press("left")
@@ -170,11 +162,7 @@ async def test_at_80x24_every_line_is_shown_or_counted(
 ) -> None:
     code = every_code(demo_engine)[0]
     async with demo_app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, "volunteer", DEMO_PIN)
-        await pilot.press("f2")
-        await settle(pilot)
-        screen = demo_app.screen
-        assert isinstance(screen, CounterScreen)
+        screen = await open_counter(pilot, demo_app, pin=DEMO_PIN)
         await scan_now(pilot, code)
         assert screen.draft is not None
         lines = len(screen.draft.lines)
@@ -195,11 +183,7 @@ async def test_at_80_columns_a_note_too_long_for_its_column_is_read_under_the_ba
     demo_app: DistroApp,
 ) -> None:
     async with demo_app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, "volunteer", DEMO_PIN)
-        await pilot.press("f2")
-        await settle(pilot)
-        screen = demo_app.screen
-        assert isinstance(screen, CounterScreen)
+        screen = await open_counter(pilot, demo_app, pin=DEMO_PIN)
         await scan_now(pilot, "F-000004-T")  # a halal household: pork swapped for chicken
         assert screen.draft is not None
         notes = [line_cells(line)[-1] for line in screen.draft.lines]
