@@ -324,11 +324,12 @@ class CounterScreen(UsesDistro, Screen[None]):
         self.finding.unless_basket_edited(clear)
 
     def handed_out(self, code: str, units: int) -> None:
-        """After a confirmed handout: the tally grows, the screen waits for the next family,
-        and the slip's preview stays until then."""
+        """After a confirmed handout: the screen waits for the next family, and the slip's
+        preview stays until then. The tally is read again once the slip has printed or
+        failed to (`slip_printed`, or the refusal), so it is read once per handout and never
+        flags for a moment a slip that is printing."""
         self._show_nothing(handed_out_text(code, units, printed_to=None))
         self._handed_out = (code, units)
-        self.refresh_round()
 
     def slip_printed(self, code: str, where: str) -> None:
         """The slip printed: say so where it said it was printing, while nothing else shows."""
