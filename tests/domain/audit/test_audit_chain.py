@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from distro.domain.admin.checks import check_database
@@ -20,6 +20,7 @@ from distro.domain.families.registry import update_family
 from distro.domain.families.schemas import FamilyDetails
 from distro.domain.privacy.retention import erase_family
 from tests.builders.families import ACTOR, Registrar
+from tests.builders.tampering import tamper
 
 
 def edit_notes(engine: Engine, family_id: int, notes: str, now: datetime) -> None:
@@ -42,12 +43,6 @@ def logged(engine: Engine, register: Registrar, now: datetime) -> Engine:
 def audit_rows(engine: Engine) -> list[AuditEvent]:
     with reading(engine) as session:
         return list(session.exec(select(AuditEvent).order_by(col(AuditEvent.id))).all())
-
-
-def tamper(engine: Engine, sql: str) -> None:
-    """What someone with the database file and an SQLite tool could do."""
-    with engine.begin() as connection:
-        connection.execute(text(sql))
 
 
 def test_a_sound_log_checks_clean_and_each_row_links_to_the_one_before(logged: Engine) -> None:
