@@ -122,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     try:
         if args.command is None:
-            status = run_app(settings, context.engine_factory)
+            status = run_app(settings, lambda: context.engine)
         else:
             status = args.run(args, context)
     except DomainError as error:
@@ -136,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         status = refuse(_database_problem(error))
     except KeyboardInterrupt:
         status = refuse("interrupted; nothing half-done was saved.")
+    context.close()
     sys.exit(status)
 
 

@@ -23,6 +23,9 @@ class Settings:
     """Where slips go: "" (PDF files in `slips_dir`), "lp:NAME" or "escpos:DEVICE|HOST:PORT"."""
     slip_layout: str = "receipt"
     """The slip's layout: "receipt" (80 mm thermal), "a6" or "a4"."""
+    anchors_dir: Path | None = None
+    """Where this machine keeps each database's audit chain head, outside the database (see
+    domain/audit/anchor.py); None keeps none (the demo's fictional data, the benchmark)."""
 
 
 def database_url(value: str) -> str:
@@ -37,6 +40,13 @@ def data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def state_dir() -> Path:
+    """The platform's user-state folder for distro (on Linux ~/.local/state/distro)."""
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir(APP_NAME, appauthor=False))
 
 
 def load_settings(
@@ -54,7 +64,12 @@ def load_settings(
         counter=" ".join(environ.get("DISTRO_COUNTER", "").split())[:40] or _host_name(),
         slip_printer=environ.get("DISTRO_SLIP_PRINTER", "").strip(),
         slip_layout=environ.get("DISTRO_SLIP_LAYOUT", "receipt").strip().lower() or "receipt",
+        anchors_dir=None if demo else _anchors_dir(environ),
     )
+
+
+def _anchors_dir(environ: Mapping[str, str]) -> Path:
+    return Path(environ.get("DISTRO_ANCHORS") or state_dir() / "anchors").expanduser()
 
 
 def _host_name() -> str:

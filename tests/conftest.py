@@ -62,6 +62,15 @@ def quick_pin_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(distro.domain.users.pins, "SCRYPT_COST", 2**10)
 
 
+@pytest.fixture(autouse=True)
+def anchors_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where the commands a test runs keep audit chain anchors: a folder of the test's own,
+    never the real user-state folder of whoever runs the tests."""
+    folder = tmp_path_factory.mktemp("anchors")
+    monkeypatch.setenv("DISTRO_ANCHORS", str(folder))
+    return folder
+
+
 @pytest.fixture
 def now() -> datetime:
     """The time every test change happens at."""

@@ -40,6 +40,8 @@ class CommandContext:
     credentials: Credentials
     open_app: Callable[[Engine | Callable[[], Engine]], int]
     clock: Clock = utc_now
+    note_head_on_close: bool = True
+    """Whether closing notes the audit chain's head (`db check` has done it already)."""
     _engine: Engine | None = field(default=None, repr=False)
     _actor: Actor | None = field(default=None, repr=False)
 
@@ -60,6 +62,35 @@ class CommandContext:
             pin = self.credentials.pin or ask(f"PIN for {name}: ", secret=True)
             self._actor = sign_in(self.engine, name, pin, now=self.clock())
         return self._actor
+
+    def close(self) -> None:
+        """Note the audit chain's head outside the database (see domain/audit/anchor.py) if it
+        moved, then let the database go. Not noting it only warns: the work is saved."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if self._engine is None:
+            return
+        try:
+            self._note_head(self._engine)
+        except (OSError, SQLAlchemyError) as failure:  # a read-only file, a full disk
+            reason = getattr(failure, "orig", None) or getattr(failure, "strerror", None)
+            warn(f"the audit log's head was not noted outside the database: {reason or failure}")
+        finally:
+            self._engine.dispose()
+
+    def _note_head(self, engine: Engine) -> None:
+        from distro.domain.audit.anchor import advance_anchor
+        from distro.settings import database_place
+
+        folder = self.settings.anchors_dir
+        if folder is None or not self.note_head_on_close:
+            return
+        place = database_place(self.settings.database_url)
+        found = advance_anchor(engine, folder, place, self.clock())
+        for problem in found.problems:
+            warn(f"{problem}; run `distro db check`.")
+        if found.replaced:
+            warn(found.replaced)
 
 
 Handler = Callable[[Any, CommandContext], int]

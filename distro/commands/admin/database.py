@@ -9,11 +9,14 @@ import platform
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from distro import __version__
 from distro.commands import CommandContext, refuse, say, warn
 from distro.settings import Settings, database_place, describe_url
+
+if TYPE_CHECKING:
+    from distro.domain.audit.head import ChainHead
 
 PASSPHRASE_VARIABLE = "DISTRO_BACKUP_PASSPHRASE"
 """Where a script (a scheduled backup) gives the passphrase; a person types it instead."""
@@ -32,11 +35,18 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     actions.add_parser(
         "upgrade", parents=[common], help="apply migrations (creates a new database)"
     ).set_defaults(run=upgrade, creates_database=True)
-    actions.add_parser(
+    check_parser = actions.add_parser(
         "check",
         parents=[common],
         help="integrity and invariants; non-zero exit if anything is wrong",
-    ).set_defaults(run=check)
+    )
+    check_parser.add_argument(
+        "--head",
+        metavar="ID:HASH",
+        help="an audit log head noted on paper (a round's report, a backup): the log must "
+        "still hold that row with that hash",
+    )
+    check_parser.set_defaults(run=check)
     backup = actions.add_parser(
         "backup", parents=[common], help="consistent copy, safe while the app is open"
     )
@@ -56,7 +66,7 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     decrypt.add_argument("plain", type=Path, metavar="PLAIN")
     decrypt.set_defaults(run=decrypt_backup)
     actions.add_parser(
-        "reindex", parents=[common], help="rebuild every family's search keys"
+        "reindex", parents=[common], help="rebuild every family's search keys (admins)"
     ).set_defaults(run=reindex)
 
 
@@ -109,27 +119,66 @@ def upgrade(_args: argparse.Namespace, context: CommandContext) -> int:
     return 0
 
 
-def check(_args: argparse.Namespace, context: CommandContext) -> int:
-    """Print every problem found; exit 1 if there is any."""
+def check(args: argparse.Namespace, context: CommandContext) -> int:
+    """Print every problem found, with the chain checked against a head noted on paper
+    (--head) and against this machine's anchor; exit 1 if there is any."""
     from distro.domain.admin.checks import check_database
+    from distro.domain.audit.head import parse_head
+    from distro.domain.core.db import SCHEMA_HEAD, schema_revision
 
+    paper = parse_head(args.head) if args.head else None
+    place = database_place(context.settings.database_url)
     problems = check_database(context.engine)
-    checked = f"Checked {database_place(context.settings.database_url)}"
+    notes: list[str] = []
+    if schema_revision(context.engine) == SCHEMA_HEAD:
+        problems += _outside_heads(context, place, paper, notes)
+    if problems:
+        say(f"Checked {place}: {len(problems)} problem(s) found:")
+        say("\n".join(f"  - {problem}" for problem in problems))
+    else:
+        say(f"Checked {place}: it is sound; the integrity check passed and every invariant holds.")
+    for note in notes:
+        say(note)
+    return 1 if problems else 0
+
+
+def _outside_heads(
+    context: CommandContext, place: str, paper: ChainHead | None, notes: list[str]
+) -> list[str]:
+    """What the heads kept outside the database (paper, this machine's anchor) show, with
+    lines to tell in `notes`; a sound log moves the anchor to its head (and closing the
+    command need not look again)."""
+    from distro.domain.audit.anchor import check_anchor, record_anchor
+    from distro.domain.audit.head import head_problems
+
+    context.note_head_on_close = False
+    problems: list[str] = []
+    if paper is not None:
+        with context.engine.connect() as connection:
+            problems += head_problems(connection, paper, f"since {paper.label} was noted")
+    folder = context.settings.anchors_dir
+    if folder is None:
+        return problems
+    found = check_anchor(context.engine, folder, place, context.clock())
+    notes.append(f"Audit log head: {found.head.label} (note it on paper, to check against later).")
+    if found.first_sight:
+        notes.append("This machine had not checked this database before; its head is noted now.")
+    if found.replaced:
+        warn(found.replaced)
+    problems += found.problems
     if not problems:
-        say(f"{checked}: it is sound; the integrity check passed and every invariant holds.")
-        return 0
-    say(f"{checked}: {len(problems)} problem(s) found:")
-    for problem in problems:
-        say(f"  - {problem}")
-    return 1
+        record_anchor(folder, found, place, context.clock())
+    return problems
 
 
 def make_backup(args: argparse.Namespace, context: CommandContext) -> int:
     """Copy the database to FILE with SQLite's online backup, sealed if --encrypt (admins)."""
     from distro.domain.admin.backup import backup_database
+    from distro.domain.audit.head import current_head
 
     actor = context.actor()  # signs in with its own transaction: before the backup's
     passphrase = _passphrase(confirm=True) if args.encrypt else None
+    held = current_head(context.engine)  # written before the copy, so the copy holds it
     try:
         target = backup_database(
             context.engine, args.file, actor=actor, now=context.clock(), passphrase=passphrase
@@ -142,6 +191,10 @@ def make_backup(args: argparse.Namespace, context: CommandContext) -> int:
     else:
         say(f"Encrypted backup written to {target}.")
         say("Keep the passphrase apart from the file: without it the backup cannot be restored.")
+    say(
+        f"Its audit log holds row {held.label}: note it with the backup; "
+        f"`distro db check --head {held.label}` later shows that row was not rewritten."
+    )
     return 0
 
 
@@ -183,11 +236,13 @@ def _passphrase(*, confirm: bool) -> str:
 
 
 def reindex(_args: argparse.Namespace, context: CommandContext) -> int:
-    """Rebuild search keys in one transaction."""
+    """Rebuild search keys in one transaction, signed in as an admin and audited."""
+    from distro.domain.admin.repairs import rebuild_search_keys
     from distro.domain.core.db import unit_of_work
-    from distro.domain.families.search import reindex_all
+    from distro.domain.core.words import how_many
 
+    actor = context.actor()
     with unit_of_work(context.engine) as session:
-        count = reindex_all(session)
-    say(f"Rebuilt search keys of {count} families.")
+        count = rebuild_search_keys(session, actor=actor, now=context.clock())
+    say(f"Rebuilt the search keys of {how_many(count, 'family', 'families')}.")
     return 0

@@ -134,6 +134,7 @@ def _print_after_handout(context: CommandContext, code: str) -> None:
 
 def progress_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The round's families, slips, units and items so far."""
+    from distro.domain.audit.head import chain_head
     from distro.domain.core.db import reading
     from distro.domain.core.moments import MomentStyle, moment_text
     from distro.domain.core.zone import ngo_zone
@@ -147,6 +148,7 @@ def progress_command(args: argparse.Namespace, context: CommandContext) -> int:
         progress = round_progress(session, distribution.id)
         unprinted = unprinted_slips(session, distribution.id)
         zone = ngo_zone(session)
+        head = chain_head(session.connection())
     steps = "two-step" if progress.two_step else "one-step"
     say(f"{progress.round_name} ({steps})")
     say(f"  families served      {progress.families_served:>7}")
@@ -162,6 +164,7 @@ def progress_command(args: argparse.Namespace, context: CommandContext) -> int:
         say("  (`distro slip CODE` prints one)")
     for item in progress.items:
         say(f"  {item.code:<10} {clip(item.name, 30):<30} {item.units:>7} {item.unit}")
+    say(f"  audit log head       {head.label}  (`distro db check --head` it later)")
     return 0
 
 

@@ -168,6 +168,7 @@ def reopen_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 
 def _open_or_close(args: argparse.Namespace, context: CommandContext, *, close: bool) -> int:
+    from distro.domain.audit.head import current_head
     from distro.domain.core.db import unit_of_work
     from distro.domain.distribution.rounds import close_round, reopen_round, round_named
 
@@ -179,6 +180,8 @@ def _open_or_close(args: argparse.Namespace, context: CommandContext, *, close: 
         change(session, distribution.id, actor=actor, now=context.clock())
     if close:
         say(f"Closed round {distribution.name}; no more handouts in it.")
+        head = current_head(context.engine)
+        say(f"Audit log head: {head.label} (write it on the round's report, for db check --head).")
     else:
         say(f"Round {distribution.name} is open again.")
     return 0

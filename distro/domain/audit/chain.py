@@ -2,9 +2,13 @@
 
 Each row's hash covers the previous row's hash, the row's header (when, who, what, which
 record) and a digest of its payload (summary, before, after, reason). Erasing a family blanks
-the payload but keeps the digest, so the chain still verifies; a changed header, a changed
-payload that was not redacted, a deleted row or a cut-off tail all break it. The formula must
-never change: migration 0002 chained the first rows with a frozen copy of it.
+the payload to one fixed form but keeps the digest, so the chain still verifies; a changed
+header, a changed payload, a blanked payload that is not exactly that form or belongs to no
+erased family, a deleted row or a cut-off tail all break it. The formula must never change:
+migration 0002 chained the first rows with a frozen copy of it.
+
+The chain alone cannot tell a whole log recomputed with this public formula from the real
+one; `anchor` keeps its head outside the database for that.
 """
 
 from __future__ import annotations
@@ -23,6 +27,13 @@ CHAIN_START = "0" * 64
 """The `prev_hash` of the first row."""
 ERASING_ACTIONS = frozenset({"family.erase", "family.anonymise"})
 """The actions that may blank earlier rows of the same family, and must come after them."""
+REDACTED_PAYLOAD: dict[str, str | None] = {
+    "summary": "",
+    "before": None,
+    "after": None,
+    "reason": "",
+}
+"""What a blanked row's payload is, exactly: anything else in a blanked row was written later."""
 _ROW_COLUMNS = (
     "id, at, actor, action, entity, entity_id, family_id, summary, before, after, reason,"
     " payload_digest, prev_hash, row_hash, redacted_at"
@@ -94,6 +105,11 @@ class ChainRow:
             digest=self.payload_digest,
         )
 
+    def is_blank(self) -> bool:
+        """Whether the payload is exactly the redacted form."""
+        payload = {"summary": self.summary, "before": self.before, "after": self.after}
+        return {**payload, "reason": self.reason} == REDACTED_PAYLOAD
+
     def actual_digest(self) -> str:
         """The digest of the payload as it stands now."""
         return payload_digest(self.summary, self.before, self.after, self.reason)
@@ -137,16 +153,16 @@ def _find_breaks(connection: Connection) -> Iterator[str]:
     last_id = 0
     redacted: dict[int, int] = {}
     for row in _rows(connection):
-        if row.redacted_at is not None and row.family_id is not None:
-            redacted.setdefault(row.family_id, row.id)
+        # An erasing row accepts the blanks before it, never its own: it is never blanked.
         if row.action in ERASING_ACTIONS and row.entity_id is not None:
             redacted.pop(row.entity_id, None)
+        if row.redacted_at is not None and row.family_id is not None:
+            redacted.setdefault(row.family_id, row.id)
         if row.prev_hash != previous:
             yield f"audit row {row.id}: the row before it was deleted or changed"
         if row.row_hash != row.expected_hash(row.prev_hash):
             yield f"audit row {row.id}: its who/when/what was edited after it was written"
-        if row.redacted_at is None and row.actual_digest() != row.payload_digest:
-            yield f"audit row {row.id}: its details were edited after it was written"
+        yield from _payload_problems(row)
         previous = row.row_hash
         last_id = row.id
     head = connection.execute(
@@ -157,4 +173,19 @@ def _find_breaks(connection: Connection) -> Iterator[str]:
     elif (head[0], head[1]) != (last_id, previous):
         yield f"the audit log ends at row {last_id} but row {head[0]} was written: rows are missing"
     for family_id, row_id in redacted.items():
-        yield f"audit row {row_id}: details blanked, but family {family_id} was never erased"
+        yield (
+            f"audit row {row_id}: details blanked, but family {family_id} was not erased or"
+            " anonymised after it"
+        )
+
+
+def _payload_problems(row: ChainRow) -> Iterator[str]:
+    """A payload must match its digest, unless it was blanked: then it must be exactly the
+    blank form (the digest keeps what was removed), and belong to a family."""
+    if row.redacted_at is None:
+        if row.actual_digest() != row.payload_digest:
+            yield f"audit row {row.id}: its details were edited after it was written"
+    elif row.family_id is None:
+        yield f"audit row {row.id}: details blanked, but only a family's rows are ever blanked"
+    elif not row.is_blank():
+        yield f"audit row {row.id}: its details were written after they were blanked"

@@ -39,6 +39,7 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage users"
     MANAGE_SETTINGS = "change settings"
     MAKE_BACKUPS = "make backups"
+    REPAIR_DATABASE = "repair the database"
     MANAGE_CATALOGUE = "change the item catalogue"
     RECEIVE_STOCK = "receive stock"
     ISSUE_STOCK = "issue stock"
@@ -76,6 +77,7 @@ _ADMIN = _COORDINATOR | {
     Permission.MANAGE_USERS,
     Permission.MANAGE_SETTINGS,
     Permission.MAKE_BACKUPS,
+    Permission.REPAIR_DATABASE,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VOLUNTEER: _VOLUNTEER,

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, col, delete, func, select, update
 
 from distro.domain.admin.settings import SettingKey, get_setting
+from distro.domain.audit.chain import REDACTED_PAYLOAD
 from distro.domain.audit.changes import record_change
 from distro.domain.audit.models import AuditEvent
 from distro.domain.core.access import Actor, Permission, requires
@@ -174,7 +175,7 @@ def redact_history(session: Session, family_ids: list[int], now: datetime) -> No
     session.exec(
         update(AuditEvent)
         .where(col(AuditEvent.family_id).in_(family_ids), col(AuditEvent.redacted_at).is_(None))
-        .values(summary="", before=None, after=None, reason="", redacted_at=now)
+        .values(**REDACTED_PAYLOAD, redacted_at=now)
     )
 
 

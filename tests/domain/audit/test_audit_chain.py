@@ -8,16 +8,19 @@ from collections.abc import Callable
 from datetime import datetime
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from distro.domain.admin.checks import check_database
+from distro.domain.audit.changes import record_change
 from distro.domain.audit.models import AuditChainHead, AuditEvent
 from distro.domain.core.db import reading, unit_of_work
 from distro.domain.core.inputs import validated
 from distro.domain.families.registry import update_family
 from distro.domain.families.schemas import FamilyDetails
+from distro.domain.privacy.retention import erase_family
 from tests.builders.families import ACTOR, Registrar
+from tests.builders.tampering import tamper
 
 
 def edit_notes(engine: Engine, family_id: int, notes: str, now: datetime) -> None:
@@ -40,12 +43,6 @@ def logged(engine: Engine, register: Registrar, now: datetime) -> Engine:
 def audit_rows(engine: Engine) -> list[AuditEvent]:
     with reading(engine) as session:
         return list(session.exec(select(AuditEvent).order_by(col(AuditEvent.id))).all())
-
-
-def tamper(engine: Engine, sql: str) -> None:
-    """What someone with the database file and an SQLite tool could do."""
-    with engine.begin() as connection:
-        connection.execute(text(sql))
 
 
 def test_a_sound_log_checks_clean_and_each_row_links_to_the_one_before(logged: Engine) -> None:
@@ -72,7 +69,7 @@ def test_a_sound_log_checks_clean_and_each_row_links_to_the_one_before(logged: E
         ("DELETE FROM audit_event WHERE id = 5", "rows are missing"),
         (
             "UPDATE audit_event SET summary = '', redacted_at = '2026-01-01' WHERE id = 3",
-            "row 3: details blanked, but family 1 was never erased",
+            "row 3: details blanked, but family 1 was not erased or anonymised after it",
         ),
     ],
 )
@@ -80,6 +77,71 @@ def test_tampering_is_detected(logged: Engine, sql: str, expected: str) -> None:
     tamper(logged, sql)
     problems = check_database(logged)
     assert any(expected in problem for problem in problems), problems
+
+
+def erase_first_family(engine: Engine, now: datetime) -> None:
+    """Erase family 1 (rows 1, 3, 4 and 5 of `logged`), as a coordinator does."""
+    with unit_of_work(engine) as session:
+        erase_family(session, 1, "asked to be forgotten", actor=ACTOR, now=now)
+
+
+def test_an_erased_family_leaves_a_clean_chain(logged: Engine, now: datetime) -> None:
+    erase_first_family(logged, now)
+    rows = audit_rows(logged)
+    assert [row.redacted_at is not None for row in rows] == [True, False, True, True, True, False]
+    assert rows[0].summary == "" and rows[1].summary != "" and rows[5].action == "family.erase"
+    assert check_database(logged) == []
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        (
+            "UPDATE audit_event SET summary = 'made up' WHERE id = 3",
+            "row 3: its details were written after",
+        ),
+        (
+            "UPDATE audit_event SET after = '{}' WHERE id = 4",
+            "row 4: its details were written after",
+        ),
+        (
+            "UPDATE audit_event SET summary = '', redacted_at = '2026-01-01' WHERE id = 6",
+            "row 6: details blanked, but family 1 was not erased or anonymised after it",
+        ),
+    ],
+)
+def test_an_erased_familys_blanked_rows_cannot_be_rewritten(
+    logged: Engine, now: datetime, sql: str, expected: str
+) -> None:
+    erase_first_family(logged, now)
+    tamper(logged, sql)
+    problems = check_database(logged)
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_a_row_of_no_family_cannot_be_blanked_to_hide_an_edit(
+    logged: Engine, now: datetime
+) -> None:
+    """A backup's row (no family) once let `redacted_at` excuse any new text."""
+    with unit_of_work(logged) as session:
+        record_change(
+            session,
+            actor=ACTOR,
+            now=now,
+            action="database.backup",
+            entity="database",
+            entity_id=None,
+            family_id=None,
+            summary="Backup of the database to /media/usb/b.enc",
+        )
+    tamper(
+        logged,
+        "UPDATE audit_event SET summary = 'Backup of the database to /tmp/x', "
+        "redacted_at = '2026-01-01' WHERE id = 6",
+    )
+    assert check_database(logged) == [
+        "audit row 6: details blanked, but only a family's rows are ever blanked"
+    ]
 
 
 def test_a_row_rewritten_with_a_fresh_hash_still_breaks_the_next_link(logged: Engine) -> None:

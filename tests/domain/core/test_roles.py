@@ -108,6 +108,7 @@ def test_the_roles_match_the_issue() -> None:
         Permission.MANAGE_USERS,
         Permission.MANAGE_SETTINGS,
         Permission.MAKE_BACKUPS,
+        Permission.REPAIR_DATABASE,
     ):
         assert min_role(admin_only) is Role.ADMIN
     assert ROLE_PERMISSIONS[Role.VOLUNTEER] < ROLE_PERMISSIONS[Role.COORDINATOR]
