@@ -88,6 +88,11 @@ def warn(message: str) -> None:
     print(f"distro: warning: {message}", file=sys.stderr, flush=True)
 
 
+def tell(message: str) -> None:
+    """Tell the person something that happened on the way, on stderr, as one plain line."""
+    print(f"distro: {message}", file=sys.stderr, flush=True)
+
+
 def refuse(message: str) -> int:
     """Tell the person why nothing was done, on stderr, and return a failing exit status."""
     print(f"distro: {message}", file=sys.stderr, flush=True)
