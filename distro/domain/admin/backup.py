@@ -48,7 +48,7 @@ def backup_database(
     check_target(target, replace=False)
     if passphrase is not None:
         check_passphrase(passphrase)
-    place = f"{target.resolve()}, {'encrypted' if passphrase else 'not encrypted'},"
+    place = f"{target.resolve()} ({'encrypted' if passphrase else 'not encrypted'})"
     _record(engine, actor, now, "database.backup_started", f"Backup to {place} started")
     try:
         image = _snapshot(engine.url.database)
