@@ -10,16 +10,19 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from distro import __version__
-from distro.commands import CommandContext, Credentials, refuse
-from distro.launch import build_app, open_engine
-from distro.settings import Settings, data_dir, load_settings
+from distro.commands import CommandContext, Credentials, refuse, tell
+from distro.launch import app_opening_database, build_app, open_engine
+from distro.settings import data_dir, load_settings
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from distro.tui.app import DistroApp
+
+PRIVATE_UMASK = 0o077
+"""No permission for the group or others on anything this process creates."""
 
 
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
@@ -89,15 +92,17 @@ def common_options() -> argparse.ArgumentParser:
     return common
 
 
-def run_app(settings: Settings, engine: Engine | Callable[[], Engine]) -> int:
-    """Open the terminal app; given a factory, the database opens right after the first frame."""
-    app = build_app(settings, engine)
+def run_app(app: DistroApp) -> int:
+    """Run the terminal app until it ends; its exit status."""
     app.run()
     return app.return_code or 0
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the `distro` console script."""
+    # Whatever distro or SQLite creates is its user's alone: journals, temporary files, and
+    # whatever a library writes that the private_files module never sees.
+    os.umask(PRIVATE_UMASK)
     words = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(with_commands=names_a_command(words)).parse_args(words)
     demo_mode = getattr(args, "demo_mode", False)
@@ -114,15 +119,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     creates = args.command is None or getattr(args, "creates_database", False)
     context = CommandContext(
         settings=settings,
-        engine_factory=lambda: open_engine(settings, create=creates),
+        engine_factory=lambda: open_engine(settings, create=creates, notice=tell),
         credentials=credentials,
-        open_app=lambda engine: run_app(settings, engine),
+        open_app=lambda engine: run_app(build_app(settings, engine)),
     )
     from distro.domain.core.errors import DomainError
 
     try:
         if args.command is None:
-            status = run_app(settings, lambda: context.engine)
+            status = run_app(app_opening_database(settings, keep=context.adopt))
         else:
             status = args.run(args, context)
     except DomainError as error:

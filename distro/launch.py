@@ -8,6 +8,7 @@ app's first frame must not wait for the database layer.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from distro.settings import Settings, database_place, sqlite_file
@@ -17,27 +18,55 @@ if TYPE_CHECKING:
 
     from distro.tui.app import DistroApp
 
+NOTICE_SECONDS = 20
+"""How long the app shows a notice about the database's file: long enough to read it twice."""
 
-def open_engine(settings: Settings, *, create: bool = False) -> Engine:
+
+def open_engine(
+    settings: Settings, *, create: bool = False, notice: Callable[[str], None]
+) -> Engine:
     """The engine for the configured database, migrated to the current schema.
 
     Only what sets a counter up (`create`: the app, the demo, `db upgrade`, a first admin)
     may make a new database. Every other command refuses one that is not there (NotFound):
     an unset DISTRO_DB or a mistyped path must be reported, not met with a new, empty
-    database that `db check` would then call sound."""
+    database that `db check` would then call sound. An SQLite file is kept its owner's alone
+    (see `_keep_private`); `notice` tells the person when that changed its permissions."""
     from distro.domain.core.db import migrate, schema_revision
+    from distro.domain.core.private_files import create_private_file
 
     file = sqlite_file(settings.database_url)
     if file is not None and create:
-        file.parent.mkdir(parents=True, exist_ok=True)
+        create_private_file(file)
     elif file is not None and not file.exists():
         raise _no_database(settings)
     engine = _engine(settings)
     if not create and schema_revision(engine) is None:
         engine.dispose()
         raise _no_database(settings)
+    if file is not None:  # a file that is no distro database is not distro's to change
+        _keep_private(file, notice)
     migrate(engine)
     return engine
+
+
+def _keep_private(file: Path, notice: Callable[[str], None]) -> None:
+    """Take others' permissions off the database and its journals, which SQLite creates with
+    the database's own mode: a database made before distro kept its files private, or copied
+    in, must not stay readable by every user of a shared laptop."""
+    from distro.domain.core.private_files import describe_os_error, make_private
+
+    journals = (file.with_name(file.name + suffix) for suffix in ("-wal", "-shm", "-journal"))
+    try:
+        changed = make_private([file, *journals])
+    except OSError as error:
+        notice(
+            f"{file} is readable by other users of this computer and could not be made "
+            f"private ({describe_os_error(error)}); ask its owner to run: chmod 600 {file}*"
+        )
+        return
+    if changed:
+        notice(f"{file} was readable by other users of this computer; it is now yours alone.")
 
 
 def _engine(settings: Settings) -> Engine:
@@ -72,3 +101,23 @@ def build_app(settings: Settings, engine: Engine | Callable[[], Engine]) -> Dist
     from distro.tui.app import DistroApp
 
     return DistroApp(settings, engine, FolderPrinter(settings.slips_dir))
+
+
+def app_opening_database(
+    settings: Settings, *, keep: Callable[[Engine], object] | None = None
+) -> DistroApp:
+    """The app, opening (or creating) the configured database right after its first frame;
+    a notice about the database's file is shown as a notification, since the app holds the
+    terminal. `keep` receives the engine once opened (the command line closes it after)."""
+
+    def opened() -> Engine:
+        engine = open_engine(settings, create=True, notice=show)
+        if keep is not None:
+            keep(engine)
+        return engine
+
+    def show(message: str) -> None:
+        app.notify(message, severity="warning", timeout=NOTICE_SECONDS)  # thread-safe
+
+    app = build_app(settings, opened)
+    return app

@@ -46,6 +46,7 @@ def engine(tmp_path: Path, migrated_template: Path) -> Iterator[Engine]:
     """A fresh database file with the current schema: a copy of the migrated template."""
     path = tmp_path / "test.sqlite3"
     shutil.copyfile(migrated_template, path)
+    path.chmod(0o600)  # as distro makes a database: others are told when it is not
     engine = make_engine(f"sqlite:///{path}")
     migrate(engine)  # a no-op at the current schema; kept so a stale template cannot pass
     yield engine

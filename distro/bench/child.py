@@ -59,13 +59,12 @@ class BareApp(App[None]):
 
 
 def start_distro(database_url: str, slips_dir: str) -> DistroApp:
-    """The app as `distro` builds it (`distro.launch`, as cli.run_app does): the settings, and
+    """The app as `distro` builds it (`distro.launch`, as cli.main does): the settings, and
     the engine's factory, so the database opens as it does in real use."""
-    from distro.launch import build_app, open_engine
+    from distro.launch import app_opening_database
     from distro.settings import load_settings
 
-    settings = load_settings({"DISTRO_SLIPS": slips_dir}, database_url)
-    return build_app(settings, lambda: open_engine(settings, create=True))
+    return app_opening_database(load_settings({"DISTRO_SLIPS": slips_dir}, database_url))
 
 
 def first_frame(app: App[Any], screen_type: type[Screen[Any]]) -> dict[str, float]:

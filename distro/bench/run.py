@@ -23,6 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +134,8 @@ def build_database(folder: Path, families: int, seed: int) -> tuple[Engine, floa
     from distro.settings import load_settings
 
     start = time.perf_counter()
-    engine = open_engine(load_settings({}, str(folder / "bench.sqlite3")), create=True)
+    settings = load_settings({}, str(folder / "bench.sqlite3"))
+    engine = open_engine(settings, create=True, notice=partial(print, file=sys.stderr))
     bulk_synthetic(engine, families, seed, utc_now())
     add_bench_users(engine)
     return engine, time.perf_counter() - start

@@ -52,6 +52,10 @@ class CommandContext:
             self._engine = self.engine_factory()
         return self._engine
 
+    def adopt(self, engine: Engine) -> None:
+        """Take the engine the app opened itself, so that closing closes it too."""
+        self._engine = engine
+
     def actor(self) -> Actor:
         """The signed-in user, signing in on first use with the credentials or by asking at
         the terminal (SignInFailed / NotAllowed if that cannot be done)."""
@@ -68,11 +72,13 @@ class CommandContext:
         moved, then let the database go. Not noting it only warns: the work is saved."""
         from sqlalchemy.exc import SQLAlchemyError
 
+        from distro.domain.core.errors import NotWritten
+
         if self._engine is None:
             return
         try:
             self._note_head(self._engine)
-        except (OSError, SQLAlchemyError) as failure:  # a read-only file, a full disk
+        except (NotWritten, OSError, SQLAlchemyError) as failure:  # a full disk, a locked file
             reason = getattr(failure, "orig", None) or getattr(failure, "strerror", None)
             warn(f"the audit log's head was not noted outside the database: {reason or failure}")
         finally:
@@ -117,6 +123,11 @@ def say(message: str) -> None:
 def warn(message: str) -> None:
     """Tell the person something they must know, on stderr, without failing."""
     print(f"distro: warning: {message}", file=sys.stderr, flush=True)
+
+
+def tell(message: str) -> None:
+    """Tell the person something that happened on the way, on stderr, as one plain line."""
+    print(f"distro: {message}", file=sys.stderr, flush=True)
 
 
 def refuse(message: str) -> int:

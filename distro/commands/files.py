@@ -1,5 +1,5 @@
 """Provides what every import and export shares: reading a CSV file in one transaction, and
-writing a file whole or not at all (next to its place first, then moved there)."""
+writing one from a read-only session (private, whole or not at all: see private_files)."""
 
 from __future__ import annotations
 
@@ -43,12 +43,11 @@ def refuse_problems(problems: Sequence[object], dry_run: bool) -> int:
     return refuse(f"{how_many(len(problems), 'problem')}; nothing was imported{dry}.")
 
 
-def export_whole(
-    path: Path, engine: Engine, export: Callable[[Session, TextIO], int]
-) -> int | None:
+def export_whole(path: Path, engine: Engine, export: Callable[[Session, TextIO], int]) -> int:
     """Run `export` (it writes rows and says how many) in one read-only session into `path`,
-    written whole; None (after saying why) if the file could not be written."""
+    a private file written whole or not at all (NotWritten says why)."""
     from distro.domain.core.db import reading
+    from distro.domain.core.private_files import write_private_text
 
     written: list[int] = []
 
@@ -56,24 +55,8 @@ def export_whole(
         with reading(engine) as session:
             written.append(export(session, target))
 
-    return written[0] if write_whole(path, write) else None
-
-
-def write_whole(path: Path, write: Callable[[TextIO], object]) -> bool:
-    """Write next to `path` first and move it into place, so no half file is left; False
-    (after saying why) if the file could not be written."""
-    partial = path.with_name(path.name + ".part")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with partial.open("w", encoding="utf-8", newline="") as target:
-            write(target)
-        partial.replace(path)
-    except OSError as error:
-        refuse(f"cannot write {path}: {error.strerror or error}.")
-        return False
-    finally:
-        partial.unlink(missing_ok=True)
-    return True
+    write_private_text(path, write)
+    return written[0]
 
 
 def export_table(
@@ -82,10 +65,8 @@ def export_table(
     export: Callable[[Session, TextIO], int],
     noun: str,
 ) -> int:
-    """Sign in, write the whole file, say how many rows; 1 if it could not be written."""
+    """Sign in, write the whole file, say how many rows."""
     context.actor()
     count = export_whole(args.file, context.engine, export)
-    if count is None:
-        return 1
     say(f"Exported {how_many(count, noun)} to {args.file}.")
     return 0

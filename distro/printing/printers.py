@@ -7,11 +7,11 @@ without touching them.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Protocol, runtime_checkable
+
+from distro.domain.core.private_files import write_private_bytes
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_STEM = 80
@@ -32,17 +32,18 @@ class Printer(Protocol):
 
 
 class FolderPrinter:
-    """Writes each PDF into `folder`, atomically, so a watcher never picks up half a file."""
+    """Writes each PDF into `folder`, whole and private (see private_files), so a watcher
+    never picks up half a file and no other user of the computer can read one."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        """Where the PDFs go; created on first print."""
+        """Where the PDFs go; created (for its owner only) on first print."""
 
     def print_pdf(self, name: str, pdf: bytes) -> Path:
-        """Write `pdf` as `folder/<safe name>.pdf`, replacing any older file of that name."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """Write `pdf` as `folder/<safe name>.pdf`, replacing any older file of that name;
+        NotWritten if it could not be written."""
         target = self.folder / safe_filename(name)
-        _write_atomically(target, pdf)
+        write_private_bytes(target, pdf)
         return target
 
 
@@ -59,17 +60,3 @@ def safe_filename(name: str) -> str:
     if stem.split(".")[0].upper() in _WINDOWS_RESERVED:
         stem = f"_{stem}"
     return f"{stem}.pdf"
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    """Write to a hidden temp file beside `target`, then rename it over `target` in one step."""
-    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as temp:
-            temp.write(data)
-            temp.flush()
-            os.fsync(temp.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from distro.domain.core.errors import NotWritten
 from distro.domain.distribution.slip_view import SlipView
 from distro.printing.printers import FolderPrinter
 from distro.printing.slip import PrinterError, SlipLayout
@@ -67,10 +68,9 @@ class FolderSlipPrinter:
         pdf = slip_pdf(slip, self.layout)
         try:
             return str(FolderPrinter(self.folder).print_pdf(slip.code, pdf))
-        except OSError as error:
-            reason = error.strerror or str(error)
+        except NotWritten as error:
             raise PrinterError(
-                f"The slip could not be saved in {self.folder}: {reason}; {_AFTERWARDS}."
+                f"The slip could not be saved in {self.folder}: {error.reason}; {_AFTERWARDS}."
             ) from error
 
 

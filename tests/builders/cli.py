@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -29,6 +30,7 @@ def add_role_users(database: str) -> None:
     path = Path(url.removeprefix("sqlite:///"))
     if url.startswith("sqlite:///") and not path.exists():
         shutil.copyfile(_staffed_template(), path)
+        path.chmod(0o600)  # as distro makes a database: others are told when it is not
     else:
         _staff(url)
 
@@ -64,6 +66,10 @@ def run_cli(*argv: str, user: str = Role.COORDINATOR.value, pin: str = CLI_PIN) 
     if "--db" in argv:
         add_role_users(argv[argv.index("--db") + 1])
     environment = {"DISTRO_USER": user, "DISTRO_PIN": pin}
-    with mock.patch.dict("os.environ", environment), pytest.raises(SystemExit) as exit_info:
-        main(list(argv))
+    umask = os.umask(0o022)  # main() sets its own; the test process gets its own back
+    try:
+        with mock.patch.dict("os.environ", environment), pytest.raises(SystemExit) as exit_info:
+            main(list(argv))
+    finally:
+        os.umask(umask)
     return int(exit_info.value.code or 0)

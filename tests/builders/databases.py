@@ -21,6 +21,7 @@ def fresh_copy(template: Path, folder: Path) -> Engine:
     target = folder / template.name
     with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(target)) as copy:
         source.backup(copy)
+    target.chmod(0o600)  # as distro makes a database: others are told when it is not
     engine = make_engine(f"sqlite:///{target}")
     # Durability after a power cut is not under test here, and waiting for the disk at every
     # commit would make most of the run's time; this runs after make_engine's own pragmas.

@@ -4,6 +4,7 @@ volunteer can read."""
 from __future__ import annotations
 
 import socket
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from distro.printing.slip_printers import (
     describe_printer,
     slip_printer,
 )
+from tests.builders.disks import shared_umask
 from tests.printing.pdf_reading import decoded, page_text
 from tests.printing.test_slip import CODE, make_slip
 
@@ -39,6 +41,13 @@ def test_folder_printer_saves_the_pdf_under_the_code(tmp_path: Path) -> None:
     where = printer.print_slip(make_slip())
     assert where == str(tmp_path / "slips" / f"{CODE}.pdf")
     assert decoded(Path(where).read_bytes()) == [CODE]
+
+
+def test_folder_printer_keeps_slips_and_their_folder_to_their_owner(tmp_path: Path) -> None:
+    with shared_umask():
+        where = Path(FolderSlipPrinter(tmp_path / "slips", SlipLayout.A6).print_slip(make_slip()))
+    assert stat.S_IMODE(where.stat().st_mode) == 0o600
+    assert stat.S_IMODE(where.parent.stat().st_mode) == 0o700
 
 
 def test_folder_printer_replaces_the_file_on_a_reprint(tmp_path: Path) -> None:

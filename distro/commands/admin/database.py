@@ -178,13 +178,10 @@ def make_backup(args: argparse.Namespace, context: CommandContext) -> int:
 
     actor = context.actor()  # signs in with its own transaction: before the backup's
     passphrase = _passphrase(confirm=True) if args.encrypt else None
-    held = current_head(context.engine)  # written before the copy, so the copy holds it
-    try:
-        target = backup_database(
-            context.engine, args.file, actor=actor, now=context.clock(), passphrase=passphrase
-        )
-    except OSError as error:
-        return refuse(f"cannot write {args.file}: {error.strerror or error}.")
+    held = current_head(context.engine)  # read before the copy, so the copy holds that row
+    target = backup_database(
+        context.engine, args.file, actor=actor, now=context.clock(), passphrase=passphrase
+    )
     if passphrase is None:
         say(f"Backup written to {target}.")
         warn(_PLAIN_WARNING.format(target) + " Use --encrypt for a copy that leaves this PC.")

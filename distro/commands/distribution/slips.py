@@ -119,6 +119,8 @@ def slip_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 
 def _put_slip(args: argparse.Namespace, context: CommandContext) -> int:
+    from distro.domain.core.private_files import write_private_bytes
+
     text_file = args.output is not None and args.output.suffix.lower() == ".txt"
     chosen = args.format or ("txt" if text_file else "pdf")
     if args.output is None and chosen != "txt":
@@ -130,10 +132,7 @@ def _put_slip(args: argparse.Namespace, context: CommandContext) -> int:
     if args.output is None:
         sys.stdout.write(data.decode())
     else:
-        try:
-            args.output.write_bytes(data)
-        except OSError as error:
-            return refuse(f"cannot write {args.output}: {error.strerror or error}.")
+        write_private_bytes(args.output, data)
         say(f"Wrote slip {slip.code}{' (REPRINT)' if slip.reprint else ''} to {args.output}.")
     _count_printing(context, handout_id)
     return 0

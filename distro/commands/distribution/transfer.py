@@ -76,10 +76,12 @@ def export_handouts_command(args: argparse.Namespace, context: CommandContext) -
     data, so the export is recorded first, like that of the families."""
     from distro.domain.audit.disclosure import record_export
     from distro.domain.core.db import unit_of_work
+    from distro.domain.core.private_files import check_target
     from distro.domain.distribution.reports import export_handouts
     from distro.domain.distribution.rounds import round_named
 
     actor = context.actor()  # signs in with its own transaction: not inside another
+    check_target(args.file)  # refused before the export is recorded
     with unit_of_work(context.engine) as session:
         round_id = round_named(session, args.round).id if args.round else None
         what = f"the handouts of {args.round or 'every round'} to {args.file.name}"
@@ -89,7 +91,5 @@ def export_handouts_command(args: argparse.Namespace, context: CommandContext) -
         context.engine,
         lambda session, target: export_handouts(session, target, round_id=round_id),
     )
-    if count is None:
-        return 1
     say(f"Exported {how_many(count, 'handout line')} to {args.file}.")
     return 0

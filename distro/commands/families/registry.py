@@ -83,6 +83,7 @@ def print_card(args: argparse.Namespace, context: CommandContext) -> int:
     """Write the family's card PDF to FILE."""
     context.actor()  # personal data is shown only to someone signed in
     from distro.domain.core.db import reading
+    from distro.domain.core.private_files import write_private_bytes
     from distro.domain.families.registry import find_family_by_code, load_family
     from distro.printing.card import card_for_family, render_family_card
 
@@ -90,8 +91,7 @@ def print_card(args: argparse.Namespace, context: CommandContext) -> int:
         family = find_family_by_code(session, args.code)
         assert family.id is not None
         card = card_for_family(load_family(session, family.id), context.settings.organisation)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_bytes(render_family_card(card))
+    write_private_bytes(args.output, render_family_card(card))
     say(f"Card for {card.code} written to {args.output}.")
     return 0
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, say, warn
 from distro.commands.arguments import how_many
-from distro.commands.files import export_whole, refuse_problems, run_import, write_whole
+from distro.commands.files import export_whole, refuse_problems, run_import
 
 if TYPE_CHECKING:
     from distro.domain.families.imports import ImportReport
@@ -74,18 +74,19 @@ def _report(report: ImportReport) -> int:
 
 
 def export_families_command(args: argparse.Namespace, context: CommandContext) -> int:
-    """Write the CSV next to FILE first and move it into place, so no half file is left."""
+    """Write the CSV next to FILE first and move it into place, so no half file is left;
+    a FILE that cannot be written is refused before the export is recorded."""
     from distro.domain.audit.disclosure import record_export
     from distro.domain.core.db import unit_of_work
+    from distro.domain.core.private_files import check_target
     from distro.domain.families.export import export_families
 
     actor = context.actor()  # signs in with its own transaction: not inside another
+    check_target(args.file)
     with unit_of_work(context.engine) as session:
         what = f"all families to {args.file.name}"
         record_export(session, what, actor=actor, now=context.clock())
     count = export_whole(args.file, context.engine, export_families)
-    if count is None:
-        return 1
     say(f"Exported {how_many(count, 'family', 'families')} to {args.file}.")
     warn(
         "this file holds personal data of people seeking protection: keep it on an encrypted "
@@ -97,10 +98,12 @@ def export_families_command(args: argparse.Namespace, context: CommandContext) -
 def export_family_command(args: argparse.Namespace, context: CommandContext) -> int:
     """The access-request report: recorded in the family's history before the file is written."""
     from distro.domain.core.db import unit_of_work
+    from distro.domain.core.private_files import check_target, write_private_text
     from distro.domain.families.registry import find_family_by_code
     from distro.domain.privacy.subject_access import family_report
 
     actor = context.actor()  # signs in with its own transaction: not inside another
+    check_target(args.file)
     with unit_of_work(context.engine) as session:
         family = find_family_by_code(session, args.code)
         assert family.id is not None
@@ -109,8 +112,7 @@ def export_family_command(args: argparse.Namespace, context: CommandContext) -> 
         f"{args.file} will hold everything about {family.code}: give it only to the family "
         "(or whom they name), and delete your copy when done."
     )
-    if not write_whole(args.file, lambda target: target.write(report)):
-        return 1
+    write_private_text(args.file, lambda target: target.write(report))
     say(f"Wrote everything held about {family.code} to {args.file}.")
     return 0
 
@@ -118,12 +120,12 @@ def export_family_command(args: argparse.Namespace, context: CommandContext) -> 
 def export_stats_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Counts only, small ones hidden, so any signed-in user may export them."""
     from distro.domain.core.db import reading
+    from distro.domain.core.private_files import write_private_text
     from distro.domain.families.statistics import SMALL_CELL, statistics_rows, write_statistics
 
     context.actor()
     with reading(context.engine) as session:
         rows = statistics_rows(session, now=context.clock())
-    if not write_whole(args.file, lambda target: write_statistics(rows, target)):
-        return 1
+    write_private_text(args.file, lambda target: write_statistics(rows, target))
     say(f"Wrote {how_many(len(rows), 'count')} to {args.file} (under {SMALL_CELL} shown as <5).")
     return 0

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from distro.commands import CommandContext, ask, refuse, say, warn
 from distro.commands.arguments import clip, how_many, whole_number
-from distro.commands.files import write_whole
 from distro.commands.stock.input import CATEGORIES, Rows, read_rows
 
 if TYPE_CHECKING:
@@ -56,6 +55,7 @@ def add_actions(actions: Any, common: argparse.ArgumentParser) -> None:
 def count_sheet_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Write the lots with stock (in one location or category) as a sheet to count against."""
     from distro.domain.core.db import reading
+    from distro.domain.core.private_files import write_private_text
     from distro.domain.core.zone import ngo_zone
     from distro.domain.stock.models import ItemCategory
     from distro.domain.stock.take import count_sheet
@@ -70,8 +70,7 @@ def count_sheet_command(args: argparse.Namespace, context: CommandContext) -> in
         return 0
     if args.file.suffix.lower() == ".pdf":
         return _print_sheet(lines, zone, args, context)
-    if not write_whole(args.file, lambda target: write_sheet(lines, target)):
-        return 1
+    write_private_text(args.file, lambda target: write_sheet(lines, target))
     say(f"Wrote a count sheet of {how_many(len(lines), 'lot')} to {args.file}.")
     say(f"Fill in 'counted' (blank: not counted), then run: distro stock count {args.file}")
     return 0
@@ -82,13 +81,14 @@ def _print_sheet(
 ) -> int:
     """The sheet as a PDF to walk the shelves with; the counts are typed in afterwards (in the
     app's stock take, or in a CSV sheet written for the same scope)."""
+    from distro.domain.core.private_files import write_private_bytes
     from distro.printing.count_sheet import count_sheet_pdf
 
     scope = args.location or args.category or "all stock"
     pdf = count_sheet_pdf(
         lines, scope=scope, printed_at=context.clock(), zone=zone, blind=args.blind
     )
-    args.file.write_bytes(pdf)
+    write_private_bytes(args.file, pdf)
     say(f"Wrote a printable count sheet of {how_many(len(lines), 'lot')} to {args.file}.")
     return 0
 

@@ -28,6 +28,7 @@ def add_actions(actions: Any, common: argparse.ArgumentParser) -> None:
 def labels_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Write the labels of the items named (or of the whole active catalogue)."""
     from distro.domain.core.db import reading
+    from distro.domain.core.private_files import write_private_bytes
     from distro.domain.stock.item_lookup import catalogue_items, find_item
     from distro.printing.shelf_label import LABELS_PER_PAGE, label_for_item, shelf_labels_pdf
 
@@ -41,6 +42,6 @@ def labels_command(args: argparse.Namespace, context: CommandContext) -> int:
     if not items:
         return refuse("The catalogue has no active item to label.")
     pdf = shelf_labels_pdf([label_for_item(item) for item in items], skip=args.skip)
-    args.file.write_bytes(pdf)
+    write_private_bytes(args.file, pdf)
     say(f"Wrote {how_many(len(items), 'shelf label')} to {args.file}.")
     return 0

@@ -7,18 +7,16 @@ a random salt, slow on purpose so that guessing passphrases against a stolen fil
 Each chunk is sealed with AES-256-GCM, with the file header, the chunk's index and a "last
 chunk" flag as associated data: a chunk changed, moved, dropped or cut off is refused instead
 of being restored wrong. Chunks keep memory flat on an old laptop, whatever the registry's size.
+Sealed and opened files are written whole and private, or not at all (see private_files).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import struct
-import tempfile
 import unicodedata
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -27,6 +25,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from distro.domain.core.errors import DomainError
+from distro.domain.core.private_files import private_file
 
 MAGIC = b"DISTROBK1"
 CHUNK_SIZE = 1024 * 1024
@@ -90,10 +89,11 @@ def check_passphrase(passphrase: str) -> None:
         )
 
 
-def encrypt_file(
-    source: Path, target: Path, passphrase: str, *, chunk_size: int = CHUNK_SIZE
+def encrypt_stream(
+    plain: BinaryIO, target: Path, passphrase: str, *, chunk_size: int = CHUNK_SIZE
 ) -> None:
-    """Seal `source` into a new file `target`; nothing is left at `target` if this fails."""
+    """Seal what `plain` holds into a new private file `target`, one chunk at a time; nothing
+    is left at `target` if this fails (see private_files)."""
     check_passphrase(passphrase)
     header = _Header(
         SCRYPT_COST_LOG2,
@@ -105,7 +105,7 @@ def encrypt_file(
     )
     cipher = AESGCM(header.key(passphrase))
     preamble = header.to_bytes()
-    with source.open("rb") as plain, _replacing(target) as output:
+    with private_file(target, replace=False) as output:
         output.write(preamble)
         for index, chunk, last in _chunks(plain, chunk_size):
             aad = _associated_data(preamble, index, last)
@@ -113,37 +113,25 @@ def encrypt_file(
 
 
 def decrypt_file(source: Path, target: Path, passphrase: str) -> None:
-    """Open a file made by `encrypt_file` into a new file `target`; on a wrong passphrase or
-    any damage, DomainError, and no plaintext is left behind."""
-    with source.open("rb") as sealed:
-        header = _read_header(sealed, source.name)
-        cipher = AESGCM(header.key(passphrase))
-        preamble = header.to_bytes()
-        with _replacing(target) as output:
-            for index, chunk, last in _chunks(sealed, header.chunk_size + _TAG_SIZE):
-                aad = _associated_data(preamble, index, last)
-                try:
-                    output.write(cipher.decrypt(header.nonce(index), chunk, aad))
-                except InvalidTag:
-                    raise DomainError(f"Cannot open {source.name}: {_DAMAGED}.") from None
+    """Open a file made by `encrypt_stream` into a new private file `target`; on a wrong
+    passphrase or any damage, DomainError, and no plaintext is left behind."""
+    with source.open("rb") as sealed, private_file(target, replace=False) as output:
+        for chunk in unsealed(sealed, passphrase, source.name):
+            output.write(chunk)
 
 
-def secure_remove(path: Path) -> None:
-    """Overwrite a file holding plaintext with zeros, then delete it (if it exists).
-
-    Best effort only: on an SSD or a copy-on-write file system the zeros may land on fresh
-    blocks and leave the old ones readable until reused. That is why plain copies live only for
-    the seconds an encryption takes, and why the disk itself should be encrypted."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        return
-    with path.open("r+b") as handle:
-        for offset in range(0, size, CHUNK_SIZE):
-            handle.write(bytes(min(CHUNK_SIZE, size - offset)))
-        handle.flush()
-        os.fsync(handle.fileno())
-    path.unlink()
+def unsealed(sealed: BinaryIO, passphrase: str, name: str) -> Iterator[bytes]:
+    """The plain bytes of a sealed file (called `name` in messages), chunk by chunk; raises
+    DomainError at the first chunk that does not open, so read them all before trusting any."""
+    header = _read_header(sealed, name)
+    cipher = AESGCM(header.key(passphrase))
+    preamble = header.to_bytes()
+    for index, chunk, last in _chunks(sealed, header.chunk_size + _TAG_SIZE):
+        aad = _associated_data(preamble, index, last)
+        try:
+            yield cipher.decrypt(header.nonce(index), chunk, aad)
+        except InvalidTag:
+            raise DomainError(f"Cannot open {name}: {_DAMAGED}.") from None
 
 
 def _read_header(source: BinaryIO, name: str) -> _Header:
@@ -170,23 +158,3 @@ def _chunks(source: BinaryIO, size: int) -> Iterator[tuple[int, bytes, bool]]:
         yield index, current, False
         index, current = index + 1, following
     yield index, current, True
-
-
-@contextmanager
-def _replacing(target: Path) -> Iterator[BinaryIO]:
-    """A new file beside `target` (readable by its owner only) that becomes `target` when the
-    block succeeds; otherwise it is wiped, so no partial file is ever left at `target`."""
-    if target.exists():
-        raise DomainError(f"{target} already exists; choose a new file name.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    partial = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as output:
-            yield output
-            output.flush()
-            os.fsync(output.fileno())
-        partial.replace(target)
-    except BaseException:
-        secure_remove(partial)
-        raise

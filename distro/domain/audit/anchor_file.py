@@ -4,13 +4,12 @@ only, each written whole or not at all (a temporary file, fsync'd, renamed into 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from distro.domain.audit.head import ChainHead
+from distro.domain.core.private_files import make_private_folder, write_private_text
 
 DAMAGED = (ValueError, KeyError, TypeError)
 """What reading an anchor raises when its file is not one distro wrote (json's errors are
@@ -57,9 +56,8 @@ def _read(path: Path) -> Anchor:
 
 
 def write_anchor(folder: Path, anchor: Anchor) -> None:
-    """Write the anchor whole or not at all, readable by this user only."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    folder.chmod(0o700)
+    """Write the anchor whole or not at all, readable by this user only (NotWritten if the
+    disk refuses)."""
     kept = {
         "database_id": anchor.database_id,
         "place": anchor.place,
@@ -67,13 +65,5 @@ def write_anchor(folder: Path, anchor: Anchor) -> None:
         "row_hash": anchor.head.row_hash,
         "seen_at": anchor.seen_at.astimezone(UTC).isoformat(),
     }
-    handle, name = tempfile.mkstemp(dir=folder, prefix=".", suffix=".part")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(kept, file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(name, folder / f"{anchor.database_id}.json")
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    make_private_folder(folder)
+    write_private_text(folder / f"{anchor.database_id}.json", lambda file: json.dump(kept, file))

@@ -31,3 +31,12 @@ class NotAllowed(DomainError):
 
 class SignInFailed(DomainError):
     """A name and PIN did not match an active user, or tries are being slowed down."""
+
+
+class NotWritten(DomainError):
+    """A file could not be written (a full disk, a folder in its place ...); nothing of it is
+    left behind. `reason` is the cause alone, for a caller that words the failure its own way."""
+
+    def __init__(self, target: object, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"cannot write {target}: {reason}; nothing was written.")

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from distro.domain.admin.backup import backup_database
-from distro.domain.admin.backup_crypto import MAGIC, decrypt_file, encrypt_file
+from distro.domain.admin.backup_crypto import MAGIC, decrypt_file, encrypt_stream
 from distro.domain.audit.models import AuditEvent
 from distro.domain.core.access import Actor, Role
 from distro.domain.core.db import reading
@@ -24,6 +24,11 @@ PASSPHRASE = "correct horse battery staple"
 CHUNK = 64
 SECRET = b"Amina Yusuf, claim ref HKG-1234567"
 ADMIN = Actor(name="Test Admin", role=Role.ADMIN)
+
+
+def encrypt_file(source: Path, target: Path, passphrase: str, *, chunk_size: int = CHUNK) -> None:
+    with source.open("rb") as plain:
+        encrypt_stream(plain, target, passphrase, chunk_size=chunk_size)
 
 
 @pytest.fixture

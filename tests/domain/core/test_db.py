@@ -329,20 +329,23 @@ def test_backup_is_a_readable_consistent_copy_while_a_counter_is_writing(
 ) -> None:
     target = tmp_path / "backups" / "copy.sqlite3"
     writer = raw(sound)
-    real_copy = distro.domain.admin.backup._copy_sqlite
+    real_snapshot = distro.domain.admin.backup._snapshot
 
-    def copy_while_a_counter_writes(database: str, copy_to: Path) -> None:
-        # After the backup's own audit row, before the copy: a counter is half-way through.
+    def copy_while_a_counter_writes(database: str) -> bytes:
+        # After the backup's own audit row, before the copy: a counter is half-way through,
+        # and gives up only once the copy is taken (before the backup's "made" row).
         writer.execute("BEGIN IMMEDIATE")
         writer.execute("UPDATE family SET notes = 'not yet committed'")
         writer.execute("DELETE FROM search_key")
-        real_copy(database, copy_to)
+        try:
+            return real_snapshot(database)
+        finally:
+            writer.execute("ROLLBACK")
 
-    monkeypatch.setattr(distro.domain.admin.backup, "_copy_sqlite", copy_while_a_counter_writes)
+    monkeypatch.setattr(distro.domain.admin.backup, "_snapshot", copy_while_a_counter_writes)
     try:
         assert backup_database(sound, target, actor=BACKUP_ADMIN, now=FIXED_NOW) == target
     finally:
-        writer.execute("ROLLBACK")
         writer.close()
     copy = sqlite3.connect(target)
     try:
