@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NEEDED_AT_RUN_TIME = (
     "distro/data/districts.csv",
     "distro/data/catalogue.csv",
+    "distro/data/common_pins.txt",
     "distro/migrations/env.py",
     "distro/migrations/versions/0001_initial.py",
     "distro/tui/styles/app.tcss",

@@ -60,11 +60,14 @@ class CommandContext:
         """The signed-in user, signing in on first use with the credentials or by asking at
         the terminal (SignInFailed / NotAllowed if that cannot be done)."""
         if self._actor is None:
-            from distro.domain.users.sign_in import sign_in
+            from distro.domain.users.sign_in import attempt_sign_in
 
             name = self.credentials.name or ask("Your name: ", secret=False)
             pin = self.credentials.pin or ask(f"PIN for {name}: ", secret=True)
-            self._actor = sign_in(self.engine, name, pin, now=self.clock())
+            outcome = attempt_sign_in(self.engine, name, pin, now=self.clock())
+            self._actor = outcome.signed_in_actor()
+            if outcome.advice and not self.settings.demo:  # the demo's PIN is shown to all
+                warn(outcome.advice)
         return self._actor
 
     def close(self) -> None:

@@ -4,6 +4,7 @@ PIN is never printed."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from unittest import mock
 
@@ -19,6 +20,7 @@ from distro.domain.users.models import AppUser
 from distro.domain.users.sign_in import sign_in
 from tests.builders.cli import CLI_PIN, run_cli
 from tests.builders.clock import FIXED_NOW
+from tests.builders.users import add_user_with_old_pin
 
 NEW_PIN = "fresh-pin-7302"
 
@@ -197,3 +199,40 @@ def test_settings_set_the_time_zone_by_its_iana_name(
         line.split()[:2] == ["time_zone", "Europe/London"]
         for line in capsys.readouterr().out.splitlines()
     )
+
+
+@pytest.mark.parametrize("weak", ["121212", "password", "qwerty", "19900101"])
+def test_a_guessable_new_pin_is_refused_in_one_plain_line(
+    db: str, engine: Engine, capsys: pytest.CaptureFixture[str], weak: str
+) -> None:
+    with mock.patch.dict("os.environ", {"DISTRO_NEW_PIN": weak}):
+        assert run_cli("users", "add", "Bo", "--role", "volunteer", "--db", db, user="admin") == 1
+        assert run_cli("users", "reset-pin", "volunteer", "--db", db, user="admin") == 1
+    err = capsys.readouterr().err
+    assert err.count("that PIN is too easy to guess") == 2 and "Traceback" not in err
+    assert not signs_in(engine, "Bo", weak) and not signs_in(engine, "volunteer", weak)
+
+
+def test_a_wrong_name_and_a_wrong_pin_read_the_same_at_the_command_line(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    told = {}
+    for user, pin in (("volunteer", "wrong-pin-4410"), ("voluntear", CLI_PIN)):
+        for _try in range(5):
+            assert run_cli("users", "list", "--db", db, user=user, pin=pin) == 1
+        told[user] = re.sub(r"\d+ seconds", "N seconds", capsys.readouterr().err).splitlines()
+    assert told["volunteer"] == told["voluntear"]  # the wait counts down on the real clock
+    assert "distro: Too many wrong tries; wait" in told["volunteer"][-1]
+    assert not any("volunte" in line for line in told["volunteer"])
+
+
+def test_an_old_guessable_pin_still_signs_in_with_a_warning(
+    db: str, engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_cli("users", "list", "--db", db)  # gives the database its users
+    add_user_with_old_pin(engine, "Old Hand", "123123", FIXED_NOW)
+    capsys.readouterr()
+    assert run_cli("users", "list", "--db", db, user="Old Hand", pin="123123") == 0
+    out, err = capsys.readouterr()
+    assert "Old Hand" in out
+    assert "warning: Your PIN is too easy to guess" in err and "ask an admin" in err

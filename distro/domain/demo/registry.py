@@ -18,7 +18,7 @@ from distro.domain.families.duplicates import PossibleDuplicates
 from distro.domain.families.models import Family, FamilyStatus
 from distro.domain.families.registry import change_status, register_family
 from distro.domain.families.schemas import FamilyIn, StatusChange
-from distro.domain.users.accounts import actor_of, add_first_admin, add_user
+from distro.domain.users.accounts import actor_of, add_demo_users, find_user
 
 DEMO_SEED = 852
 DEMO_FAMILIES = 300
@@ -26,8 +26,8 @@ DEMO_ACTOR = "demo"
 """Who the benchmarks' bulk-written families were created by."""
 DEMO_PIN = "1234"
 """Every demo user's PIN; the demo's sign-in screen shows it (a real database refuses it)."""
-DEMO_USERS = (Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
-"""One demo user per role, named after the role."""
+DEMO_USERS = (Role.ADMIN, Role.VOLUNTEER, Role.COORDINATOR)
+"""One demo user per role, named after the role; the admin adds the others."""
 STATUS_CHANGES: tuple[tuple[FamilyStatus, float, tuple[str, ...]], ...] = (
     (
         FamilyStatus.SUSPENDED,
@@ -87,14 +87,8 @@ def create_demo(
 
 def create_demo_users(session: Session, *, now: datetime) -> Actor:
     """The demo's users, one per role, all with the demo PIN; returns the coordinator."""
-    admin = add_first_admin(session, Role.ADMIN.value, DEMO_PIN, now=now, demo=True)
-    add_user(
-        session, Role.VOLUNTEER.value, Role.VOLUNTEER, DEMO_PIN, actor=admin, now=now, demo=True
-    )
-    coordinator = add_user(
-        session, Role.COORDINATOR.value, Role.COORDINATOR, DEMO_PIN, actor=admin, now=now, demo=True
-    )
-    return actor_of(coordinator)
+    add_demo_users(session, list(DEMO_USERS), DEMO_PIN, now=now)
+    return actor_of(find_user(session, Role.COORDINATOR.value))
 
 
 def _register_households(

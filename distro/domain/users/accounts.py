@@ -16,7 +16,9 @@ from distro.domain.core.access import Actor, Permission, Role, requires
 from distro.domain.core.errors import Conflict, InvalidInput, NotFound
 from distro.domain.core.inputs import clean_line, validated
 from distro.domain.users.models import AppUser
-from distro.domain.users.pins import hash_pin, pin_problem
+from distro.domain.users.pin_rules import pin_problem
+from distro.domain.users.pins import hash_pin
+from distro.domain.users.wrong_tries import forget_wrong_tries
 
 
 class UserName(BaseModel):
@@ -30,9 +32,9 @@ def clean_name(name: str) -> str:
     return validated(UserName, {"name": name}).name
 
 
-def check_pin(pin: str, *, demo: bool = False) -> None:
-    """InvalidInput unless `pin` may be chosen as a PIN."""
-    problem = pin_problem(pin, demo=demo)
+def check_pin(pin: str, *, name: str) -> None:
+    """InvalidInput unless `pin` may be chosen as the PIN of the user called `name`."""
+    problem = pin_problem(pin, name=name)
     if problem:
         raise InvalidInput({"pin": problem})
 
@@ -53,17 +55,33 @@ def has_users(session: Session) -> bool:
     return session.exec(query.limit(1)).first() is not None
 
 
-def add_first_admin(
-    session: Session, name: str, pin: str, *, now: datetime, demo: bool = False
-) -> Actor:
+def add_first_admin(session: Session, name: str, pin: str, *, now: datetime) -> Actor:
     """Make the first admin of a new database, who signs in at once; refused once anyone can
     sign in (then an admin adds users)."""
-    if has_users(session):
-        raise Conflict("This database already has users; an admin adds new ones.")
-    admin = _new_user(session, clean_name(name), Role.ADMIN, pin, now=now, demo=demo)
+    _refuse_if_staffed(session)
+    admin = _new_user(session, clean_name(name), Role.ADMIN, pin, now=now)
     actor = actor_of(admin)
     record_user_change(session, admin, "user.add", f"First admin {admin.name} added", actor, now)
     return actor
+
+
+def add_demo_users(session: Session, roles: list[Role], pin: str, *, now: datetime) -> Actor:
+    """The demo's users, each named after its role, all with the PIN the demo's sign-in screen
+    shows; returns the first. The one way round the PIN rules, so it shares the first admin's
+    guard: a database anyone can sign in to already is refused, and a real counter's users
+    never get a guessable PIN this way."""
+    _refuse_if_staffed(session)
+    stored = hash_pin(pin)
+    users = [_stored_user(session, role.value, role, stored, now=now) for role in roles]
+    first = actor_of(users[0])
+    for user in users:
+        record_user_change(session, user, "user.add", f"Demo user {user.name} added", first, now)
+    return first
+
+
+def _refuse_if_staffed(session: Session) -> None:
+    if has_users(session):
+        raise Conflict("This database already has users; an admin adds new ones.")
 
 
 @requires(Permission.MANAGE_USERS)
@@ -75,36 +93,39 @@ def add_user(
     *,
     actor: Actor,
     now: datetime,
-    demo: bool = False,
 ) -> AppUser:
     """Add a user with a role and a PIN they chose."""
-    user = _new_user(session, clean_name(name), role, pin, now=now, demo=demo)
+    user = _new_user(session, clean_name(name), role, pin, now=now)
     record_user_change(session, user, "user.add", f"Added {user.name} as {role.value}", actor, now)
     return user
 
 
-def _new_user(
-    session: Session, name: str, role: Role, pin: str, *, now: datetime, demo: bool
+def _new_user(session: Session, name: str, role: Role, pin: str, *, now: datetime) -> AppUser:
+    check_pin(pin, name=name)
+    return _stored_user(session, name, role, hash_pin(pin), now=now)
+
+
+def _stored_user(
+    session: Session, name: str, role: Role, pin_hash: str, *, now: datetime
 ) -> AppUser:
-    check_pin(pin, demo=demo)
     existing = session.exec(select(AppUser).where(AppUser.name == name)).first()
     if existing is not None and existing.pin_hash:
         raise Conflict(f"There is already a user called {name}.")
     user = existing or AppUser(name=name, created_at=now, last_seen_at=now)
-    user.role, user.pin_hash, user.disabled_at = role.value, hash_pin(pin), None
+    user.role, user.pin_hash, user.disabled_at = role.value, pin_hash, None
     session.add(user)
     session.flush()
     return user
 
 
 @requires(Permission.MANAGE_USERS)
-def reset_pin(
-    session: Session, name: str, pin: str, *, actor: Actor, now: datetime, demo: bool = False
-) -> AppUser:
-    """Give a user a new PIN (forgotten, or a user from before PINs); clears any wait."""
+def reset_pin(session: Session, name: str, pin: str, *, actor: Actor, now: datetime) -> AppUser:
+    """Give a user a new PIN (forgotten, too easy, or a user from before PINs); clears any
+    wait."""
     user = find_user(session, name)
-    check_pin(pin, demo=demo)
-    user.pin_hash, user.failed_attempts, user.last_failed_at = hash_pin(pin), 0, None
+    check_pin(pin, name=user.name)
+    user.pin_hash = hash_pin(pin)
+    forget_wrong_tries(session, user.name)
     record_user_change(session, user, "user.reset_pin", f"New PIN for {user.name}", actor, now)
     return user
 
@@ -142,7 +163,8 @@ def enable_user(session: Session, name: str, *, actor: Actor, now: datetime) -> 
     """Let a disabled user sign in again."""
     user = find_user(session, name)
     before = _user_fields(user)
-    user.disabled_at, user.failed_attempts, user.last_failed_at = None, 0, None
+    user.disabled_at = None
+    forget_wrong_tries(session, user.name)
     summary = f"Enabled {user.name}"
     record_user_change(session, user, "user.enable", summary, actor, now, before=before)
     return user

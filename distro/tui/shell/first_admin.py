@@ -67,13 +67,13 @@ class FirstAdminScreen(UsesDistro, Screen[Actor | None]):
             self.query_one(f"#admin-{FIELDS[FIELDS.index(field) + 1]}", Input).focus()
 
     def _field_ok(self, field: str) -> bool:
-        from distro.domain.users.pins import pin_problem
+        from distro.domain.users.pin_rules import pin_problem
 
         problem = ""
         if field == "name" and not self._value("name").strip():
             problem = "type your name"
         elif field == "pin":
-            problem = pin_problem(self._value("pin"), demo=self.distro.settings.demo) or ""
+            problem = pin_problem(self._value("pin"), name=self._value("name")) or ""
         elif field == "pin-again" and self._value("pin-again") != self._value("pin"):
             problem = "not the same PIN; type it again"
             self.query_one("#admin-pin-again", Input).value = ""
@@ -91,10 +91,10 @@ class FirstAdminScreen(UsesDistro, Screen[Actor | None]):
         await_database(self.distro)
         from distro.domain.users.accounts import add_first_admin
 
-        settings, now = self.distro.settings, self.distro.clock()
+        now = self.distro.clock()
         try:
             with writing(self.distro) as session:
-                admin = add_first_admin(session, name, pin, now=now, demo=settings.demo)
+                admin = add_first_admin(session, name, pin, now=now)
         except Conflict as too_late:  # another counter made the first admin meanwhile
             self.app.call_from_thread(self._back_to_sign_in, str(too_late))
             return

@@ -14,7 +14,6 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, OptionList, Static
 
 from distro.domain.core.access import Actor
-from distro.domain.core.errors import DomainError
 from distro.tui.base import UsesDistro, await_database, reading
 from distro.tui.widgets.footer import CounterFooter
 
@@ -90,14 +89,17 @@ class SignInForm(UsesDistro, Vertical):
     def _sign_in(self, name: str, pin: str) -> None:
         """Check the PIN off the UI thread: the slow hash takes a good part of a second."""
         await_database(self.distro)
-        from distro.domain.users.sign_in import sign_in
+        from distro.domain.users.sign_in import attempt_sign_in
 
-        try:
-            actor = sign_in(self.distro.engine, name, pin, now=self.distro.clock())
-        except DomainError as refused:
-            self.app.call_from_thread(self._refused, str(refused))
+        outcome = attempt_sign_in(self.distro.engine, name, pin, now=self.distro.clock())
+        if outcome.actor is None:
+            self.app.call_from_thread(self._refused, outcome.problem)
             return
-        self.app.call_from_thread(self.post_message, self.SignedIn(actor))
+        if outcome.advice and not self.distro.settings.demo:  # the demo's PIN is shown to all
+            self.app.call_from_thread(
+                self.app.notify, outcome.advice, severity="warning", timeout=15
+            )
+        self.app.call_from_thread(self.post_message, self.SignedIn(outcome.actor))
 
     def _refused(self, why: str) -> None:
         self.query_one("#sign-in-error", Label).update(why)

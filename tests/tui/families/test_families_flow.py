@@ -15,7 +15,7 @@ from distro.domain.core.access import Role
 from distro.domain.core.codes import CodeKind
 from distro.domain.core.db import reading
 from distro.domain.families.models import Family, Member
-from distro.domain.users.models import AppUser
+from distro.domain.users.models import WrongSignIns
 from distro.tui.app import DistroApp
 from distro.tui.families.family import FamilyScreen
 from distro.tui.families.search import FamiliesScreen
@@ -43,8 +43,7 @@ async def test_a_wrong_pin_keeps_the_counter_closed(app: DistroApp, engine: Engi
         assert "do not match" in str(app.screen.query_one("#sign-in-error", Label).render())
         assert app.screen.query_one("#sign-in-pin", Input).value == ""
     with reading(engine) as session:
-        user = session.exec(select(AppUser).where(AppUser.name == "volunteer")).one()
-        assert user.failed_attempts == 1
+        assert session.exec(select(WrongSignIns.wrong_in_a_row)).all() == [1]
 
 
 async def test_register_a_family_with_the_keyboard(app: DistroApp, engine: Engine) -> None:
