@@ -8,11 +8,11 @@ import os
 import platform
 import sqlite3
 import sys
-from pathlib import Path
 from typing import Any
 
 from distro import __version__
 from distro.commands import CommandContext, refuse, say, warn
+from distro.commands.arguments import file_name
 from distro.settings import Settings, database_place, describe_url
 
 PASSPHRASE_VARIABLE = "DISTRO_BACKUP_PASSPHRASE"
@@ -40,7 +40,7 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     backup = actions.add_parser(
         "backup", parents=[common], help="consistent copy, safe while the app is open"
     )
-    backup.add_argument("file", type=Path)
+    backup.add_argument("file", type=file_name)
     backup.add_argument(
         "--encrypt",
         action="store_true",
@@ -52,8 +52,8 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="turn an encrypted backup back into a database file (needs no sign-in)",
     )
-    decrypt.add_argument("encrypted", type=Path, metavar="ENCRYPTED")
-    decrypt.add_argument("plain", type=Path, metavar="PLAIN")
+    decrypt.add_argument("encrypted", type=file_name, metavar="ENCRYPTED")
+    decrypt.add_argument("plain", type=file_name, metavar="PLAIN")
     decrypt.set_defaults(run=decrypt_backup)
     actions.add_parser(
         "reindex", parents=[common], help="rebuild every family's search keys"
