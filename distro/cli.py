@@ -2,7 +2,8 @@
 
 This is the only place that reads the environment; `distro.launch` makes the database engine
 and the app from the settings read here, and everything below receives them. Errors a rule
-raises are printed as one plain line, never a traceback.
+raises are printed as one plain line, never a traceback; so is an error nobody foresaw, named
+by its type only (its message may hold a name), unless DISTRO_DEBUG=1 asks for the details.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from distro import __version__
 from distro.commands import CommandContext, Credentials, refuse, tell
@@ -28,7 +29,7 @@ PRIVATE_UMASK = 0o077
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     """The argument parser with every command's subparser; without them when only the app is
     opened, because building them costs more than a tenth of the app's start."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="distro",
         description="Distribution counter for families seeking protection. "
         "Without a command, opens the app.",
@@ -68,6 +69,18 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     for module in commands:
         module.add_commands(subparsers, common_options())
     return parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser (each command's parser is one too), with Python 3.11's `--note=--`
+    refused: that argparse drops the `--` and hands the command an empty list, unchecked by
+    the option's type, instead of a value."""
+
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        values = super()._get_values(action, arg_strings)
+        if action.option_strings and action.nargs is None and values == []:
+            self.error(f"argument {'/'.join(action.option_strings)}: expected one argument")
+        return values
 
 
 def names_a_command(argv: Sequence[str]) -> bool:
@@ -138,19 +151,27 @@ def main(argv: Sequence[str] | None = None) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         status = 0
     except Exception as error:
-        status = refuse(_database_problem(error))
+        if os.environ.get("DISTRO_DEBUG") == "1":
+            raise
+        status = refuse(_unforeseen(error))
     except KeyboardInterrupt:
         status = refuse("interrupted; nothing half-done was saved.")
     context.close()
     sys.exit(status)
 
 
-def _database_problem(error: Exception) -> str:
-    """The database driver's own words for a failure, or the error again if it is not one.
+def _unforeseen(error: Exception) -> str:
+    """The database driver's own words for a failure; for anything else only the error's type,
+    never its message, which may quote a name or a note. A unit of work that fails rolls back,
+    so nothing half-done is saved.
 
     SQLAlchemy is imported only here, so that starting the app does not pay for it."""
     from sqlalchemy.exc import DBAPIError
 
-    if not isinstance(error, DBAPIError):
-        raise error
-    return f"the database could not be used: {error.orig}"
+    if isinstance(error, DBAPIError):
+        first_line = str(error.orig).splitlines()[0] if str(error.orig) else type(error).__name__
+        return f"the database could not be used: {first_line}"
+    return (
+        f"something went wrong that distro did not expect ({type(error).__name__}); nothing "
+        "half-done was saved. Run with DISTRO_DEBUG=1 to see the details."
+    )

@@ -69,13 +69,28 @@ def _keep_private(file: Path, notice: Callable[[str], None]) -> None:
         notice(f"{file} was readable by other users of this computer; it is now yours alone.")
 
 
+KNOWN_DATABASES = ("sqlite", "postgresql")
+"""The kinds of database distro's migrations and queries are written for."""
+
+
 def _engine(settings: Settings) -> Engine:
-    """The engine, or one plain line when its driver, an optional package, is missing."""
+    """The engine, or one plain line when the URL names a database distro does not know or
+    its driver, an optional package, is missing."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
     from distro.domain.core.db import make_engine
     from distro.domain.core.errors import DomainError
 
+    kind = settings.database_url.partition("://")[0].partition("+")[0]
     try:
+        if kind not in KNOWN_DATABASES:
+            raise ArgumentError(kind)
         return make_engine(settings.database_url)
+    except (ArgumentError, NoSuchModuleError):
+        raise DomainError(
+            f"cannot use {_named_place(settings)} as a database: give --db a SQLite file path "
+            "(like ~/distro.sqlite3) or a PostgreSQL URL (postgresql+psycopg://user@host/name)."
+        ) from None
     except ImportError as error:
         driver = error.name or "its URL names"
         install = f" (pip install {error.name})" if error.name else ""
@@ -84,6 +99,17 @@ def _engine(settings: Settings) -> Engine:
             f"{database_place(settings.database_url)} needs it: install it next to distro"
             f"{install}."
         ) from None
+
+
+def _named_place(settings: Settings) -> str:
+    """The database's place, its password hidden; a URL too malformed to read is not repeated,
+    since what a password is cannot be told in it."""
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return database_place(settings.database_url)
+    except ArgumentError:
+        return "the --db URL"
 
 
 def _no_database(settings: Settings) -> Exception:

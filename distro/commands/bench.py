@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, refuse, say
+from distro.commands.arguments import file_name
 
 if TYPE_CHECKING:
     from distro.bench.figures import Check, SizeReport
@@ -52,7 +52,7 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     bench.add_argument("--json", action="store_true", help="print one JSON object, no table")
     bench.add_argument(
         "--compare-with",
-        type=Path,
+        type=file_name,
         metavar="FILE",
         help="a saved --json output whose sizes join this run's for the growth checks",
     )

@@ -25,6 +25,12 @@ def alembic_config(engine: Engine, target_metadata: MetaData | None = None) -> C
     return config
 
 
+def known_revisions() -> set[str]:
+    """The revisions this distro has migrations for; each migration's file is named after its
+    revision (a test keeps it so), which spares importing Alembic to ask."""
+    return {path.stem for path in (HERE / "versions").glob("[0-9]*.py")}
+
+
 def upgrade_to_head(engine: Engine) -> None:
     """Apply every migration the database has not had yet."""
     from alembic import command

@@ -6,11 +6,15 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, say
+from distro.commands.arguments import checked_as
 
 if TYPE_CHECKING:
     from datetime import tzinfo
 
     from distro.domain.audit.models import AuditEvent
+
+FILTER = "distro.domain.admin.audit_log:AuditFilter"
+"""The model whose fields check --limit and --before."""
 
 
 def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -24,8 +28,15 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     audit.add_argument("--action", metavar="PREFIX", help="for example user. or family.merge")
     audit.add_argument("--since", metavar="YYYY-MM-DD", help="from this day on")
     audit.add_argument("--until", metavar="YYYY-MM-DD", help="up to and including this day")
-    audit.add_argument("--limit", type=int, default=100, metavar="N", help="at most N rows")
-    audit.add_argument("--before", type=int, metavar="ID", help="older than row ID (next page)")
+    audit.add_argument(
+        "--limit", type=checked_as(FILTER, "limit"), default=100, metavar="N", help="at most N rows"
+    )
+    audit.add_argument(
+        "--before",
+        type=checked_as(FILTER, "before_id"),
+        metavar="ID",
+        help="older than row ID (next page)",
+    )
     audit.set_defaults(run=show_audit)
 
 

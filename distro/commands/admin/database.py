@@ -8,11 +8,11 @@ import os
 import platform
 import sqlite3
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distro import __version__
 from distro.commands import CommandContext, refuse, say, warn
+from distro.commands.arguments import file_name
 from distro.settings import Settings, database_place, describe_url
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     backup = actions.add_parser(
         "backup", parents=[common], help="consistent copy, safe while the app is open"
     )
-    backup.add_argument("file", type=Path)
+    backup.add_argument("file", type=file_name)
     backup.add_argument(
         "--encrypt",
         action="store_true",
@@ -62,8 +62,8 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="turn an encrypted backup back into a database file (needs no sign-in)",
     )
-    decrypt.add_argument("encrypted", type=Path, metavar="ENCRYPTED")
-    decrypt.add_argument("plain", type=Path, metavar="PLAIN")
+    decrypt.add_argument("encrypted", type=file_name, metavar="ENCRYPTED")
+    decrypt.add_argument("plain", type=file_name, metavar="PLAIN")
     decrypt.set_defaults(run=decrypt_backup)
     actions.add_parser(
         "reindex", parents=[common], help="rebuild every family's search keys (admins)"
@@ -127,8 +127,8 @@ def check(args: argparse.Namespace, context: CommandContext) -> int:
     from distro.domain.core.db import SCHEMA_HEAD, schema_revision
 
     paper = parse_head(args.head) if args.head else None
+    problems = check_database(context.engine)  # first: it refuses a URL distro cannot use
     place = database_place(context.settings.database_url)
-    problems = check_database(context.engine)
     notes: list[str] = []
     if schema_revision(context.engine) == SCHEMA_HEAD:
         problems += _outside_heads(context, place, paper, notes)

@@ -13,12 +13,15 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, say, warn
-from distro.commands.arguments import clip, how_many
+from distro.commands.arguments import ROWS, checked_as, clip, how_many
 from distro.commands.distribution.rounds import ROUND_HELP, chosen_round
 from distro.commands.distribution.slips import send_slip
 
 if TYPE_CHECKING:
     from distro.domain.distribution.entitlement import Entitlement
+
+HANDOUT_REQUEST = "distro.domain.distribution.handout_request:HandoutIn"
+"""The model whose fields check the text options of `distro handout`."""
 
 
 def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -30,12 +33,14 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     handout.add_argument("family_code", metavar="FAMILY_CODE")
     handout.add_argument("--round", metavar="NAME", help=ROUND_HELP)
-    handout.add_argument("--proxy", default="", metavar="NAME", help="who collects for them")
-    handout.add_argument("--relation", default="", metavar="REL", help="the proxy's relation")
-    handout.add_argument("--note", default="", metavar="TEXT")
-    handout.add_argument(
-        "--override-reason", default="", metavar="TEXT", help="why a rule's no is overridden"
-    )
+    for option, field, metavar, help_text in (
+        ("--proxy", "proxy_name", "NAME", "who collects for them"),
+        ("--relation", "proxy_relation", "REL", "the proxy's relation"),
+        ("--note", "note", "TEXT", None),
+        ("--override-reason", "override_reason", "TEXT", "why a rule's no is overridden"),
+    ):
+        checked = checked_as(HANDOUT_REQUEST, field)
+        handout.add_argument(option, type=checked, default="", metavar=metavar, help=help_text)
     handout.add_argument(
         "--at",
         metavar="'YYYY-MM-DD HH:MM'",
@@ -54,7 +59,7 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     progress.set_defaults(run=progress_command)
     family = views.add_parser("family", parents=[common], help="a family's recent collections")
     family.add_argument("code", metavar="FAMILY_CODE")
-    family.add_argument("--limit", type=int, default=20, metavar="N", help="newest N (20)")
+    family.add_argument("--limit", type=ROWS, default=20, metavar="N", help="newest N (20)")
     family.set_defaults(run=family_command)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, say, warn
-from distro.commands.arguments import clip, day, how_many
+from distro.commands.arguments import clip, day, file_name, how_many
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -50,7 +50,7 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     list_add.add_argument("name", metavar="NAME", help=NAME_HELP)
     list_add.add_argument("codes", nargs="*", metavar="FAMILY_CODE", help="family card codes")
     list_add.add_argument(
-        "--file", type=Path, metavar="CODES.txt", help="family card codes, one per line"
+        "--file", type=file_name, metavar="CODES.txt", help="family card codes, one per line"
     )
     list_add.set_defaults(run=list_add_command)
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, refuse, say
-from distro.commands.arguments import how_many
+from distro.commands.arguments import file_name, how_many
 from distro.commands.distribution.rounds import ROUND_HELP, chosen_round
 
 if TYPE_CHECKING:
@@ -31,7 +30,7 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "slip", parents=[common], help="print a slip again, show it, or save it"
     )
     slip.add_argument("code", metavar="CODE")
-    slip.add_argument("-o", "--output", type=Path, metavar="FILE", help="write it to FILE")
+    slip.add_argument("-o", "--output", type=file_name, metavar="FILE", help="write it to FILE")
     slip.add_argument(
         "--format", choices=FORMATS, help="without -o: txt shows it here, else it is printed"
     )

@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, say
-from distro.commands.arguments import how_many
+from distro.commands.arguments import file_name, how_many
 from distro.commands.files import export_table, export_whole, refuse_problems, run_import
 
 if TYPE_CHECKING:
@@ -20,7 +19,9 @@ def add_import_kinds(kinds: Any, common: argparse.ArgumentParser) -> None:
     rules = kinds.add_parser(
         "rules", parents=[common], help="replace the rules of the baskets a file names, or none"
     )
-    rules.add_argument("file", type=Path, metavar="FILE.csv", help="UTF-8 CSV, one row per rule")
+    rules.add_argument(
+        "file", type=file_name, metavar="FILE.csv", help="UTF-8 CSV, one row per rule"
+    )
     rules.add_argument("--dry-run", action="store_true", help="check every row and write nothing")
     rules.set_defaults(run=import_rules_command)
 
@@ -30,12 +31,12 @@ def add_export_kinds(kinds: Any, common: argparse.ArgumentParser) -> None:
     rules = kinds.add_parser(
         "rules", parents=[common], help="every basket's rules, as `import rules` reads them"
     )
-    rules.add_argument("file", type=Path, metavar="FILE.csv", help="where to write the CSV")
+    rules.add_argument("file", type=file_name, metavar="FILE.csv", help="where to write the CSV")
     rules.set_defaults(run=export_rules_command)
     handouts = kinds.add_parser(
         "handouts", parents=[common], help="handout lines, one row each; family codes, no names"
     )
-    handouts.add_argument("file", type=Path, metavar="FILE.csv", help="where to write the CSV")
+    handouts.add_argument("file", type=file_name, metavar="FILE.csv", help="where to write the CSV")
     handouts.add_argument("--round", metavar="NAME", help="only this round (default: every one)")
     handouts.set_defaults(run=export_handouts_command)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, refuse, say, warn
+from distro.commands.arguments import ROWS, file_name
 from distro.commands.families.merge import add_merge_command
 
 if TYPE_CHECKING:
@@ -22,14 +22,14 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     scan.set_defaults(run=scan_code)
     card = subparsers.add_parser("card", parents=[common], help="print a family card as PDF")
     card.add_argument("code")
-    card.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    card.add_argument("-o", "--output", type=file_name, required=True, metavar="FILE")
     card.set_defaults(run=print_card)
 
     families = subparsers.add_parser("families", parents=[common], help="find and manage families")
     actions = families.add_subparsers(dest="families_command", metavar="ACTION", required=True)
     search = actions.add_parser("search", parents=[common], help="find by name, phone or code")
     search.add_argument("query")
-    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--limit", type=ROWS, default=20)
     search.set_defaults(run=search_command)
     show = actions.add_parser("show", parents=[common], help="one family, members and phones")
     show.add_argument("code")
@@ -50,7 +50,7 @@ def _add_retention_commands(actions: Any, common: argparse.ArgumentParser) -> No
     retention = actions.add_parser(
         "retention", parents=[common], help="families inactive for the retention period"
     )
-    retention.add_argument("--limit", type=int, default=200)
+    retention.add_argument("--limit", type=ROWS, default=200)
     retention.set_defaults(run=retention_command)
     reason_help = "why (kept after the family's data is gone, so write no names)"
     anonymise = actions.add_parser(

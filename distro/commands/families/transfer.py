@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, say, warn
-from distro.commands.arguments import how_many
+from distro.commands.arguments import file_name, how_many
 from distro.commands.files import export_whole, refuse_problems, run_import
 
 if TYPE_CHECKING:
@@ -21,7 +20,7 @@ def add_import_kinds(kinds: Any, common: argparse.ArgumentParser) -> None:
         "families", parents=[common], help="families from CSV: all rows, or none if one is wrong"
     )
     families.add_argument(
-        "file", type=Path, metavar="FILE.csv", help="UTF-8 CSV, one row per member"
+        "file", type=file_name, metavar="FILE.csv", help="UTF-8 CSV, one row per member"
     )
     families.add_argument(
         "--dry-run", action="store_true", help="check every row and write nothing"
@@ -34,18 +33,18 @@ def add_export_kinds(kinds: Any, common: argparse.ArgumentParser) -> None:
     families = kinds.add_parser(
         "families", parents=[common], help="every family but merged ones, one row per member"
     )
-    families.add_argument("file", type=Path, metavar="FILE.csv", help="where to write the CSV")
+    families.add_argument("file", type=file_name, metavar="FILE.csv", help="where to write the CSV")
     families.set_defaults(run=export_families_command)
     family = kinds.add_parser(
         "family", parents=[common], help="everything held about one family, as readable text"
     )
     family.add_argument("code")
-    family.add_argument("file", type=Path, metavar="FILE", help="where to write the report")
+    family.add_argument("file", type=file_name, metavar="FILE", help="where to write the report")
     family.set_defaults(run=export_family_command)
     stats = kinds.add_parser(
         "stats", parents=[common], help="counts of families and members, no personal data"
     )
-    stats.add_argument("file", type=Path, metavar="FILE.csv", help="where to write the CSV")
+    stats.add_argument("file", type=file_name, metavar="FILE.csv", help="where to write the CSV")
     stats.set_defaults(run=export_stats_command)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from distro.commands import CommandContext, ask, refuse, say, warn
-from distro.commands.arguments import clip, how_many, whole_number
+from distro.commands.arguments import clip, file_name, how_many, whole_number
 from distro.commands.stock.input import CATEGORIES, Rows, read_rows
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def add_actions(actions: Any, common: argparse.ArgumentParser) -> None:
         help="write a count sheet: CSV to fill in, or PDF (FILE.pdf) to count on paper",
     )
     sheet.add_argument(
-        "file", type=Path, metavar="FILE", help="where to write it: FILE.csv or FILE.pdf"
+        "file", type=file_name, metavar="FILE", help="where to write it: FILE.csv or FILE.pdf"
     )
     sheet.add_argument(
         "--blind", action="store_true", help="leave the books' figures off (PDF only)"
@@ -46,7 +46,7 @@ def add_actions(actions: Any, common: argparse.ArgumentParser) -> None:
     count = actions.add_parser(
         "count", parents=[common], help="post a filled count sheet (shows the variance first)"
     )
-    count.add_argument("file", type=Path, metavar="FILE.csv", help="the filled count sheet")
+    count.add_argument("file", type=file_name, metavar="FILE.csv", help="the filled count sheet")
     count.add_argument("--yes", action="store_true", help="post without asking")
     count.add_argument("--dry-run", action="store_true", help="show the variance, post nothing")
     count.set_defaults(run=count_command)

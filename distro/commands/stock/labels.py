@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from distro.commands import CommandContext, refuse, say
-from distro.commands.arguments import how_many
+from distro.commands.arguments import file_name, how_many
 
 
 def add_actions(actions: Any, common: argparse.ArgumentParser) -> None:
@@ -15,7 +14,9 @@ def add_actions(actions: Any, common: argparse.ArgumentParser) -> None:
     labels = actions.add_parser(
         "labels", parents=[common], help="print shelf labels (A4, 24 a page) as PDF"
     )
-    labels.add_argument("file", type=Path, metavar="FILE.pdf", help="where to write the labels")
+    labels.add_argument(
+        "file", type=file_name, metavar="FILE.pdf", help="where to write the labels"
+    )
     labels.add_argument(
         "items", nargs="*", metavar="ITEM", help="the items to label (default: every active item)"
     )

@@ -7,11 +7,10 @@ stock, an unknown item on the fifth line of a delivery) leaves nothing written.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, refuse, say, warn
-from distro.commands.arguments import how_many, optional_day, whole_number
+from distro.commands.arguments import ROW_ID, file_name, how_many, optional_day, whole_number
 from distro.commands.stock.input import ADJUST_REASONS, SOURCES, Rows, read_rows
 
 if TYPE_CHECKING:
@@ -36,7 +35,9 @@ def add_actions(actions: Any, common: argparse.ArgumentParser) -> None:
     )
     receive.add_argument("item", nargs="?", metavar="ITEM", help=ITEM_HELP)
     receive.add_argument("quantity", nargs="?", metavar="QTY", help="units received")
-    receive.add_argument("--lines", type=Path, metavar="FILE.csv", help="many lines, one receipt")
+    receive.add_argument(
+        "--lines", type=file_name, metavar="FILE.csv", help="many lines, one receipt"
+    )
     receive.add_argument("--expiry", metavar="YYYY-MM-DD", help="printed on the goods")
     receive.add_argument("--location", default="", metavar="TEXT", help="where they are stored")
     receive.add_argument("--source", default="", metavar="TEXT", help="who gave or sold them")
@@ -60,7 +61,7 @@ def add_actions(actions: Any, common: argparse.ArgumentParser) -> None:
     adjust.add_argument("quantity", metavar="QTY", help="signed: -3 takes three away, 5 adds five")
     adjust.add_argument("--reason", required=True, choices=ADJUST_REASONS)
     adjust.add_argument("--note", default="", help="what happened (required for a correction)")
-    adjust.add_argument("--lot", type=int, metavar="N", help="the lot to change")
+    adjust.add_argument("--lot", type=ROW_ID, metavar="N", help="the lot to change")
     adjust.add_argument("--expiry", metavar="YYYY-MM-DD", help="of found stock (a new lot)")
     adjust.add_argument("--location", default="", help="of found stock (a new lot)")
     adjust.set_defaults(run=adjust_command)

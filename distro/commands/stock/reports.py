@@ -10,7 +10,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, say
-from distro.commands.arguments import clip
+from distro.commands.arguments import DAYS, ROWS, clip
 from distro.commands.stock.input import CATEGORIES
 
 if TYPE_CHECKING:
@@ -44,12 +44,12 @@ def add_actions(actions: Any, common: argparse.ArgumentParser) -> None:
     lots.set_defaults(run=lots_command)
     history = actions.add_parser("history", parents=[common], help="an item's movements")
     history.add_argument("item", metavar="ITEM", help="an item code, a product barcode or a name")
-    history.add_argument("--limit", type=int, default=50, metavar="N", help="newest N (50)")
+    history.add_argument("--limit", type=ROWS, default=50, metavar="N", help="newest N (50)")
     history.set_defaults(run=history_command)
     expiring = actions.add_parser(
         "expiring", parents=[common], help="lots expiring soon, and expired ones still on hand"
     )
-    expiring.add_argument("--days", type=int, default=30, metavar="N", help="within N days (30)")
+    expiring.add_argument("--days", type=DAYS, default=30, metavar="N", help="within N days (30)")
     expiring.set_defaults(run=expiring_command)
 
 

@@ -4,11 +4,10 @@ the catalogue, and every lot on the shelves."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, say
-from distro.commands.arguments import how_many
+from distro.commands.arguments import file_name, how_many
 from distro.commands.files import export_table, export_whole, refuse_problems, run_import
 
 if TYPE_CHECKING:
@@ -20,7 +19,9 @@ def add_import_kinds(kinds: Any, common: argparse.ArgumentParser) -> None:
     items = kinds.add_parser(
         "items", parents=[common], help="add or edit catalogue items: all rows, or none"
     )
-    items.add_argument("file", type=Path, metavar="FILE.csv", help="UTF-8 CSV, one row per item")
+    items.add_argument(
+        "file", type=file_name, metavar="FILE.csv", help="UTF-8 CSV, one row per item"
+    )
     items.add_argument("--dry-run", action="store_true", help="check every row and write nothing")
     items.set_defaults(run=import_items_command)
 
@@ -32,7 +33,9 @@ def add_export_kinds(kinds: Any, common: argparse.ArgumentParser) -> None:
         ("stock", export_stock_command, "every lot on the shelves, one row per lot"),
     ):
         action = kinds.add_parser(kind, parents=[common], help=help_text)
-        action.add_argument("file", type=Path, metavar="FILE.csv", help="where to write the CSV")
+        action.add_argument(
+            "file", type=file_name, metavar="FILE.csv", help="where to write the CSV"
+        )
         action.set_defaults(run=handler)
 
 

@@ -21,6 +21,7 @@ from distro.domain.core.clock import clock_moment
 from distro.domain.core.codes import CodeKind, parse_scan
 from distro.domain.core.errors import CodeError, NotFound
 from distro.domain.core.inputs import clean_line
+from distro.domain.core.limits import LARGEST_ROW_ID
 from distro.domain.core.zone import ngo_zone
 from distro.domain.families.models import Family
 
@@ -37,7 +38,7 @@ class AuditFilter(BaseModel):
     since: date | None = None
     until: date | None = None
     limit: int = Field(default=100, ge=1, le=MAX_PAGE)
-    before_id: int | None = Field(default=None, ge=1)
+    before_id: int | None = Field(default=None, ge=1, le=LARGEST_ROW_ID)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> AuditFilter:

@@ -19,6 +19,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from distro.domain.core.errors import DomainError
+
 BUSY_TIMEOUT_MS = 10_000
 BUSY_RETRIES = 3
 """Further tries of a short write that still found the database locked after the busy timeout."""
@@ -99,9 +101,19 @@ def schema_revision(engine: Engine) -> str | None:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema up to date; cheap when it already is (Alembic is imported only if not)."""
-    if schema_revision(engine) == SCHEMA_HEAD:
-        return
-    from distro.migrations import upgrade_to_head
+    """Bring the schema up to date; cheap when it already is (Alembic is imported only if not).
 
+    A database at a revision this distro has no migration for was made by a newer distro:
+    it is refused, untouched, rather than met with Alembic's traceback or run on tables this
+    code does not know."""
+    revision = schema_revision(engine)
+    if revision == SCHEMA_HEAD:
+        return
+    from distro.migrations import known_revisions, upgrade_to_head
+
+    if revision is not None and revision not in known_revisions():
+        raise DomainError(
+            f"this database was made by a newer distro (schema {revision}); this distro knows "
+            f"up to {SCHEMA_HEAD}: update distro."
+        )
     upgrade_to_head(engine)

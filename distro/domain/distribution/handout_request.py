@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
 from distro.domain.core.errors import InvalidInput
-from distro.domain.core.inputs import Line
+from distro.domain.core.inputs import Line, validated
 from distro.domain.distribution.entitlement import Entitlement
 from distro.domain.distribution.household_basket import EntitledLine, ItemBrief, brief, diet_refusal
 from distro.domain.stock.models import MAX_QUANTITY, Item
@@ -55,17 +55,21 @@ class HandoutIn(BaseModel):
 
 def entitled_request(entitlement: Entitlement, **fields: object) -> HandoutIn:
     """The request that hands out exactly the entitlement: the counter's starting point and
-    `distro handout`'s whole request. Lines of items with nothing on the shelf are left out."""
+    `distro handout`'s whole request. Lines of items with nothing on the shelf are left out;
+    `fields` as typed (a note too long) are refused with InvalidInput, as every service does."""
     lines = [
         HandoutLineIn(item_id=line.item.id, quantity=min(line.quantity, line.available))
         for line in entitlement.lines
         if line.available > 0
     ]
-    return HandoutIn(
-        round_id=entitlement.round_id,
-        family_id=entitlement.family_id,
-        lines=lines,
-        **fields,
+    return validated(
+        HandoutIn,
+        {
+            "round_id": entitlement.round_id,
+            "family_id": entitlement.family_id,
+            "lines": lines,
+            **fields,
+        },
     )
 
 

@@ -36,7 +36,7 @@ from distro.domain.core.errors import DomainError
 from distro.domain.families.models import Member
 from distro.domain.families.registry import load_family
 from distro.domain.families.search import search_families
-from distro.migrations import alembic_config
+from distro.migrations import alembic_config, known_revisions
 from tests.builders.clock import FIXED_NOW
 from tests.builders.families import Registrar
 
@@ -143,6 +143,12 @@ def test_a_new_database_has_no_revision_until_migrated(bare_engine: Engine) -> N
 def test_schema_head_is_alembics_head(engine: Engine) -> None:
     script = ScriptDirectory.from_config(alembic_config(engine))
     assert script.get_heads() == [SCHEMA_HEAD]  # exactly one head, and it is ours
+
+
+def test_known_revisions_are_alembics_revisions(engine: Engine) -> None:
+    """`migrate` tells a newer database by its revision missing from these file names."""
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    assert known_revisions() == {revision.revision for revision in script.walk_revisions()}
 
 
 def all_domain_tables() -> MetaData:
