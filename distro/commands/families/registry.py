@@ -80,16 +80,19 @@ def scan_code(args: argparse.Namespace, context: CommandContext) -> int:
 
 
 def print_card(args: argparse.Namespace, context: CommandContext) -> int:
-    """Write the family's card PDF to FILE."""
-    context.actor()  # personal data is shown only to someone signed in
-    from distro.domain.core.db import reading
+    """Write the family's card PDF to FILE, recorded first (with FILE) like an export."""
+    from distro.domain.audit.disclosure import record_card_print
+    from distro.domain.core.db import unit_of_work
     from distro.domain.families.registry import find_family_by_code, load_family
     from distro.printing.card import card_for_family, render_family_card
 
-    with reading(context.engine) as session:
+    actor = context.actor()  # signs in with its own transaction: not inside another
+    with unit_of_work(context.engine) as session:
         family = find_family_by_code(session, args.code)
         assert family.id is not None
         card = card_for_family(load_family(session, family.id), context.settings.organisation)
+        where = str(args.output.resolve())
+        record_card_print(session, family.id, card.code, where, actor=actor, now=context.clock())
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_bytes(render_family_card(card))
     say(f"Card for {card.code} written to {args.output}.")

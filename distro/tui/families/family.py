@@ -296,15 +296,23 @@ class FamilyScreen(UsesDistro, Screen[None]):
 
     @work(thread=True, exclusive=True, group="print", exit_on_error=False)
     def print_card(self) -> None:
-        """Render the PDF off the UI thread; the printer writes it where slips go."""
+        """Render the PDF off the UI thread; the printer writes it where slips go, and the
+        audit log records where (the printer names the file), for an erase to list."""
+        from distro.domain.audit.disclosure import record_card_print
         from distro.domain.families.registry import load_family
         from distro.printing.card import card_for_family, render_family_card
+        from distro.printing.printed_files import card_document_name
 
         try:
+            actor, now = self.distro.current_actor(), self.distro.clock()
             with reading(self.distro) as session:
                 record = load_family(session, self.family_id)
             card = card_for_family(record, self.distro.settings.organisation)
-            path = self.distro.printer.print_pdf(f"card-{card.code}", render_family_card(card))
+            pdf = render_family_card(card)
+            path = self.distro.printer.print_pdf(card_document_name(card.code), pdf)
+            with writing(self.distro) as session:
+                where = str(path)
+                record_card_print(session, self.family_id, card.code, where, actor=actor, now=now)
         except (DomainError, OSError) as failure:
             self.app.call_from_thread(
                 self.notify, f"The card was not printed: {failure}", severity="error"
