@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, refuse, say, warn
+from distro.commands.families.forgotten import clear_outside
 from distro.commands.families.merge import add_merge_command
 
 if TYPE_CHECKING:
@@ -204,8 +205,10 @@ def retention_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 
 def anonymise_command(args: argparse.Namespace, context: CommandContext) -> int:
-    """Anonymise in one transaction, then clear the erased data from the database files."""
+    """Anonymise in one transaction, then clear the erased data from the database files and
+    the slips folder, and list the copies made before."""
     from distro.domain.core.db import unit_of_work
+    from distro.domain.core.zone import ngo_zone
     from distro.domain.families.registry import find_family_by_code
     from distro.domain.privacy.retention import anonymise_family
 
@@ -213,16 +216,22 @@ def anonymise_command(args: argparse.Namespace, context: CommandContext) -> int:
     with unit_of_work(context.engine) as session:
         family = find_family_by_code(session, args.code)
         assert family.id is not None
-        anonymise_family(session, family.id, args.reason, actor=actor, now=context.clock())
+        forgotten = anonymise_family(
+            session, family.id, args.reason, actor=actor, now=context.clock()
+        )
+        zone = ngo_zone(session)
     _purge(context.engine)
     say(f"{family.code} is anonymised: names, phones and notes are gone; its counts remain.")
+    clear_outside(forgotten, context.settings.slips_dir, zone)
     return 0
 
 
 def erase_command(args: argparse.Namespace, context: CommandContext) -> int:
-    """Erase after the code is typed again (or --yes), then clear the database files."""
+    """Erase after the code is typed again (or --yes), then clear the database files and the
+    slips folder, and list the copies made before."""
     from distro.domain.core.access import Permission, require
     from distro.domain.core.db import reading, unit_of_work
+    from distro.domain.core.zone import ngo_zone
     from distro.domain.families.registry import find_family_by_code
     from distro.domain.privacy.retention import erase_family
 
@@ -237,9 +246,11 @@ def erase_command(args: argparse.Namespace, context: CommandContext) -> int:
     with unit_of_work(context.engine) as session:
         family = find_family_by_code(session, code)
         assert family.id is not None
-        erase_family(session, family.id, args.reason, actor=actor, now=context.clock())
+        forgotten = erase_family(session, family.id, args.reason, actor=actor, now=context.clock())
+        zone = ngo_zone(session)
     _purge(context.engine)
     say(f"{code} is erased, with every record merged into it; the history keeps only the code.")
+    clear_outside(forgotten, context.settings.slips_dir, zone)
     return 0
 
 
