@@ -44,6 +44,7 @@ class FamilyScreen(UsesDistro, Screen[None]):
     KEY_PERMISSIONS: ClassVar[dict[str, Permission]] = {
         "status": Permission.CHANGE_FAMILY_STATUS,
         "merge": Permission.MERGE_FAMILIES,
+        "erase": Permission.REVIEW_RETENTION,
     }
     PALETTE_AREA = "family"
     PALETTE_TITLES = FAMILY_PALETTE_TITLES
@@ -272,6 +273,20 @@ class FamilyScreen(UsesDistro, Screen[None]):
             ),
             "Merged.",
         )
+
+    def action_erase(self) -> None:
+        from distro.tui.families.erase import ask_to_erase
+
+        if self.record is not None and self._allowed(Permission.REVIEW_RETENTION):
+            ask_to_erase(self.distro, self.record.family.code, self._erase)
+
+    def _erase(self, answer: Answer | None) -> None:
+        """Erase on a matching code; once its result is read, back to the search, since the
+        family is gone."""
+        from distro.tui.families.erase import erase
+
+        if answer is not None and self.record is not None:
+            erase(self.distro, self.family_id, self.record.family.code, answer, self.action_back)
 
     def action_reveal(self) -> None:
         """Show this family in full while it stays on screen; the audit log records who did."""
