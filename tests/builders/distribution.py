@@ -1,4 +1,5 @@
-"""A round with a small basket, stocked, in one call each, for the handout tests."""
+"""A round with a small basket, stocked, and a handout in it, in one call each, for the
+handout tests."""
 
 from __future__ import annotations
 
@@ -7,14 +8,20 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
+from distro.domain.core.access import Actor, Role
 from distro.domain.core.db import unit_of_work
 from distro.domain.distribution.basket_rules import RuleIn, add_rule
+from distro.domain.distribution.entitlement import family_entitlement
+from distro.domain.distribution.handout_request import entitled_request
+from distro.domain.distribution.handouts import HandedOut, hand_out
 from distro.domain.distribution.models import Expected, RulePer
-from distro.domain.distribution.rounds import RoundIn, create_round
+from distro.domain.distribution.rounds import RoundIn, create_round, get_round
+from distro.domain.families.models import Family
 from tests.builders.families import ACTOR
 from tests.builders.stock import flagged_item, receive_lot
 
 BASKET = "food parcel"
+VOLUNTEER = Actor(name="Vera Volunteer", role=Role.VOLUNTEER)
 
 
 @dataclass(frozen=True)
@@ -85,3 +92,15 @@ def stocked_basket(
         )
         assert distribution.id is not None
         return Basket(round_id=distribution.id, **ids)
+
+
+def hand_out_to(
+    engine: Engine, basket: Basket, family: Family, now: datetime, **fields: object
+) -> HandedOut:
+    """What the family is entitled to in the basket's round, handed out by a volunteer at
+    counter 1; `fields` go on the request (proxy_name, note ...)."""
+    assert family.id is not None
+    with unit_of_work(engine) as session:
+        found = family_entitlement(session, get_round(session, basket.round_id), family.id, now)
+        request = entitled_request(found, **fields)
+        return hand_out(session, request, actor=VOLUNTEER, now=now, counter="1")

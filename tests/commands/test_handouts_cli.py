@@ -268,7 +268,7 @@ def test_export_handouts_writes_one_row_per_line_and_is_recorded(
         [event] = session.exec(
             select(AuditEvent).where(AuditEvent.action == "personal_data.export")
         ).all()
-    assert event.summary == f"Exported the handouts of {ROUND} to handouts.csv"
+    assert event.summary == f"Exported the handouts of {ROUND} to {target.resolve()}"
 
 
 def test_info_names_the_counter_the_printer_and_the_layout(

@@ -85,7 +85,7 @@ def export_handouts_command(args: argparse.Namespace, context: CommandContext) -
     check_target(args.file)  # refused before the export is recorded
     with unit_of_work(context.engine) as session:
         round_id = round_named(session, args.round).id if args.round else None
-        what = f"the handouts of {args.round or 'every round'} to {args.file.name}"
+        what = f"the handouts of {args.round or 'every round'} to {args.file.resolve()}"
         record_export(session, what, actor=actor, now=context.clock())
     count = export_whole(
         args.file,

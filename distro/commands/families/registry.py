@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, refuse, say, warn
 from distro.commands.arguments import ROWS, file_name
+from distro.commands.families.forgotten import clear_outside
 from distro.commands.families.merge import add_merge_command
 
 if TYPE_CHECKING:
@@ -80,17 +81,21 @@ def scan_code(args: argparse.Namespace, context: CommandContext) -> int:
 
 
 def print_card(args: argparse.Namespace, context: CommandContext) -> int:
-    """Write the family's card PDF to FILE."""
-    context.actor()  # personal data is shown only to someone signed in
-    from distro.domain.core.db import reading
-    from distro.domain.core.private_files import write_private_bytes
+    """Write the family's card PDF to FILE, recorded first (with FILE) like an export."""
+    from distro.domain.audit.disclosure import record_card_print
+    from distro.domain.core.db import unit_of_work
+    from distro.domain.core.private_files import check_target, write_private_bytes
     from distro.domain.families.registry import find_family_by_code, load_family
     from distro.printing.card import card_for_family, render_family_card
 
-    with reading(context.engine) as session:
+    actor = context.actor()  # signs in with its own transaction: not inside another
+    check_target(args.output)  # a folder or a link is refused before the card is recorded
+    with unit_of_work(context.engine) as session:
         family = find_family_by_code(session, args.code)
         assert family.id is not None
         card = card_for_family(load_family(session, family.id), context.settings.organisation)
+        where = str(args.output.resolve())
+        record_card_print(session, family.id, card.code, where, actor=actor, now=context.clock())
     write_private_bytes(args.output, render_family_card(card))
     say(f"Card for {card.code} written to {args.output}.")
     return 0
@@ -201,8 +206,10 @@ def retention_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 
 def anonymise_command(args: argparse.Namespace, context: CommandContext) -> int:
-    """Anonymise in one transaction, then clear the erased data from the database files."""
+    """Anonymise in one transaction, then clear the erased data from the database files and
+    the slips folder, and list the copies made before."""
     from distro.domain.core.db import unit_of_work
+    from distro.domain.core.zone import ngo_zone
     from distro.domain.families.registry import find_family_by_code
     from distro.domain.privacy.retention import anonymise_family
 
@@ -210,16 +217,22 @@ def anonymise_command(args: argparse.Namespace, context: CommandContext) -> int:
     with unit_of_work(context.engine) as session:
         family = find_family_by_code(session, args.code)
         assert family.id is not None
-        anonymise_family(session, family.id, args.reason, actor=actor, now=context.clock())
+        forgotten = anonymise_family(
+            session, family.id, args.reason, actor=actor, now=context.clock()
+        )
+        zone = ngo_zone(session)
     _purge(context.engine)
     say(f"{family.code} is anonymised: names, phones and notes are gone; its counts remain.")
+    clear_outside(forgotten, context.settings.slips_dir, zone)
     return 0
 
 
 def erase_command(args: argparse.Namespace, context: CommandContext) -> int:
-    """Erase after the code is typed again (or --yes), then clear the database files."""
+    """Erase after the code is typed again (or --yes), then clear the database files and the
+    slips folder, and list the copies made before."""
     from distro.domain.core.access import Permission, require
     from distro.domain.core.db import reading, unit_of_work
+    from distro.domain.core.zone import ngo_zone
     from distro.domain.families.registry import find_family_by_code
     from distro.domain.privacy.retention import erase_family
 
@@ -234,9 +247,11 @@ def erase_command(args: argparse.Namespace, context: CommandContext) -> int:
     with unit_of_work(context.engine) as session:
         family = find_family_by_code(session, code)
         assert family.id is not None
-        erase_family(session, family.id, args.reason, actor=actor, now=context.clock())
+        forgotten = erase_family(session, family.id, args.reason, actor=actor, now=context.clock())
+        zone = ngo_zone(session)
     _purge(context.engine)
     say(f"{code} is erased, with every record merged into it; the history keeps only the code.")
+    clear_outside(forgotten, context.settings.slips_dir, zone)
     return 0
 
 

@@ -83,7 +83,7 @@ def export_families_command(args: argparse.Namespace, context: CommandContext) -
     actor = context.actor()  # signs in with its own transaction: not inside another
     check_target(args.file)
     with unit_of_work(context.engine) as session:
-        what = f"all families to {args.file.name}"
+        what = f"all families to {args.file.resolve()}"
         record_export(session, what, actor=actor, now=context.clock())
     count = export_whole(args.file, context.engine, export_families)
     say(f"Exported {how_many(count, 'family', 'families')} to {args.file}.")
@@ -106,7 +106,9 @@ def export_family_command(args: argparse.Namespace, context: CommandContext) -> 
     with unit_of_work(context.engine) as session:
         family = find_family_by_code(session, args.code)
         assert family.id is not None
-        report = family_report(session, family.id, actor=actor, now=context.clock())
+        report = family_report(
+            session, family.id, actor=actor, now=context.clock(), to=str(args.file.resolve())
+        )
     warn(
         f"{args.file} will hold everything about {family.code}: give it only to the family "
         "(or whom they name), and delete your copy when done."

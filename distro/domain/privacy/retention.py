@@ -7,6 +7,11 @@ erased; the household's shape, dates and quantities kept for statistics) or eras
 completely. Either way every family merged into it goes too, its history rows are redacted
 (the audit chain keeps their digests, so it still verifies), and an audit row that names only
 the family code and counts records what was done.
+
+Both return what the caller must still clear outside the database: the slip codes, whose
+printed files (with a first name) the command or screen removes from the slips folder, and the
+copies written out earlier (exports, cards, access reports, backups) that only the
+coordinator can deal with.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from distro.domain.core.words import how_many
 from distro.domain.distribution.models import Handout, HandoutLine, RoundFamily
 from distro.domain.families.merge_chain import family_with_merged_ids
 from distro.domain.families.models import Family, FamilyStatus, Member, Phone, SearchKey
+from distro.domain.privacy.copies import Copy, copies_made_so_far
 
 FamilyRowModel = type[Phone] | type[Member] | type[SearchKey] | type[RoundFamily] | type[Handout]
 FAMILY_ROWS: tuple[FamilyRowModel, ...] = (SearchKey, Phone, Member, RoundFamily, Handout)
@@ -40,6 +46,19 @@ cleared instead); tests/domain/privacy/test_retention.py fails until it is."""
 _PURGED_TABLES = ("family", "member", "phone", "search_key", "handout", "audit_event")
 """The PostgreSQL tables rewritten after an erase, so no dead row keeps the erased data."""
 _NOT_REVIEWED = (FamilyStatus.MERGED.value, FamilyStatus.ANONYMISED.value)
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What an erase or anonymise leaves for its caller to deal with outside the database."""
+
+    code: str
+    family_codes: tuple[str, ...]
+    """The family's code, then those of the families merged into it: their card files."""
+    slip_codes: tuple[str, ...]
+    """Every handout slip of these families (voided ones too): their slip files."""
+    copies: tuple[Copy, ...]
+    """Files distro wrote out earlier that still hold these families, oldest first."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +121,7 @@ def household_sizes(session: Session, family_ids: list[int]) -> dict[int, int]:
 @requires(Permission.REVIEW_RETENTION)
 def anonymise_family(
     session: Session, family_id: int, reason: str, *, actor: Actor, now: datetime
-) -> Family:
+) -> Forgotten:
     """Erase the family's personal fields but keep its shape for statistics.
 
     Kept: district, dietary needs, when it registered and was last active, consent date (that
@@ -114,11 +133,12 @@ def anonymise_family(
     stays, so a scanned card opens the family and shows it was anonymised, while no name or
     phone finds it. Families merged into it are blanked too and stay merged. Anonymising
     again is allowed: it clears whatever was added since (`db check` reports phones on an
-    anonymised family).
+    anonymised family). The slips' files go too, as they carry a first name.
     """
     family = _reviewable(session, family_id)
     why = _required_reason(reason)
     ids = family_with_merged_ids(session, family_id)
+    forgotten = _what_is_left_outside(session, family.code, ids)
     redact_history(session, ids, now)
     count = _anonymise_members(session, family_id)
     session.exec(delete(Phone).where(col(Phone.family_id).in_(ids)))
@@ -137,14 +157,15 @@ def anonymise_family(
     _record_each(
         session, ids, "family.anonymise", ("Anonymised", family.code, count), why, actor, now
     )
-    return family
+    return forgotten
 
 
 @requires(Permission.REVIEW_RETENTION)
 def erase_family(
     session: Session, family_id: int, reason: str, *, actor: Actor, now: datetime
-) -> str:
-    """Delete the family, every family merged into it, and all their rows; return its code.
+) -> Forgotten:
+    """Delete the family, every family merged into it, and all their rows; return what is left
+    of them outside the database.
 
     Their history rows are redacted, not deleted, so the audit chain stays whole; one
     "family.erase" row per erased family says, with the code and counts only, that it was done.
@@ -155,6 +176,7 @@ def erase_family(
     code = family.code
     ids = family_with_merged_ids(session, family_id)
     count = household_sizes(session, [family_id]).get(family_id, 0)
+    forgotten = _what_is_left_outside(session, code, ids)
     redact_history(session, ids, now)
     handouts = select(Handout.id).where(col(Handout.family_id).in_(ids))
     session.exec(delete(HandoutLine).where(col(HandoutLine.handout_id).in_(handouts)))
@@ -164,7 +186,22 @@ def erase_family(
     # and the survivor they point at are gone together.
     session.exec(delete(Family).where(col(Family.id).in_(ids)))
     _record_each(session, ids, "family.erase", ("Erased", code, count), why, actor, now)
-    return code
+    return forgotten
+
+
+def _what_is_left_outside(session: Session, code: str, family_ids: list[int]) -> Forgotten:
+    """Read before the history is redacted: the family's own cards and reports are named only
+    in rows the redaction blanks."""
+    codes = session.exec(select(Family.code).where(col(Family.id).in_(family_ids))).all()
+    slips = session.exec(
+        select(Handout.code).where(col(Handout.family_id).in_(family_ids)).order_by(Handout.code)
+    ).all()
+    return Forgotten(
+        code=code,
+        family_codes=(code, *sorted(set(codes) - {code})),
+        slip_codes=tuple(slips),
+        copies=tuple(copies_made_so_far(session, family_ids)),
+    )
 
 
 def redact_history(session: Session, family_ids: list[int], now: datetime) -> None:

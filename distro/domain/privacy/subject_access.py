@@ -39,14 +39,17 @@ _MEMBER_DETAILS = (
 
 
 @requires(Permission.EXPORT_PERSONAL_DATA)
-def family_report(session: Session, family_id: int, *, actor: Actor, now: datetime) -> str:
-    """The report for family `family_id`, after recording in its history that it was made.
+def family_report(
+    session: Session, family_id: int, *, actor: Actor, now: datetime, to: str = ""
+) -> str:
+    """The report for family `family_id`, after recording in its history that it was made (and
+    the file it goes `to`, so an erase can say where it is).
 
     Recorded first, in the caller's transaction, so the report lists its own disclosure and a
     report that is never written to a file is still on record."""
     record = load_family(session, family_id)
     code = record.family.code
-    what = f"everything held about {code} (access request)"
+    what = f"everything held about {code} (access request)" + (f" to {to}" if to else "")
     record_export(session, what, actor=actor, now=now, family_id=family_id)
     ids = family_with_merged_ids(session, family_id)
     lines = [

@@ -44,6 +44,7 @@ class FamilyScreen(UsesDistro, Screen[None]):
     KEY_PERMISSIONS: ClassVar[dict[str, Permission]] = {
         "status": Permission.CHANGE_FAMILY_STATUS,
         "merge": Permission.MERGE_FAMILIES,
+        "erase": Permission.REVIEW_RETENTION,
     }
     PALETTE_AREA = "family"
     PALETTE_TITLES = FAMILY_PALETTE_TITLES
@@ -273,6 +274,20 @@ class FamilyScreen(UsesDistro, Screen[None]):
             "Merged.",
         )
 
+    def action_erase(self) -> None:
+        from distro.tui.families.erase import ask_to_erase
+
+        if self.record is not None and self._allowed(Permission.REVIEW_RETENTION):
+            ask_to_erase(self.distro, self.record.family.code, self._erase)
+
+    def _erase(self, answer: Answer | None) -> None:
+        """Erase on a matching code; once its result is read, back to the search, since the
+        family is gone."""
+        from distro.tui.families.erase import erase
+
+        if answer is not None and self.record is not None:
+            erase(self.distro, self.family_id, self.record.family.code, answer, self.action_back)
+
     def action_reveal(self) -> None:
         """Show this family in full while it stays on screen; the audit log records who did."""
         from distro.tui.families.reveal import reveal_family
@@ -296,15 +311,23 @@ class FamilyScreen(UsesDistro, Screen[None]):
 
     @work(thread=True, exclusive=True, group="print", exit_on_error=False)
     def print_card(self) -> None:
-        """Render the PDF off the UI thread; the printer writes it where slips go."""
+        """Render the PDF off the UI thread; the printer writes it where slips go, and the
+        audit log records where (the printer names the file), for an erase to list."""
+        from distro.domain.audit.disclosure import record_card_print
         from distro.domain.families.registry import load_family
         from distro.printing.card import card_for_family, render_family_card
+        from distro.printing.printed_files import card_document_name
 
         try:
+            actor, now = self.distro.current_actor(), self.distro.clock()
             with reading(self.distro) as session:
                 record = load_family(session, self.family_id)
             card = card_for_family(record, self.distro.settings.organisation)
-            path = self.distro.printer.print_pdf(f"card-{card.code}", render_family_card(card))
+            pdf = render_family_card(card)
+            path = self.distro.printer.print_pdf(card_document_name(card.code), pdf)
+            with writing(self.distro) as session:
+                where = str(path)
+                record_card_print(session, self.family_id, card.code, where, actor=actor, now=now)
         except (DomainError, OSError) as failure:
             self.app.call_from_thread(
                 self.notify, f"The card was not printed: {failure}", severity="error"

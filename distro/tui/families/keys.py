@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.binding import Binding, BindingType
 
 FAMILY_BINDINGS: list[BindingType] = [
-    # Esc, Remove and Merge are left out of the footer (F1 and the palette list them), so
+    # Esc, Remove, Merge and Erase are left out of the footer (F1 and the palette list them), so
     # that Reveal and the app's Help and Lock fit at 80 columns.
     Binding("escape", "back", "Back", tooltip="Back to search", id="back", show=False),
     Binding("e", "edit", "Edit", tooltip="Phones, district, diet, consent, notes", id="edit"),
@@ -38,6 +38,14 @@ FAMILY_BINDINGS: list[BindingType] = [
         show=False,
     ),
     Binding(
+        "x",
+        "erase",
+        "Erase",
+        tooltip="Erase this family for good (asks for its code again)",
+        id="erase",
+        show=False,
+    ),
+    Binding(
         "v",
         "reveal",
         "Reveal",
@@ -53,5 +61,6 @@ FAMILY_PALETTE_TITLES = {
     "status": "change status",
     "print-card": "print card",
     "merge": "merge duplicate",
+    "erase": "erase for good",
 }
 """The family screen's keys as the command palette words them (`family: VERB`), by binding id."""

@@ -12,24 +12,19 @@ from sqlalchemy import Engine, func
 from sqlmodel import SQLModel, col, select
 
 from distro.domain.admin.checks import check_database
-from distro.domain.core.access import Actor, Role
 from distro.domain.core.db import reading, unit_of_work
 from distro.domain.core.errors import NotFound
-from distro.domain.distribution.entitlement import family_entitlement
-from distro.domain.distribution.handout_request import entitled_request
-from distro.domain.distribution.handouts import HandedOut, hand_out
+from distro.domain.distribution.handouts import HandedOut
 from distro.domain.distribution.models import Handout, HandoutLine
-from distro.domain.distribution.rounds import get_round
 from distro.domain.distribution.slips import void_slip
 from distro.domain.families.merge import merge_families
 from distro.domain.families.models import Family
 from distro.domain.privacy.retention import anonymise_family, erase_family, purge_freed_pages
 from distro.domain.scan import resolve_scan
 from distro.domain.stock.models import StockLot, StockMovement
-from tests.builders.distribution import Basket, stocked_basket
+from tests.builders.distribution import Basket, hand_out_to, stocked_basket
 from tests.builders.families import ACTOR, Registrar
 
-VOLUNTEER = Actor(name="Vera Volunteer", role=Role.VOLUNTEER)
 PROXY = "Zenobia Quillfeather"
 NOTE = "Quillfeather collects on Fridays"
 
@@ -37,16 +32,6 @@ NOTE = "Quillfeather collects on Fridays"
 @pytest.fixture
 def basket(engine: Engine, now: datetime) -> Basket:
     return stocked_basket(engine, now)
-
-
-def hand_out_to(
-    engine: Engine, basket: Basket, family: Family, now: datetime, **fields: object
-) -> HandedOut:
-    assert family.id is not None
-    with unit_of_work(engine) as session:
-        found = family_entitlement(session, get_round(session, basket.round_id), family.id, now)
-        request = entitled_request(found, **fields)
-        return hand_out(session, request, actor=VOLUNTEER, now=now, counter="1")
 
 
 def collected_for(engine: Engine, basket: Basket, family: Family, now: datetime) -> HandedOut:
@@ -129,6 +114,33 @@ def test_erasing_a_survivor_takes_the_handouts_of_the_family_merged_into_it(
     assert (count(engine, Handout), count(engine, HandoutLine), count(engine, Family)) == (0, 0, 0)
     assert count(engine, StockMovement) > 0
     assert check_database(engine) == []
+
+
+def test_erasing_returns_every_slip_code_of_the_family_and_of_those_merged_in(
+    engine: Engine, basket: Basket, register: Registrar, now: datetime
+) -> None:
+    """The codes the command and the screen remove the slips' files by (voided slips were
+    printed too); another family's slip is not among them."""
+    keep, gone, other = (
+        register("Amina Yusuf"),
+        register("Amina Yusuf", reason="registered twice"),
+        register("Grace Mensah"),
+    )
+    assert keep.id and gone.id
+    collected_for(engine, basket, keep, now)
+    with reading(engine) as session:
+        voided_and_collected = session.exec(
+            select(Handout.code).where(Handout.family_id == keep.id)
+        ).all()
+    assert len(voided_and_collected) == 2
+    merged = hand_out_to(engine, basket, gone, now).code
+    kept = hand_out_to(engine, basket, other, now).code
+    with unit_of_work(engine) as session:
+        merge_families(session, keep.id, gone.id, "same household", actor=ACTOR, now=now)
+        forgotten = erase_family(session, keep.id, "asked to be forgotten", actor=ACTOR, now=now)
+    assert sorted(forgotten.slip_codes) == sorted([*voided_and_collected, merged])
+    assert kept not in forgotten.slip_codes
+    assert forgotten.family_codes == (keep.code, gone.code)
 
 
 def test_erasing_leaves_no_bytes_of_the_proxy_collector(

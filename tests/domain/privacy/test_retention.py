@@ -171,7 +171,7 @@ def test_erasing_removes_every_row(
     family, other = zebulonia(register), register("Grace Mensah")
     assert family.id
     with unit_of_work(engine) as session:
-        code = erase_family(session, family.id, "asked to be forgotten", actor=actor, now=now)
+        code = erase_family(session, family.id, "asked to be forgotten", actor=actor, now=now).code
     with reading(engine) as session:
         assert session.get(Family, family.id) is None
         for model in (Member, Phone, SearchKey):
