@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, say, warn
@@ -12,6 +13,9 @@ from distro.commands.files import export_whole, refuse_problems, run_import
 
 if TYPE_CHECKING:
     from distro.domain.families.imports import ImportReport
+
+SUMMARY_FROM = 20
+"""Problems and changes above which counts by kind come first: thousands of lines scroll by."""
 
 
 def add_import_kinds(kinds: Any, common: argparse.ArgumentParser) -> None:
@@ -23,7 +27,9 @@ def add_import_kinds(kinds: Any, common: argparse.ArgumentParser) -> None:
         "file", type=file_name, metavar="FILE.csv", help="UTF-8 CSV, one row per member"
     )
     families.add_argument(
-        "--dry-run", action="store_true", help="check every row and write nothing"
+        "--dry-run",
+        action="store_true",
+        help="check every row, list every problem and every change, and write nothing",
     )
     families.set_defaults(run=import_families_command)
 
@@ -56,7 +62,12 @@ def import_families_command(args: argparse.Namespace, context: CommandContext) -
 
 
 def _report(report: ImportReport) -> int:
-    """Each family and its code, or every problem; 0 only when every row was fine."""
+    """Each family and its code, or every problem; every change the import made on its own
+    either way; 0 only when every row was fine. Many lines start with counts by kind."""
+    if len(report.problems) + len(report.changes) > SUMMARY_FROM:
+        _summarise(report)
+    for change in report.changes:
+        say(str(change))
     if report.problems:
         return refuse_problems(report.problems, report.dry_run)
     for family in report.families:
@@ -70,6 +81,20 @@ def _report(report: ImportReport) -> int:
     else:
         say(f"Imported {counted}.")
     return 0
+
+
+def _summarise(report: ImportReport) -> None:
+    """How many problems in each column and changes of each kind, before the full list."""
+    if report.problems:
+        columns = Counter(problem.column or "whole row" for problem in report.problems)
+        say(f"{how_many(len(report.problems), 'problem')}, by column: {_counts(columns)}")
+    if report.changes:
+        kinds = Counter(change.change for change in report.changes)
+        say(f"{how_many(len(report.changes), 'cell')} changed on import: {_counts(kinds)}")
+
+
+def _counts(counter: Counter[str]) -> str:
+    return "; ".join(f"{kind} {count:,}" for kind, count in counter.most_common())
 
 
 def export_families_command(args: argparse.Namespace, context: CommandContext) -> int:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from distro.domain.core.csv_cells import BOM, unescape_cell
+from distro.domain.core.inputs import TRIMMED
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,19 @@ class RowProblem:
         if self.column:
             where += f", {self.column}"
         return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CellChange:
+    """Something an import changed in a cell on its own (spaces trimmed, control characters
+    removed): listed, so that nothing in a file is changed without a word."""
+
+    row: int
+    column: str
+    change: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.column}: {self.change}"
 
 
 Row = tuple[int, dict[str, str]]
@@ -59,16 +73,68 @@ def table_rows(
 
 
 def csv_records(source: TextIO, problems: list[RowProblem]) -> Iterator[tuple[int, list[str]]]:
-    """(spreadsheet row, cells) of each record; stops at the first unreadable one."""
+    """(spreadsheet row, cells) of each record; stops at the first unreadable one.
+
+    A file cut off while it was copied or saved is refused rather than read as far as it
+    goes: its last record (without a line break after it) is left out and reported when it
+    ends inside a quoted cell, or has fewer cells than the header.
+    """
+    lines = _RecordLines(source)
+    reader = csv.reader(lines)
     row = 0
+    header_cells = 0
     try:
-        for row, record in enumerate(csv.reader(source), start=1):
+        for row, record in enumerate(reader, start=1):
+            header_cells = header_cells or len(record)
+            cut = lines.cut_off(record, header_cells)
+            if cut:
+                problems.append(RowProblem(0, "", cut + ": it looks cut off"))
+                return
             yield row, record
     except UnicodeDecodeError:
         message = "is not UTF-8 text; in the spreadsheet, save it as 'CSV UTF-8'"
         problems.append(RowProblem(0, "", message))
     except csv.Error as error:
         problems.append(RowProblem(row + 1, "", f"cannot be read as CSV ({error})"))
+
+
+class _RecordLines:
+    """The file's lines as the CSV reader takes them, remembering those of the last record
+    and the line it started on, so that a record cut off at the end of the file is seen."""
+
+    def __init__(self, source: TextIO) -> None:
+        self._source = iter(source)
+        self._record: list[str] = []
+        self._lines_read = 0
+        self._first_line = 1
+
+    def __iter__(self) -> _RecordLines:
+        return self
+
+    def __next__(self) -> str:
+        if self._record and self._record[-1].endswith(("\n", "\r")) and not self._open_quote():
+            self._first_line, self._record = self._lines_read + 1, []
+        line = next(self._source)
+        self._lines_read += 1
+        self._record.append(line)
+        return line
+
+    def _open_quote(self) -> bool:
+        return sum(line.count('"') for line in self._record) % 2 == 1
+
+    def cut_off(self, record: list[str], header_cells: int) -> str:
+        """How the record just read shows the file was cut, or "": only the file's last record
+        can be cut, and only when no line break follows it."""
+        if not self._record or self._record[-1].endswith(("\n", "\r")):
+            return ""
+        if self._open_quote():
+            return f"ends inside a quoted cell on line {self._first_line}"
+        if len(record) < header_cells:
+            return (
+                f"ends on line {self._lines_read} with {len(record)} of the header's "
+                f"{header_cells} cells"
+            )
+        return ""
 
 
 def header_names(
@@ -103,15 +169,23 @@ def _unknown_or_repeated(cells: list[str], names: list[str], columns: Sequence[s
 
 
 def row_cells(
-    row: int, record: list[str], names: list[str], problems: list[RowProblem]
+    row: int,
+    record: list[str],
+    names: list[str],
+    problems: list[RowProblem],
+    changes: list[CellChange] | None = None,
 ) -> dict[str, str] | None:
-    """Column -> unescaped text; None when a value sits in a column without a name."""
+    """Column -> unescaped text, spaces at the ends trimmed (each trim added to `changes` when
+    given); None when a value sits in a column without a name."""
     cells = dict.fromkeys(names, "")
     for index, raw in enumerate(record):
         name = names[index] if index < len(names) else ""
-        value = unescape_cell(raw.strip())
+        stripped = raw.strip()
+        value = unescape_cell(stripped)
         if name:
             cells[name] = value
+            if changes is not None and stripped != raw:
+                changes.append(CellChange(row, name, TRIMMED))
         elif value:
             problems.append(
                 RowProblem(row, "", f"has a value in column {index + 1}, which has no name")

@@ -30,6 +30,30 @@ def clean_line(value: Any) -> Any:
     return " ".join("".join(ch for ch in spaced if not _is_unwanted(ch)).split())
 
 
+TRIMMED = "spaces at the ends trimmed"
+CONTROLS_REMOVED = "control characters removed"
+BREAKS_JOINED = "line breaks or tabs replaced by spaces"
+SPACES_JOINED = "doubled spaces made single"
+
+
+def cleaning_done(text: str, *, block: bool = False) -> list[str]:
+    """What `clean_line` (or `clean_block`, for `block`) changes in `text`, in words, so that
+    an import can list it; empty when the text is kept as it is."""
+    done = []
+    if text != text.strip():
+        done.append(TRIMMED)
+    if not text.isprintable():
+        breaks = "\t" if block else "\t\r\n"
+        if any(_is_unwanted(ch) and ch not in "\t\r\n" for ch in text):
+            done.append(CONTROLS_REMOVED)
+        if any(ch in breaks for ch in text.strip()):
+            done.append(BREAKS_JOINED)
+    joined = [" ".join(line.split()) != line.strip() for line in text.splitlines()]
+    if any(joined) if block else "  " in text.strip():
+        done.append(SPACES_JOINED)
+    return done
+
+
 def clean_block(value: Any) -> Any:
     """Several lines of text (notes): like `clean_line` but line breaks are kept."""
     if not isinstance(value, str):

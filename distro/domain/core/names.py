@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WORD_SPLIT = re.compile(r"[\s\-‐‑‒–—'’`.,/()]+")
 
@@ -40,11 +41,14 @@ _UNDECOMPOSABLE = str.maketrans({"đ": "d", "ø": "o", "ł": "l", "æ": "ae", "�
 _CANONICAL = {variant: group[0] for group in _VARIANT_GROUPS for variant in group}
 
 
+@lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
     """Casefold and strip accents, keeping letters and digits of every script.
 
     Decomposing first (NFKD) turns styled letters pasted from social media into plain ones
-    before casefolding; folding twice gives the same result as folding once.
+    before casefolding; folding twice gives the same result as folding once. Remembered:
+    a duplicate check compares a name with hundreds of candidates whose names repeat, and an
+    import of thousands of households folds the same names again and again.
     """
     decomposed = unicodedata.normalize("NFKD", text).casefold()
     kept = "".join(ch for ch in decomposed if not _is_optional_mark(ch))

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from pydantic import TypeAdapter, ValidationError
 
 from distro.domain.core.codes import Code, CodeKind, parse_scan
 from distro.domain.core.csv_cells import choice
@@ -23,10 +25,12 @@ from distro.domain.families.import_cells import (
     household_values,
     member_fields,
 )
-from distro.domain.families.models import FamilyStatus
-from distro.domain.families.schemas import FamilyIn, StatusChange
+from distro.domain.families.member_rows import birth_date_problem
+from distro.domain.families.models import FamilyStatus, Relationship
+from distro.domain.families.schemas import ONE_HEAD, FamilyIn, StatusChange
 
 _T = TypeVar("_T")
+_DATE: TypeAdapter[date | None] = TypeAdapter(date | None)
 
 
 @dataclass(frozen=True)
@@ -40,22 +44,33 @@ class CheckedHousehold:
     duplicate_reason: str
 
 
+KeptCode = tuple[Code, int]
+"""A family code the file gives, and the first row of its household."""
+
+
 def check_all(
     households: list[Household], today: date, problems: list[RowProblem]
-) -> list[CheckedHousehold]:
-    """The households without a problem; the problems of the others go to `problems`."""
+) -> tuple[list[CheckedHousehold], list[KeptCode]]:
+    """The households without a problem, and the codes every household keeps (so that codes
+    taken twice are found whatever else is wrong); the problems of the others go to
+    `problems`."""
     checked = []
+    codes = []
     for household in households:
-        result = check_household(household, today)
+        result, code = check_household(household, today)
         if isinstance(result, CheckedHousehold):
             checked.append(result)
         else:
             problems.extend(result)
-    return checked
+        if code is not None:
+            codes.append((code, household.rows[0]))
+    return checked, codes
 
 
-def check_household(household: Household, today: date) -> CheckedHousehold | list[RowProblem]:
-    """The household validated, or every problem of its rows."""
+def check_household(
+    household: Household, today: date
+) -> tuple[CheckedHousehold | list[RowProblem], Code | None]:
+    """The household validated, or every problem of its rows; and the code it keeps."""
     values, sources, problems = household_values(household)
     found: dict[str, str] = {}
     code = _collect(found, lambda: _family_code(values.get("family_code", "")))
@@ -63,9 +78,9 @@ def check_household(household: Household, today: date) -> CheckedHousehold | lis
     family_in = _collect(found, lambda: _family_in(values, household, today))
     problems += located(found, household, sources)
     if problems or family_in is None or status is None:
-        return problems
+        return problems, code
     reason = values.get("duplicate_reason", "")
-    return CheckedHousehold(household, family_in, code, status, reason)
+    return CheckedHousehold(household, family_in, code, status, reason), code
 
 
 def located(
@@ -115,19 +130,38 @@ def _status(text: str) -> FamilyStatus:
 
 
 def _family_in(values: Mapping[str, str], household: Household, today: date) -> FamilyIn:
-    """The household as `FamilyIn`, or InvalidInput with every problem (members.2.sex ...)."""
+    """The household as `FamilyIn`, or InvalidInput with every problem (members.2.sex ...).
+
+    The rules that look at a whole member or household (a birth date against today, one
+    head) are checked here on the cells too, not only by the schema and at registration, which
+    reach them only once every cell is valid: one run then reports them all.
+    """
     problems: dict[str, str] = {}
     members = []
     for index, cells in enumerate(household.cells):
         member, problem = member_fields(cells, today)
+        problem = problem or _birth_problem(member, today)
         if problem:
             problems[f"members.{index}.birth_date"] = problem
         members.append(member)
+    heads = [m for m in members if m.get("relationship") == Relationship.HEAD.value]
+    if len(heads) > 1:
+        problems["form"] = ONE_HEAD
     data = {**family_fields(values), "members": members}
     try:
         family_in = validated(FamilyIn, data)
     except InvalidInput as error:
-        raise InvalidInput({**problems, **error.problems}) from None
+        raise InvalidInput({**error.problems, **problems}) from None
     if problems:
         raise InvalidInput(problems)
     return family_in
+
+
+def _birth_problem(member: Mapping[str, Any], today: date) -> str | None:
+    """What is wrong with a row's date of birth on `today`; None also when it is not a date
+    at all, which the schema reports."""
+    try:
+        birth_date = _DATE.validate_python(member.get("birth_date"))
+    except ValidationError:
+        return None
+    return None if birth_date is None else birth_date_problem(birth_date, today)

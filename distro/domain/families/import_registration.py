@@ -19,7 +19,7 @@ from distro.domain.core.errors import DomainError, InvalidInput
 from distro.domain.core.numbering import reserve_up_to
 from distro.domain.families.csv_households import Household
 from distro.domain.families.duplicates import PossibleDuplicates
-from distro.domain.families.import_checks import CheckedHousehold, located
+from distro.domain.families.import_checks import CheckedHousehold, KeptCode, located
 from distro.domain.families.models import Family, FamilyStatus
 from distro.domain.families.registry import change_status, register_family
 from distro.domain.families.schemas import StatusChange
@@ -40,10 +40,17 @@ class ImportedFamily:
 
 @requires(Permission.IMPORT_FAMILIES)
 def register_all(
-    session: Session, checked: list[CheckedHousehold], *, actor: Actor, now: datetime
+    session: Session,
+    checked: list[CheckedHousehold],
+    codes: list[KeptCode],
+    *,
+    actor: Actor,
+    now: datetime,
 ) -> tuple[list[ImportedFamily], list[RowProblem]]:
-    """Register each household in its own savepoint, so one refused leaves no trace."""
-    problems = _code_clashes(session, checked)
+    """Register each household in its own savepoint, so one refused leaves no trace; `codes`
+    are those of every household, checked or not, so that a code given twice is reported
+    whatever else is wrong with either household."""
+    problems = _code_clashes(session, codes)
     refused = {problem.row for problem in problems}
     _reserve_kept_codes(session, checked)
     imported: set[int] = set()
@@ -68,9 +75,9 @@ def _imported(household: Household, family: Family) -> ImportedFamily:
     return ImportedFamily(household.key, rows[0], family.code, len(rows), family.status)
 
 
-def _code_clashes(session: Session, checked: list[CheckedHousehold]) -> list[RowProblem]:
+def _code_clashes(session: Session, codes: list[KeptCode]) -> list[RowProblem]:
     """Kept codes already used in the database, or by an earlier household of the file."""
-    kept = [(item.code.text, item.household.rows[0]) for item in checked if item.code]
+    kept = [(code.text, row) for code, row in codes]
     texts = [text for text, _ in kept]
     used = set(session.exec(select(Family.code).where(col(Family.code).in_(texts))).all())
     first_row: dict[str, int] = {}

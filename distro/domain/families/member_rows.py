@@ -44,12 +44,21 @@ def new_member(
 def resolve_birth(member_in: MemberIn, today: date, where: str) -> tuple[date | None, bool]:
     """The date of birth to store, and whether it was estimated from an age."""
     if member_in.birth_date is not None:
-        if member_in.birth_date > today:
-            raise InvalidInput({f"{where}.birth_date": "is in the future; check the date"})
-        if today.year - member_in.birth_date.year > 120:
-            raise InvalidInput({f"{where}.birth_date": "is more than 120 years ago"})
+        problem = birth_date_problem(member_in.birth_date, today)
+        if problem:
+            raise InvalidInput({f"{where}.birth_date": problem})
         return member_in.birth_date, False
     if member_in.estimated_age is not None:
         # 1 January of the year: never in the future, and marked as estimated.
         return date(today.year - member_in.estimated_age, 1, 1), True
     return None, False
+
+
+def birth_date_problem(birth_date: date, today: date) -> str | None:
+    """What is wrong with a date of birth on `today`, if anything (an import checks every row
+    with it before registering anyone)."""
+    if birth_date > today:
+        return "is in the future; check the date"
+    if today.year - birth_date.year > 120:
+        return "is more than 120 years ago"
+    return None

@@ -40,6 +40,8 @@ def _known_district(value: str) -> str:
     return district
 
 
+ONE_HEAD = "only one member can be the head of the household"
+
 Name = Annotated[str, BeforeValidator(clean_line), Field(min_length=1, max_length=120)]
 PhoneNumber = Annotated[str, BeforeValidator(clean_line), AfterValidator(_normalised_phone)]
 District = Annotated[str, BeforeValidator(clean_line), AfterValidator(_known_district)]
@@ -107,7 +109,7 @@ class FamilyIn(FamilyDetails):
     def _one_head(self) -> FamilyIn:
         heads = [m for m in self.members if m.relationship == Relationship.HEAD]
         if len(heads) > 1:
-            raise ValueError("only one member can be the head of the household")
+            raise ValueError(ONE_HEAD)
         if not heads:
             self.members[0].relationship = Relationship.HEAD
         return self

@@ -485,3 +485,85 @@ def test_command_refuses_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFi
 
     assert cli("--db", str(tmp_path / "cli.sqlite3"), "import", "families", str(missing)) == 1
     assert capsys.readouterr().err.startswith(f"distro: cannot read {missing}: ")
+
+
+def test_problems_of_every_kind_are_reported_in_one_run(engine: Engine, now: datetime) -> None:
+    """A bad phone, a future birth date and two heads in different rows, each household with
+    another problem too: every one is reported in the first run, with its row and column."""
+    rows = [
+        {**AMINA, "phones": "9123 456"},
+        {**YUSUF, "birth_date": "2099-01-01", "sex": "x"},
+        {**CHAN, "relationship": "head", "phones": "12"},
+        {"household": "H2", "full_name": "Chan Tai Man", "relationship": "Head"},
+    ]
+
+    report = run_import(engine, csv_text(rows), now, dry_run=True)
+
+    found = {(p.row, p.column): p.message for p in report.problems}
+    assert sorted(found) == [(2, "phones"), (3, "birth_date"), (3, "sex"), (4, ""), (4, "phones")]
+    assert "'9123 456' is not a phone number" in found[2, "phones"]
+    assert found[3, "birth_date"] == "is in the future; check the date"
+    assert found[4, ""] == "only one member can be the head of the household"
+
+
+def test_codes_given_twice_are_reported_whatever_else_is_wrong(
+    engine: Engine, now: datetime
+) -> None:
+    code = format_code(CodeKind.FAMILY, 7)
+    rows = [{**AMINA, "family_code": code, "sex": "x"}, {**CHAN, "family_code": code}]
+
+    report = run_import(engine, csv_text(rows), now)
+
+    assert (3, "family_code", f"{code} is also the code of the household on row 2") in {
+        (p.row, p.column, p.message) for p in report.problems
+    }
+
+
+def test_a_household_whose_rows_are_apart_is_reported(engine: Engine, now: datetime) -> None:
+    report = run_import(engine, csv_text([AMINA, CHAN, YUSUF]), now)
+
+    assert messages(report) == [
+        "row 4, household: household H1 already ended on row 2, other households came "
+        "between: keep a family's rows together, or give this family its own key"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cut", "expected"),
+    [
+        (',"Sham Shui', "file: ends inside a quoted cell on line 3: it looks cut off"),
+        (",Sham Shui", "file: ends on line 3 with 2 of the header's 3 cells: it looks cut off"),
+    ],
+    ids=["inside-quotes", "fewer-cells"],
+)
+def test_a_file_cut_off_is_refused_and_nothing_imported(
+    engine: Engine, now: datetime, cut: str, expected: str
+) -> None:
+    content = "household,full_name,district\nH1,Amina Yusuf,Wan Chai\nH2" + cut
+
+    report = run_import(engine, content, now)
+
+    assert messages(report) == [expected]
+    assert not report.written and count(engine, Family) == 0
+
+
+def test_every_change_made_on_its_own_is_listed(engine: Engine, now: datetime) -> None:
+    rows = [
+        {**AMINA, "full_name": "Amina  Yusuf\u200b ", "phones": "9123 4567; 91234567"},
+        {**YUSUF, "full_name": "Yusuf\tAli", "languages": "Arabic; Arabic"},
+        {**CHAN, "full_name": "Chan Mei Ling"},
+    ]
+
+    report = run_import(engine, csv_text(rows), now, dry_run=True)
+
+    assert report.problems == []
+    assert [str(change) for change in report.changes] == [
+        "row 2, full_name: spaces at the ends trimmed",
+        "row 2, full_name: control characters removed",
+        "row 2, full_name: doubled spaces made single",
+        "row 2, phones: 1 repeated entry left out",
+        "row 3, full_name: line breaks or tabs replaced by spaces",
+        "row 3, languages: 1 repeated entry left out",
+        "row 4, relationship: no member is marked head: this member is taken as the head",
+    ]
+    assert run_import(engine, csv_text(rows), now).changes == report.changes
