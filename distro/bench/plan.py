@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 BENCH_VOLUNTEER = "Bench"
-BENCH_PIN = "bench-pin-2468"
+BENCH_PIN = "lantern-ferry-2468"
 """Short enough (under 8 keys) that the scan detector never reads it as a code."""
 
 

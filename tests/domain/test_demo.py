@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -44,6 +44,9 @@ from distro.domain.stock.models import Item, MovementKind, StockMovement, StockR
 from distro.domain.users.sign_in import sign_in
 from tests.builders.clock import FIXED_NOW, HONG_KONG
 from tests.builders.databases import fresh_copy
+
+if TYPE_CHECKING:
+    from distro.tui.app import DistroApp
 
 TODAY = FIXED_NOW.date()
 SCRIPTS = {
@@ -216,8 +219,8 @@ def test_demo_command_opens_the_app(
 ) -> None:
     opened: list[Engine] = []
 
-    def fake_run_app(_settings: object, engine: Engine) -> int:
-        opened.append(engine)
+    def fake_run_app(app: DistroApp) -> int:
+        opened.append(app.engine)
         return 0
 
     monkeypatch.setattr("distro.cli.run_app", fake_run_app)
