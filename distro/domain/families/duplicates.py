@@ -111,13 +111,19 @@ def find_duplicates(
     data: FamilyIn,
     exclude_family_id: int | None = None,
     limit: int = 5,
-    *,
-    also: CandidateSource | None = None,
 ) -> list[DuplicateMatch]:
-    """Likely matches for `data`, best first, at most `limit`; among registered families and
-    the families `also` holds (an import's households not written yet)."""
+    """Likely matches for `data` among registered families, best first, at most `limit`."""
+    return duplicates_among([RegisteredFamilies(session)], data, exclude_family_id, limit)
+
+
+def duplicates_among(
+    sources: list[CandidateSource],
+    data: FamilyIn,
+    exclude_family_id: int | None = None,
+    limit: int = 5,
+) -> list[DuplicateMatch]:
+    """Likely matches for `data` among the families of `sources`, best first, at most `limit`."""
     people = [(member.full_name, member.birth_date) for member in data.members]
-    sources: list[CandidateSource] = [RegisteredFamilies(session), *([also] if also else [])]
     return _matches(sources, data.phones, people, exclude_family_id, limit)
 
 

@@ -94,16 +94,23 @@ class ImportedSoFar:
         matched: Counter[int] = Counter()
         for word_prefixes in prefixes:
             for family_id, keys in self._keys_starting(word_prefixes).items():
-                taken = claimed.setdefault(family_id, set())
-                if not keys <= taken:
-                    matched[family_id] += 1
+                taken = claimed.get(family_id)
+                if taken is None:
+                    claimed[family_id] = set(keys)
+                elif keys <= taken:
+                    continue
+                else:
                     taken |= keys
+                matched[family_id] += 1
         needed = words_needed(prefixes)
-        ranked = sorted(matched.items(), key=lambda item: (-item[1], item[0]))
-        return [family_id for family_id, count in ranked if count >= needed][:CANDIDATE_LIMIT]
+        enough = [(-count, family_id) for family_id, count in matched.items() if count >= needed]
+        return [family_id for _, family_id in sorted(enough)][:CANDIDATE_LIMIT]
 
     def _keys_starting(self, prefixes: list[str]) -> dict[int, set[str]]:
-        """Households with name keys starting with one of `prefixes`, and those keys."""
+        """Households with name keys starting with one of `prefixes`, and those keys (not to
+        be changed: for a single prefix they are the index's own)."""
+        if len(prefixes) == 1:
+            return self._by_prefix.get(prefixes[0], {})
         found: dict[int, set[str]] = {}
         for prefix in prefixes:
             for family_id, keys in self._by_prefix.get(prefix, {}).items():

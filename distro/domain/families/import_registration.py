@@ -21,7 +21,13 @@ from distro.domain.core.errors import DomainError, InvalidInput
 from distro.domain.core.inputs import clean_note
 from distro.domain.core.numbering import reserve_up_to
 from distro.domain.families.csv_households import Household
-from distro.domain.families.duplicates import DuplicateMatch, PossibleDuplicates, find_duplicates
+from distro.domain.families.duplicates import (
+    CandidateSource,
+    DuplicateMatch,
+    PossibleDuplicates,
+    RegisteredFamilies,
+    duplicates_among,
+)
 from distro.domain.families.family_rows import (
     family_row,
     insert_families,
@@ -80,12 +86,14 @@ def register_all(
     refused = {problem.row for problem in problems}
     _reserve_kept_codes(session, checked)
     so_far = ImportedSoFar()
+    sources = _sources(session, so_far)
     accepted: list[tuple[CheckedHousehold, _Accepted]] = []
     for item in checked:
         if item.household.rows[0] in refused:
             continue
         try:
-            accepted.append((item, _accept(session, item, so_far, actor=actor, now=now)))
+            household = _accept(session, item, so_far, sources, actor=actor, now=now)
+            accepted.append((item, household))
         except DomainError as error:
             problems += _problems_of(error, item)
     _write(session, [household for _, household in accepted], actor=actor, now=now)
@@ -93,15 +101,29 @@ def register_all(
     return families, problems
 
 
+def _sources(session: Session, so_far: ImportedSoFar) -> list[CandidateSource]:
+    """Where to look for duplicates: the registry, unless it has no families yet (the first
+    import into a new database need not ask it for every person of the file), and the
+    households of the file accepted so far."""
+    registered = session.exec(select(Family.id).limit(1)).first() is not None
+    return [RegisteredFamilies(session), so_far] if registered else [so_far]
+
+
 def _accept(
-    session: Session, item: CheckedHousehold, so_far: ImportedSoFar, *, actor: Actor, now: datetime
+    session: Session,
+    item: CheckedHousehold,
+    so_far: ImportedSoFar,
+    sources: list[CandidateSource],
+    *,
+    actor: Actor,
+    now: datetime,
 ) -> _Accepted:
     """The household's family row, inserted (for its id), and the rest of its rows built; or
     PossibleDuplicates when it is like a family that was there before the import and the file
     gives no reason to register it anyway. Matches among this file's households do not stop it;
     the history says they were seen."""
     reason = clean_note(item.duplicate_reason, field="duplicate_reason")
-    matches = find_duplicates(session, item.family_in, also=so_far)
+    matches = duplicates_among(sources, item.family_in)
     if matches and not reason:
         earlier = [match for match in matches if not so_far.holds(match.family_id)]
         if earlier:
