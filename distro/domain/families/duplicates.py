@@ -262,8 +262,11 @@ def _families_sharing_words(session: Session, full_name: str) -> list[int]:
     return [row[0] for row in rows]
 
 
+@lru_cache(maxsize=65_536)
 def name_similarity(first: str, second: str) -> int:
-    """0-100: how alike two names are, whatever their word order, spacing and spelling variant."""
+    """0-100: how alike two names are, whatever their word order, spacing and spelling variant.
+
+    Remembered: names repeat, and an import compares the same pairs again and again."""
     by_words = fuzz.token_sort_ratio(canonical_name(first), canonical_name(second))
     by_letters = fuzz.ratio(_joined(first), _joined(second))
     return round(max(by_words, by_letters))

@@ -10,7 +10,6 @@ read more rows with every household written: the import grew with the square of 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -88,22 +87,24 @@ class ImportedSoFar:
 
     def _sharing_words(self, full_name: str) -> list[int]:
         """Households whose name keys match enough of the name's words, most words first; a
-        key counts for the first word it matches, as in `_families_sharing_words`."""
+        key counts for the first word it matches, as in `_families_sharing_words`.
+
+        When two words are needed, a household matching only the most common word cannot be
+        one, so that word's households are not gone through: most of the work, in a file
+        where every other name starts with "Mo" or "Th"."""
         prefixes = name_prefixes(full_name)
-        claimed: dict[int, set[str]] = {}
-        matched: Counter[int] = Counter()
-        for word_prefixes in prefixes:
-            for family_id, keys in self._keys_starting(word_prefixes).items():
-                taken = claimed.get(family_id)
-                if taken is None:
-                    claimed[family_id] = set(keys)
-                elif keys <= taken:
-                    continue
-                else:
-                    taken |= keys
-                matched[family_id] += 1
+        by_word = [self._keys_starting(word_prefixes) for word_prefixes in prefixes]
         needed = words_needed(prefixes)
-        enough = [(-count, family_id) for family_id, count in matched.items() if count >= needed]
+        if needed < 2:
+            candidates: set[int] = set().union(*by_word)
+        else:
+            most = max(range(len(by_word)), key=lambda index: len(by_word[index]))
+            candidates = set().union(*(found for i, found in enumerate(by_word) if i != most))
+        enough = []
+        for family_id in candidates:
+            words = _words_matched([found.get(family_id) for found in by_word])
+            if words >= needed:
+                enough.append((-words, family_id))
         return [family_id for _, family_id in sorted(enough)][:CANDIDATE_LIMIT]
 
     def _keys_starting(self, prefixes: list[str]) -> dict[int, set[str]]:
@@ -116,3 +117,15 @@ class ImportedSoFar:
             for family_id, keys in self._by_prefix.get(prefix, {}).items():
                 found.setdefault(family_id, set()).update(keys)
         return found
+
+
+def _words_matched(keys_by_word: list[set[str] | None]) -> int:
+    """How many words a household's keys match (each word's keys, None for none), a key
+    counting for the first word it matches only."""
+    taken: set[str] = set()
+    words = 0
+    for keys in keys_by_word:
+        if keys and not keys <= taken:
+            words += 1
+            taken |= keys
+    return words
