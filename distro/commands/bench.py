@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from distro.commands import CommandContext, refuse, say
@@ -29,6 +30,8 @@ households) and an open round: a card scanned to the entitlement shown, the hand
 to committed, and its slip rendered as a receipt-roll PDF.
 Give several sizes (--families 20000 100000) or a saved --json output (--compare-with) to also
 check how the figures grow from the smallest registry to the largest.
+With --import, only imports are timed: families files of 1,000, 3,000 and 10,000 member rows
+(as coordinators fill them, with repeated names) each imported into a new database.
 Progress goes to stderr; a figure that misses its goal does not change the exit status."""
 
 
@@ -49,6 +52,12 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="households in the synthetic registry; several sizes are measured in turn "
         "(default: 20000)",
     )
+    bench.add_argument(
+        "--import",
+        dest="imports",
+        action="store_true",
+        help="time only importing families files of 1,000, 3,000 and 10,000 member rows",
+    )
     bench.add_argument("--json", action="store_true", help="print one JSON object, no table")
     bench.add_argument(
         "--compare-with",
@@ -66,6 +75,9 @@ def add_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def bench_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Run the benchmark; the database of `context` is not used."""
     from distro.bench.figures import SizeReport
+
+    if args.imports:
+        return import_bench(args)
     from distro.bench.plan import BenchError
     from distro.bench.run import BenchOptions, bench_object, bench_size
 
@@ -93,21 +105,54 @@ def bench_command(args: argparse.Namespace, context: CommandContext) -> int:
     return 0
 
 
+def import_bench(args: argparse.Namespace) -> int:
+    """Time importing families files of each size; print the figures."""
+    from distro.bench.figures import machine
+    from distro.bench.imports import IMPORT_ROWS, measure_imports
+    from distro.bench.plan import BenchError
+
+    try:
+        figures = measure_imports(IMPORT_ROWS, args.seed, _progress)
+    except BenchError as error:
+        return refuse(f"bench stopped: {error}")
+    result = {"machine": machine(), "imports": asdict(figures)}
+    say(json.dumps(result, indent=2) if args.json else render_import_table(result))
+    return 0
+
+
+def render_import_table(result: dict[str, Any]) -> str:
+    """Each file's import time, then the goals, as plain text."""
+    from distro.bench.figures import Check
+
+    imports = result["imports"]
+    lines = [_machine_line(result["machine"]), "", "Importing families files"]
+    lines += [
+        f"  {run['member_rows']:>7,} member rows ({run['households']:,} households): "
+        f"{run['seconds']:.1f} s, {1000 * run['seconds'] / run['member_rows']:.2f} ms a row"
+        for run in imports["runs"]
+    ]
+    lines += [_check_line(Check(**found)) for found in imports["checks"]]
+    return "\n".join(lines)
+
+
 def render_table(result: dict[str, Any]) -> str:
     """Each size's figures and goals, then the growth checks, as plain text."""
     from distro.bench.figures import Check, SizeReport
 
-    machine = result["machine"]
-    lines = [
-        f"Python {machine['python']}, Textual {machine['textual']}, {machine['cpus']} CPUs, "
-        f"load {machine['load_average']} (other work on the machine shows in every figure)"
-    ]
+    lines = [_machine_line(result["machine"])]
     for size in result["sizes"]:
         lines += _size_lines(SizeReport.from_dict(size))
     if result["comparisons"]:
         lines += ["", "Growth from the smallest registry to the largest"]
         lines += [_check_line(Check(**check)) for check in result["comparisons"]]
     return "\n".join(lines)
+
+
+def _machine_line(machine: dict[str, str]) -> str:
+    return (
+        f"Python {machine['python']}, Textual {machine['textual']}, {machine['cpus']} CPUs, "
+        f"load {machine['load_average']} (other work on the machine shows in every figure)"
+    )
 
 
 def _size_lines(report: SizeReport) -> list[str]:
@@ -163,8 +208,12 @@ def _handout_lines(handouts: HandoutFigures) -> list[str]:
 
 
 def _check_line(check: Check) -> str:
-    value = f"{check.value:.2f}{check.unit}" if check.unit == "x" else f"{check.value:.1f} ms"
-    goal = f"<= {check.goal:g}{check.unit}" if check.unit == "x" else f"<= {check.goal:g} ms"
+    value = (
+        f"{check.value:.2f}{check.unit}" if check.unit == "x" else f"{check.value:.1f} {check.unit}"
+    )
+    goal = (
+        f"<= {check.goal:g}{check.unit}" if check.unit == "x" else f"<= {check.goal:g} {check.unit}"
+    )
     return f"  {check.figure:<40} {value:>9}  {goal:>8}  {'PASS' if check.passed else 'MISS'}"
 
 

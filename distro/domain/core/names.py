@@ -73,8 +73,11 @@ def canonical_word(word: str) -> str:
     return _CANONICAL.get(word, word)
 
 
+@lru_cache(maxsize=65_536)
 def canonical_name(text: str) -> str:
-    """The name as sorted canonical words: equal for "Chen Mei Ling" and "LING mei chan"."""
+    """The name as sorted canonical words: equal for "Chen Mei Ling" and "LING mei chan".
+
+    Remembered, as `fold` is: each candidate's name is compared again for every new name."""
     return " ".join(sorted(canonical_word(word) for word in name_words(text)))
 
 

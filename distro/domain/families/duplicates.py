@@ -8,8 +8,11 @@ Mohammed/Muhammad/Mohamed).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from typing import Protocol
 
 from rapidfuzz import fuzz
 from sqlalchemy import or_, text
@@ -21,7 +24,7 @@ from distro.domain.core.prefix_search import prefix_condition
 from distro.domain.families.models import FamilyStatus, Member, Phone
 from distro.domain.families.phones import PhoneError, display_phone, normalise_phone
 from distro.domain.families.schemas import FamilyIn
-from distro.domain.families.search import describe_families
+from distro.domain.families.search import FamilyHit, describe_families
 
 SIMILAR_NAME = 88
 """Score (0-100) from which two names alone make a likely match."""
@@ -58,12 +61,70 @@ class PossibleDuplicates(DomainError):
         )
 
 
+PersonRow = tuple[int, str, date | None]
+"""A candidate person: their family's id, full name and date of birth."""
+
+
+class CandidateSource(Protocol):
+    """Where likely matches are looked for: the registry, or the households of an import that
+    are not written yet. Family ids of different sources never overlap."""
+
+    def sharing_phones(self, numbers: list[str]) -> Iterable[tuple[int, str]]:
+        """(family id, number) of each family's phone that is one of `numbers`."""
+        ...
+
+    def people_like(self, full_name: str, birth_date: date | None) -> list[PersonRow]:
+        """Active members of families whose names share word beginnings with `full_name`
+        (`name_prefixes`), or born on `birth_date`: those born that day first, then by family,
+        as SQLite reads them (the order decides between equally good matches)."""
+        ...
+
+    def describe(self, family_ids: list[int]) -> list[FamilyHit]:
+        """Result lines for families this source found, in the order given."""
+        ...
+
+
+@dataclass(frozen=True)
+class RegisteredFamilies:
+    """The families in the database, found with indexed lookups."""
+
+    session: Session
+
+    def sharing_phones(self, numbers: list[str]) -> Iterable[tuple[int, str]]:
+        """Families with one of these phone numbers."""
+        rows = self.session.execute(
+            select(Phone.family_id, Phone.number).where(col(Phone.number).in_(numbers))
+        )
+        return [(family_id, number) for family_id, number in rows]
+
+    def people_like(self, full_name: str, birth_date: date | None) -> list[PersonRow]:
+        """Members of families sharing name words, or born the same day."""
+        return _name_candidates(self.session, full_name, birth_date)
+
+    def describe(self, family_ids: list[int]) -> list[FamilyHit]:
+        """Result lines from the database."""
+        return describe_families(self.session, family_ids)
+
+
 def find_duplicates(
-    session: Session, data: FamilyIn, exclude_family_id: int | None = None, limit: int = 5
+    session: Session,
+    data: FamilyIn,
+    exclude_family_id: int | None = None,
+    limit: int = 5,
 ) -> list[DuplicateMatch]:
-    """Likely matches for `data`, best first, at most `limit`."""
+    """Likely matches for `data` among registered families, best first, at most `limit`."""
+    return duplicates_among([RegisteredFamilies(session)], data, exclude_family_id, limit)
+
+
+def duplicates_among(
+    sources: list[CandidateSource],
+    data: FamilyIn,
+    exclude_family_id: int | None = None,
+    limit: int = 5,
+) -> list[DuplicateMatch]:
+    """Likely matches for `data` among the families of `sources`, best first, at most `limit`."""
     people = [(member.full_name, member.birth_date) for member in data.members]
-    return _matches(session, data.phones, people, exclude_family_id, limit)
+    return _matches(sources, data.phones, people, exclude_family_id, limit)
 
 
 def duplicates_while_typing(
@@ -82,45 +143,49 @@ def duplicates_while_typing(
     people: list[tuple[str, date | None]] = (
         [(full_name, None)] if letters >= TYPED_NAME_LETTERS else []
     )
-    return _matches(session, numbers, people, None, limit)
+    return _matches([RegisteredFamilies(session)], numbers, people, None, limit)
 
 
 def _matches(
-    session: Session,
+    sources: list[CandidateSource],
     phones: list[str],
     people: list[tuple[str, date | None]],
     exclude_family_id: int | None,
     limit: int,
 ) -> list[DuplicateMatch]:
     """Families sharing a phone with `phones`, or a person like one of `people` (full name,
-    date of birth), best first, at most `limit`."""
+    date of birth), best first (ties: in the order found), at most `limit`."""
     reasons: dict[int, list[str]] = {}
     scores: dict[int, int] = {}
+    found_by: dict[int, CandidateSource] = {}
 
-    def note(family_id: int, reason: str, score: int) -> None:
+    def note(source: CandidateSource, family_id: int, reason: str, score: int) -> None:
         if family_id == exclude_family_id:
             return
+        found_by[family_id] = source
         if reason not in reasons.setdefault(family_id, []):
             reasons[family_id].append(reason)
         scores[family_id] = max(scores.get(family_id, 0), score)
 
-    if phones:
-        for family_id, number in session.execute(
-            select(Phone.family_id, Phone.number).where(col(Phone.number).in_(phones))
-        ):
-            note(family_id, f"same phone {display_phone(number)}", 100)
-
+    for source in sources:
+        for family_id, number in source.sharing_phones(phones) if phones else ():
+            note(source, family_id, f"same phone {display_phone(number)}", 100)
     for full_name, birth_date in people:
-        for family_id, name, birth in _name_candidates(session, full_name, birth_date):
-            score = name_similarity(full_name, name)
-            same_birth = birth is not None and birth == birth_date
-            if same_birth and score >= SIMILAR_NAME_SAME_BIRTH:
-                note(family_id, f"same date of birth, similar name: {name}", score)
-            elif score >= SIMILAR_NAME:
-                note(family_id, f"similar name: {name}", score)
+        for source in sources:
+            for family_id, name, birth in source.people_like(full_name, birth_date):
+                score = name_similarity(full_name, name)
+                same_birth = birth is not None and birth == birth_date
+                if same_birth and score >= SIMILAR_NAME_SAME_BIRTH:
+                    note(source, family_id, f"same date of birth, similar name: {name}", score)
+                elif score >= SIMILAR_NAME:
+                    note(source, family_id, f"similar name: {name}", score)
 
-    ranked = sorted(scores, key=lambda family_id: (-len(reasons[family_id]), -scores[family_id]))
-    ranked = ranked[:limit]
+    ranked = sorted(scores, key=lambda f: (-len(reasons[f]), -scores[f]))[:limit]
+    hits = {
+        hit.family_id: hit
+        for source in sources
+        for hit in source.describe([f for f in ranked if found_by[f] is source])
+    }
     return [
         DuplicateMatch(
             hit.family_id,
@@ -129,14 +194,12 @@ def _matches(
             scores[hit.family_id],
             f"{hit.head_name}, {hit.household_size} members, {hit.district}",
         )
-        for hit in describe_families(session, ranked)
+        for hit in (hits[f] for f in ranked if f in hits)
         if hit.status != FamilyStatus.MERGED
     ]
 
 
-def _name_candidates(
-    session: Session, full_name: str, birth_date: date | None
-) -> list[tuple[int, str, date | None]]:
+def _name_candidates(session: Session, full_name: str, birth_date: date | None) -> list[PersonRow]:
     """Active members of families whose names share word beginnings with `full_name` (best
     first), or born the same day."""
     family_ids = set(_families_sharing_words(session, full_name))
@@ -155,20 +218,35 @@ def _name_candidates(
     return [(family_id, name, birth) for family_id, name, birth in members]
 
 
-def _families_sharing_words(session: Session, full_name: str) -> list[int]:
-    """Families with name keys starting like the name's words, most words in common first.
+def name_prefixes(full_name: str) -> list[list[str]]:
+    """For each word of the name, the beginnings a name key must have to match it: the first
+    letters (a short prefix, so "Yusuff" meets "Yusuf" and "Aly" meets "Ali") of each of its
+    spellings. A family matches when its keys match `words_needed` of the words; a key counts
+    for the first word it matches only ("Thi Thu" is one word matched by the key "thi")."""
+    prefixes = []
+    for word in name_words(full_name):
+        spellings = dict.fromkeys([word, canonical_word(word)])
+        prefixes.append(
+            list(dict.fromkeys(s[: max(2, min(PREFIX_LETTERS, len(s) - 1))] for s in spellings))
+        )
+    return prefixes
 
-    Each word is matched by its first letters (a short prefix, so "Yusuff" meets "Yusuf" and
-    "Aly" meets "Ali") in any of its spellings; a family counts once per word it matches.
-    """
-    words = name_words(full_name)
-    if not words:
+
+def words_needed(prefixes: list[list[str]]) -> int:
+    """How many of a name's words a family must match to be a candidate."""
+    return min(2, len(prefixes))
+
+
+def _families_sharing_words(session: Session, full_name: str) -> list[int]:
+    """Families with name keys matching `name_prefixes`, most words in common first; a
+    family counts once per word it matches."""
+    prefixes = name_prefixes(full_name)
+    if not prefixes:
         return []
-    params: dict[str, object] = {"needed": min(2, len(words)), "limit": CANDIDATE_LIMIT}
+    params: dict[str, object] = {"needed": words_needed(prefixes), "limit": CANDIDATE_LIMIT}
     ranges, cases = [], []
-    for index, word in enumerate(words):
-        for number, spelling in enumerate(dict.fromkeys([word, canonical_word(word)])):
-            prefix = spelling[: max(2, min(PREFIX_LETTERS, len(spelling) - 1))]
+    for index, word_prefixes in enumerate(prefixes):
+        for number, prefix in enumerate(word_prefixes):
             condition = prefix_condition("key", f"p{index}_{number}", prefix, params)
             ranges.append(condition)
             cases.append(f"WHEN {condition} THEN {index}")
@@ -184,13 +262,17 @@ def _families_sharing_words(session: Session, full_name: str) -> list[int]:
     return [row[0] for row in rows]
 
 
+@lru_cache(maxsize=65_536)
 def name_similarity(first: str, second: str) -> int:
-    """0-100: how alike two names are, whatever their word order, spacing and spelling variant."""
+    """0-100: how alike two names are, whatever their word order, spacing and spelling variant.
+
+    Remembered: names repeat, and an import compares the same pairs again and again."""
     by_words = fuzz.token_sort_ratio(canonical_name(first), canonical_name(second))
     by_letters = fuzz.ratio(_joined(first), _joined(second))
     return round(max(by_words, by_letters))
 
 
+@lru_cache(maxsize=65_536)
 def _joined(name: str) -> str:
     """The canonical words in their written order, without spaces: "Mei Ling" == "Meiling"."""
     return "".join(canonical_word(word) for word in name_words(name))

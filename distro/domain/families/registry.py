@@ -20,7 +20,7 @@ from distro.domain.core.errors import CodeError, Conflict, DomainError, NotFound
 from distro.domain.core.inputs import clean_note
 from distro.domain.core.numbering import next_number, reserve_up_to
 from distro.domain.core.words import how_many
-from distro.domain.families.duplicates import PossibleDuplicates, find_duplicates
+from distro.domain.families.duplicates import DuplicateMatch, PossibleDuplicates, find_duplicates
 from distro.domain.families.member_rows import new_member
 from distro.domain.families.merge_chain import surviving_family
 from distro.domain.families.models import LIST_SEPARATOR, Family, FamilyStatus, Member, Phone
@@ -114,7 +114,7 @@ def register_family(
     if matches and not duplicate_reason:
         raise PossibleDuplicates(matches)
     family = Family(
-        code=_kept_code(session, code) if code else _new_code(session),
+        code=_kept_code(session, code) if code else new_family_code(session),
         created_at=now,
         created_by=actor.name,
         updated_at=now,
@@ -130,7 +130,24 @@ def register_family(
         session.add(new_member(family.id, position, member_in, now, f"members.{position}"))
     session.flush()
     reindex_family(session, family)
-    record = load_family(session, family.id)
+    record_registration(
+        session, load_family(session, family.id), matches, duplicate_reason, actor=actor, now=now
+    )
+    return family
+
+
+def record_registration(
+    session: Session,
+    record: FamilyRecord,
+    matches: list[DuplicateMatch],
+    duplicate_reason: str,
+    *,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """Write the history row of a registration: the family as registered, and the likely
+    duplicates it was registered despite, with the reason given."""
+    family = record.family
     note = ""
     if matches:
         note = "Registered despite possible duplicates " + ", ".join(m.code for m in matches)
@@ -147,10 +164,10 @@ def register_family(
         after=record.snapshot(),
         reason=note,
     )
-    return family
 
 
-def _new_code(session: Session) -> str:
+def new_family_code(session: Session) -> str:
+    """The next family code from the code counter."""
     return format_code(CodeKind.FAMILY, next_number(session, CodeKind.FAMILY))
 
 
@@ -210,13 +227,18 @@ def change_status(
         session,
         family_id,
         "family.status",
-        f"Status changed to {change.status.value}",
+        status_summary(change.status),
         before,
         actor,
         now,
         change.reason,
     )
     return record.family
+
+
+def status_summary(status: FamilyStatus) -> str:
+    """The summary of a status change in the history."""
+    return f"Status changed to {status.value}"
 
 
 def record_family_change(
@@ -228,10 +250,13 @@ def record_family_change(
     actor: Actor,
     now: datetime,
     reason: str = "",
+    after: dict[str, Any] | None = None,
 ) -> None:
-    """Write the history row of a change to family `family_id`, with the family after it."""
-    session.flush()
-    after = load_family(session, family_id).snapshot()
+    """Write the history row of a change to family `family_id`, with the family after it
+    (read back from the database unless the caller has it already)."""
+    if after is None:
+        session.flush()
+        after = load_family(session, family_id).snapshot()
     record_change(
         session,
         actor=actor,

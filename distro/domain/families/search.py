@@ -140,24 +140,30 @@ def describe_families(session: Session, family_ids: list[int]) -> list[FamilyHit
         .where(col(Member.family_id).in_(family_ids), col(Member.removed_at).is_(None))
         .order_by(col(Member.position))
     ).all()
-    sizes: dict[int, int] = {}
-    heads: dict[int, str] = {}
+    by_family: dict[int, list[Member]] = {}
     for member in members:
-        sizes[member.family_id] = sizes.get(member.family_id, 0) + 1
-        if member.relationship == Relationship.HEAD or member.family_id not in heads:
-            heads[member.family_id] = member.full_name
+        by_family.setdefault(member.family_id, []).append(member)
     return [
-        FamilyHit(
-            family_id=family_id,
-            code=families[family_id].code,
-            head_name=heads.get(family_id, ""),
-            household_size=sizes.get(family_id, 0),
-            district=families[family_id].district,
-            status=families[family_id].status,
-        )
+        family_hit(families[family_id], by_family.get(family_id, []))
         for family_id in family_ids
         if family_id in families
     ]
+
+
+def family_hit(family: Family, members: list[Member]) -> FamilyHit:
+    """A family's result line; `members` are its active members by position. The head is named
+    (the last one, should there be several), or else the first member."""
+    assert family.id is not None
+    heads = [member.full_name for member in members if member.relationship == Relationship.HEAD]
+    head_name = heads[-1] if heads else (members[0].full_name if members else "")
+    return FamilyHit(
+        family_id=family.id,
+        code=family.code,
+        head_name=head_name,
+        household_size=len(members),
+        district=family.district,
+        status=family.status,
+    )
 
 
 def count_families(session: Session) -> int:
