@@ -136,6 +136,7 @@ def register_family(
     return family
 
 
+@requires(Permission.REGISTER_FAMILIES)
 def record_registration(
     session: Session,
     record: FamilyRecord,
