@@ -83,14 +83,19 @@ def csv_records(source: TextIO, problems: list[RowProblem]) -> Iterator[tuple[in
     reader = csv.reader(lines)
     row = 0
     header_cells = 0
+    held: tuple[int, list[str]] | None = None  # only the last record can be cut: hold it back
     try:
         for row, record in enumerate(reader, start=1):
             header_cells = header_cells or len(record)
-            cut = lines.cut_off(record, header_cells)
+            if held is not None:
+                yield held
+            held = row, record
+        if held is not None:
+            cut = lines.cut_off(held[1], header_cells)
             if cut:
                 problems.append(RowProblem(0, "", cut + ": it looks cut off"))
                 return
-            yield row, record
+            yield held
     except UnicodeDecodeError:
         message = "is not UTF-8 text; in the spreadsheet, save it as 'CSV UTF-8'"
         problems.append(RowProblem(0, "", message))
@@ -122,19 +127,28 @@ class _RecordLines:
     def _open_quote(self) -> bool:
         return sum(line.count('"') for line in self._record) % 2 == 1
 
+    def _ends_inside_quotes(self) -> bool:
+        """Whether the last record's lines end inside a quoted cell, as the CSV reader sees
+        them (a lone `"` inside an unquoted cell, like `5" tablet`, is text, not a quote)."""
+        try:
+            for _record in csv.reader(self._record, strict=True):
+                pass
+        except csv.Error as error:
+            return "unexpected end of data" in str(error)
+        return False
+
     def cut_off(self, record: list[str], header_cells: int) -> str:
-        """How the record just read shows the file was cut, or "": only the file's last record
-        can be cut, and only when no line break follows it."""
-        if not self._record or self._record[-1].endswith(("\n", "\r")):
+        """How the file's last record shows the file was cut, or "": it ends inside a quoted
+        cell (line breaks may come before the cut), or no line break follows it and it has
+        fewer cells than the header."""
+        if not self._record:
             return ""
-        if self._open_quote():
+        if self._ends_inside_quotes():
             return f"ends inside a quoted cell on line {self._first_line}"
-        if len(record) < header_cells:
-            return (
-                f"ends on line {self._lines_read} with {len(record)} of the header's "
-                f"{header_cells} cells"
-            )
-        return ""
+        if self._record[-1].endswith(("\n", "\r")) or len(record) >= header_cells:
+            return ""
+        cells = f"{len(record)} of the header's {header_cells} cells"
+        return f"ends on line {self._lines_read} with {cells}"
 
 
 def header_names(

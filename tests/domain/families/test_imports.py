@@ -532,9 +532,11 @@ def test_a_household_whose_rows_are_apart_is_reported(engine: Engine, now: datet
     ("cut", "expected"),
     [
         (',"Sham Shui', "file: ends inside a quoted cell on line 3: it looks cut off"),
+        (',"Sham Shui\n', "file: ends inside a quoted cell on line 3: it looks cut off"),
+        (',"Flat 2\nSham Shui', "file: ends inside a quoted cell on line 3: it looks cut off"),
         (",Sham Shui", "file: ends on line 3 with 2 of the header's 3 cells: it looks cut off"),
     ],
-    ids=["inside-quotes", "fewer-cells"],
+    ids=["inside-quotes", "inside-quotes-after-a-line-break", "across-lines", "fewer-cells"],
 )
 def test_a_file_cut_off_is_refused_and_nothing_imported(
     engine: Engine, now: datetime, cut: str, expected: str
@@ -545,6 +547,21 @@ def test_a_file_cut_off_is_refused_and_nothing_imported(
 
     assert messages(report) == [expected]
     assert not report.written and count(engine, Family) == 0
+
+
+@pytest.mark.parametrize("last_line_break", ["", "\n"])
+def test_a_lone_quote_inside_an_unquoted_cell_is_text_not_a_cut(
+    engine: Engine, now: datetime, last_line_break: str
+) -> None:
+    content = (
+        'household,full_name,district\nH1,Amina "Mina" Yusuf,Wan Chai\n'
+        f'H2,Chan 5" Mei,Kwun Tong{last_line_break}'
+    )
+
+    report = run_import(engine, content, now)
+
+    assert report.problems == []
+    assert count(engine, Family) == 2
 
 
 def test_every_change_made_on_its_own_is_listed(engine: Engine, now: datetime) -> None:
