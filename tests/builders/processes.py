@@ -16,10 +16,15 @@ RESULT_TIMEOUT = 300.0
 
 
 def released_together(target: Callable[..., None], arguments: list[tuple[Any, ...]]) -> list[Any]:
-    """Start one spawned process per tuple in `arguments`, running `target(*tuple, start, out)`:
+    """Start one process per tuple in `arguments`, running `target(*tuple, start, out)`:
     `start` is a barrier they all wait at, `out` the queue each puts its one result on. The
-    results, in the order they arrive."""
-    context = multiprocessing.get_context("spawn")
+    results, in the order they arrive.
+
+    The processes are forked from a clean server process that has imported `target`'s module
+    once (a fork of the test process itself could inherit its threads' locks), so sixty
+    counters do not each pay for importing SQLAlchemy and pydantic."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([target.__module__])
     start = context.Barrier(len(arguments))
     out: Queue[Any] = context.Queue()
     processes = [context.Process(target=target, args=(*args, start, out)) for args in arguments]
