@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.markup import escape
 
+from distro.domain.audit.head import chain_head
 from distro.domain.core.access import Permission
 from distro.domain.core.errors import DomainError, InvalidInput
 from distro.domain.core.inputs import validated
@@ -30,6 +31,8 @@ Done = Callable[[str | None], None]
 
 DAYS = 7
 """A new round runs for a week unless the dates are changed."""
+HEAD_NOTICE_SECONDS = 60
+"""Long enough to copy the audit log's head onto the round's paper report."""
 TWO_STEP = (
     ("no", "No: the bag is handed over at the counter"),
     ("yes", "Yes: the slip is collected at a second desk"),
@@ -135,7 +138,22 @@ def close_after_asking(app: Distro, distribution: DistributionRound, done: Done)
     )
     app.push_screen(
         ConfirmModal(f"Close {escape(distribution.name)}?", details),
-        lambda yes: _change(app, close_round, distribution, "closed", done) if yes else None,
+        lambda yes: _closed(app, distribution, done) if yes else None,
+    )
+
+
+def _closed(app: Distro, distribution: DistributionRound, done: Done) -> None:
+    """Close the round, then show the audit log's head for the round's paper report, long
+    enough to copy: `distro db check --head` later shows the log was not rewritten since."""
+    if not _change(app, close_round, distribution, "closed", done):
+        return
+    with reading(app) as session:
+        head = chain_head(session.connection())
+    app.notify(
+        f"Write it on the round's report: `distro db check --head {head.label}` shows later "
+        "that nothing before it was rewritten.",
+        title=f"Audit log head {head.label}",
+        timeout=HEAD_NOTICE_SECONDS,
     )
 
 
@@ -152,11 +170,13 @@ def _change(
     distribution: DistributionRound,
     state: str,
     done: Done,
-) -> None:
+) -> bool:
+    """Change the round through `service`; whether it was changed (a refusal is shown)."""
     try:
         with writing(app) as session:
             service(session, distribution.id, actor=app.current_actor(), now=app.clock())
     except DomainError as refusal:
         refuse(app, refusal, title="Rounds", timeout=8)
-        return
+        return False
     done(f"{distribution.name} is {state}.")
+    return True

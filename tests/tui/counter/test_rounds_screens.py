@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Label
 
+from distro.domain.audit.head import current_head
 from distro.domain.core.clock import local_date
 from distro.domain.core.db import reading, unit_of_work
 from distro.domain.distribution.models import BasketRule, DistributionRound
@@ -102,6 +103,8 @@ async def test_closing_and_reopening_a_round(app: DistroApp, engine: Engine, now
         await pilot.press("c", "enter")
         await settle(pilot)
         assert all_rounds(engine)[0].closed_at is not None
+        head = current_head(engine)
+        assert any(f"distro db check --head {head.label}" in notice for notice in notices(app))
         await pilot.press("enter")  # a closed round is not handed out in
         assert isinstance(app.screen, RoundsScreen)
         await pilot.press("o")
