@@ -17,6 +17,21 @@ def tamper(engine: Engine, sql: str) -> None:
         connection.execute(text(sql))
 
 
+def hash_with(row: AuditEvent, previous: str, digest: str) -> str:
+    """The hash `row` gets with the public formula after `previous`, its details' digest
+    being `digest`: what a tamperer computes to make an edit agree with the chain."""
+    return row_hash(
+        previous,
+        at=row.at,
+        actor=row.actor,
+        action=row.action,
+        entity=row.entity,
+        entity_id=row.entity_id,
+        family_id=row.family_id,
+        digest=digest,
+    )
+
+
 def rechain(engine: Engine) -> None:
     """Recompute every digest and hash with the public formula and move the head, so that the
     chain agrees with itself again after an edit."""
@@ -28,16 +43,7 @@ def rechain(engine: Engine) -> None:
             digest = row.payload_digest
             if row.redacted_at is None:
                 digest = payload_digest(row.summary, row.before, row.after, row.reason)
-            new_hash = row_hash(
-                previous,
-                at=row.at,
-                actor=row.actor,
-                action=row.action,
-                entity=row.entity,
-                entity_id=row.entity_id,
-                family_id=row.family_id,
-                digest=digest,
-            )
+            new_hash = hash_with(row, previous, digest)
             connection.execute(
                 text(
                     "UPDATE audit_event SET payload_digest = :digest, prev_hash = :previous,"

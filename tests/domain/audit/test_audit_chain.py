@@ -20,7 +20,7 @@ from distro.domain.families.registry import update_family
 from distro.domain.families.schemas import FamilyDetails
 from distro.domain.privacy.retention import erase_family
 from tests.builders.families import ACTOR, Registrar
-from tests.builders.tampering import tamper
+from tests.builders.tampering import hash_with, tamper
 
 
 def edit_notes(engine: Engine, family_id: int, notes: str, now: datetime) -> None:
@@ -147,20 +147,11 @@ def test_a_row_of_no_family_cannot_be_blanked_to_hide_an_edit(
 def test_a_row_rewritten_with_a_fresh_hash_still_breaks_the_next_link(logged: Engine) -> None:
     """Recomputing one row's hashes after editing it is not enough: the next row points at the
     old hash."""
-    from distro.domain.audit.chain import payload_digest, row_hash
+    from distro.domain.audit.chain import payload_digest
 
     row = audit_rows(logged)[2]
     digest = payload_digest("nothing happened", row.before, row.after, row.reason)
-    new_hash = row_hash(
-        row.prev_hash,
-        at=row.at,
-        actor=row.actor,
-        action=row.action,
-        entity=row.entity,
-        entity_id=row.entity_id,
-        family_id=row.family_id,
-        digest=digest,
-    )
+    new_hash = hash_with(row, row.prev_hash, digest)
     tamper(
         logged,
         f"UPDATE audit_event SET summary = 'nothing happened', payload_digest = '{digest}',"
