@@ -257,8 +257,9 @@ def erase_command(args: argparse.Namespace, context: CommandContext) -> int:
 
 def _typed_again(code: str) -> bool:
     say(f"This deletes {code}, its members, phones and history details for good.")
-    typed = input("Type the code again to confirm: ")
-    return typed.strip().upper().replace("-", "") == code.replace("-", "")
+    from distro.domain.core.codes import typed_again
+
+    return typed_again(input("Type the code again to confirm: "), code)
 
 
 def _purge(engine: Engine) -> None:

@@ -67,6 +67,12 @@ def format_code(kind: CodeKind, number: int) -> str:
     return f"{kind.value}-{digits}-{check_character(kind.value + digits)}"
 
 
+def typed_again(typed: str, code: str) -> bool:
+    """Whether `typed` is `code` typed out again to confirm something that cannot be undone:
+    any case, dashes optional, but no mistyped character forgiven."""
+    return typed.strip().upper().replace("-", "") == code.replace("-", "")
+
+
 def looks_like_code(text: str) -> bool:
     """Whether `text` holds something shaped like a code, right or mistyped."""
     return _CODE.search(_cleaned(text)) is not None

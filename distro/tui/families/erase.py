@@ -43,10 +43,11 @@ def ask_to_erase(app: Distro, code: str, answered: Callable[[Answer | None], Non
 def erase(app: Distro, family_id: int, code: str, answer: Answer, done: Callable[[], None]) -> None:
     """Erase when the typed code matches, clear the slips folder, then show what is left; `done`
     runs when that dialog closes (the family is gone, so its screen goes too)."""
+    from distro.domain.core.codes import typed_again
     from distro.domain.privacy.retention import erase_family, purge_freed_pages
     from distro.printing.printed_files import remove_family_files
 
-    if answer.code.strip().upper().replace("-", "") != code.replace("-", ""):
+    if not typed_again(answer.code, code):
         app.notify(f"The code typed did not match {code}; nothing was erased.", severity="error")
         return
     try:
